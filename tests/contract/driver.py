@@ -1,0 +1,34 @@
+"""What the contract suite needs from each platform's end-to-end harness.
+
+Each platform fixture (tests/fakes/...) yields an object satisfying `Driver`:
+it has started the real library (discord.py or slack-bolt) against a fake of
+the platform on 127.0.0.1 and turns what the fake received into `Reply`s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message as the user would see it on the platform."""
+
+    text: str  # all visible text flattened: content, embed title/description/fields, block text
+    ephemeral: bool
+    buttons: tuple[str, ...] = ()  # button labels, in order
+    raw: Any = field(default=None, compare=False)  # the platform payload the fake received
+
+
+class Driver(Protocol):
+    platform: str  # "discord" or "slack"
+
+    async def command(self, name: str, text: str, channel: str = "c1") -> list[Reply]:
+        """Run a slash command (`review`, `verdict`, `ask`, `help`) and return every reply it produced."""
+
+    async def mention(self, text: str, channel: str = "c1") -> list[Reply]:
+        """Mention the bot with `text` in a channel and return its replies."""
+
+    async def click(self, reply: Reply, label: str, channel: str = "c1") -> list[Reply]:
+        """Click the button labelled `label` on `reply` and return the replies."""

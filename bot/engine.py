@@ -1,26 +1,224 @@
-"""The answer engine: Question in, Answer out. (Interface; implementation landing.)"""
+"""The answer engine: a Question in, an Answer out, whatever the platform."""
 
 from __future__ import annotations
 
-from bot.models import Answer, Film, Question, Suggestion
+import logging
+import re
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Protocol
+
+from bot import messages as msg
+from bot.models import Answer, Film, Kind, Question, Snippet, Suggestion
+from bot.reading import Reading, read
+from bot.render import plain
+from bot.search import SentenceIndex, aspects_in, terms_of
+from bot.sentiment import Polarity
+from bot.text import clean, paginate, words
+from bot.titles import Outcome, TitleIndex
+
+log = logging.getLogger(__name__)
+
+TITLE_LIMIT = 200
+QUESTION_LIMIT = 500
+PAGE_SIZE = 1900  # fits a Discord message (2000) and a Slack section (3000)
+_VERDICT_INTENT = re.compile(
+    r"\b(any good|worth (it|watching|seeing|a watch)|should i (watch|see)|verdict|recommend|is it good|"
+    r"did (you|they|the reviewer) like|good or bad|thumbs)\b",
+    re.I,
+)
+_REVIEW_INTENT = re.compile(r"^\W*(review( of)?|tell me about|what about|how about|summari[sz]e)\b", re.I)
+_NAMED_TAIL = re.compile(r"\b(?:in|of|about|for|from|on)\s+((?:[\"“']?[\w'’:.&-]+\s*){1,8})[?.!\"”']*$", re.I)
+
+
+class ContextStore(Protocol):
+    """Where follow-up context lives: the film each conversation last talked about."""
+
+    async def get(self, key: str) -> str | None: ...
+
+    async def put(self, key: str, film_id: str) -> None: ...
+
+
+class MemoryContext:
+    """Context kept in memory, bounded to the most recent conversations."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self._size = size
+        self._data: OrderedDict[str, str] = OrderedDict()
+
+    async def get(self, key: str) -> str | None:
+        return self._data.get(key)
+
+    async def put(self, key: str, film_id: str) -> None:
+        self._data[key] = film_id
+        self._data.move_to_end(key)
+        while len(self._data) > self._size:
+            self._data.popitem(last=False)
 
 
 class Engine:
-    """Answers questions about the films of one loaded corpus.
+    """Answers questions about the films of one loaded corpus."""
 
-    Build with `Engine.from_films(films)` or `await Engine.load(config)`.
-    """
+    def __init__(
+        self,
+        films: Iterable[Film],
+        *,
+        context: ContextStore | None = None,
+        polarity: Polarity | None = None,
+    ) -> None:
+        self.films = tuple(films)
+        self.context: ContextStore = context or MemoryContext()
+        self._polarity = polarity or Polarity.default()
+        self._by_id = {f.id: f for f in self.films}
+        self._index = {f.id: i for i, f in enumerate(self.films)}
+        self._titles = TitleIndex(self.films)
+        self._sentences = SentenceIndex(self.films)
+        self._readings: dict[str, Reading] = {}
+        self._example = self.films[0].title if self.films else "Celestial Symphony"
 
-    films: tuple[Film, ...]
+    @classmethod
+    def from_films(cls, films: Iterable[Film], context: ContextStore | None = None) -> Engine:
+        """An engine over `films`."""
+        return cls(films, context=context)
 
     def film(self, film_id: str) -> Film | None:
         """The film with this id, if the corpus has it."""
-        raise NotImplementedError
+        return self._by_id.get(film_id)
 
     def suggest(self, prefix: str, limit: int = 25) -> list[Suggestion]:
         """Ranked titles for autocomplete: at most `limit` (<= 25), titles <= 100 chars."""
-        raise NotImplementedError
+        return self._titles.suggest(prefix, limit)
+
+    def reading(self, film: Film) -> Reading:
+        """The verdict, summary and highlights of one review (computed once)."""
+        cached = self._readings.get(film.id)
+        if cached is None:
+            sents = [self._sentences.sentences[i] for i in self._sentences.by_film[self._index[film.id]]]
+            cached = read(film, sents, self._polarity.document, self._polarity.sentence)
+            self._readings[film.id] = cached
+        return cached
+
+    def card(self, film: Film) -> Answer:
+        """The review card of `film`: verdict, summary, highlights."""
+        r = self.reading(film)
+        return self._done(Answer(Kind.REVIEW, film=film, verdict=r.verdict, summary=r.summary, highlights=r.highlights))
 
     async def answer(self, question: Question) -> Answer:
-        """Answer one question; never raises for bad input."""
-        raise NotImplementedError
+        """Answer one question; never raises, whatever the input."""
+        try:
+            answer = await self._answer(question)
+        except Exception:
+            log.exception("could not answer a %s question", question.kind.value)
+            return Answer(Kind.ERROR, text=msg.INTERNAL_ERROR)
+        if answer.film is not None and question.conversation:
+            try:
+                await self.context.put(question.conversation, answer.film.id)
+            except Exception:
+                log.exception("could not save the conversation context")
+        return answer
+
+    async def _answer(self, q: Question) -> Answer:
+        if q.kind is Kind.HELP:
+            return Answer(Kind.HELP, text=msg.HELP)
+        if not self.films:
+            return Answer(Kind.ERROR, text=msg.EMPTY_CORPUS)
+        if q.kind is Kind.LIST:
+            films = tuple(sorted(self.films, key=lambda f: f.title.lower()))
+            return self._done(Answer(Kind.LIST, films=films))
+        if q.film_id is not None:
+            film = self.film(q.film_id)
+            if film is None:
+                return Answer(Kind.ERROR, text=msg.UNKNOWN_FILM)
+            return self._about(q.kind, film)
+        if q.kind in (Kind.REVIEW, Kind.VERDICT, Kind.FULL):
+            return self._by_title(q)
+        return await self._ask(q)
+
+    def _about(self, kind: Kind, film: Film) -> Answer:
+        if kind is Kind.FULL:
+            return self._done(Answer(Kind.FULL, film=film, pages=tuple(paginate(film.text, PAGE_SIZE))))
+        if kind is Kind.VERDICT:
+            return self._done(Answer(Kind.VERDICT, film=film, verdict=self.reading(film).verdict))
+        return self.card(film)
+
+    def _by_title(self, q: Question) -> Answer:
+        text = clean(q.text, TITLE_LIMIT)
+        if not words(text):
+            return Answer(Kind.ERROR, text=msg.EMPTY_TITLE.format(example=self._example))
+        res = self._titles.resolve(text)
+        if res.outcome is Outcome.MATCH and res.film is not None:
+            return self._about(q.kind, res.film)
+        film, _ = self._titles.find_in(text)
+        if film is not None:
+            return self._about(q.kind, film)
+        return self._unresolved(text, res.outcome, res.suggestions)
+
+    def _unresolved(self, query: str, outcome: Outcome, suggestions: tuple[Suggestion, ...]) -> Answer:
+        shown = query if len(query) <= 80 else query[:79] + "…"
+        if outcome is Outcome.AMBIGUOUS:
+            return self._done(Answer(Kind.AMBIGUOUS, text=msg.AMBIGUOUS.format(query=shown), suggestions=suggestions))
+        if suggestions:
+            titles = ", ".join(s.title for s in suggestions)
+            text = msg.NOT_FOUND_SUGGEST.format(query=shown, titles=titles)
+        else:
+            text = msg.NOT_FOUND.format(query=shown)
+        return Answer(Kind.NOT_FOUND, text=text, suggestions=suggestions)
+
+    async def _ask(self, q: Question) -> Answer:
+        text = clean(q.text, QUESTION_LIMIT)
+        if not words(text):
+            return Answer(Kind.ERROR, text=msg.EMPTY_QUESTION.format(example=self._example))
+        whole = self._titles.resolve(text)
+        if whole.outcome is Outcome.MATCH and whole.film is not None:
+            return self.card(whole.film)
+        film, _ = self._titles.find_in(text)
+        title_words = words(film.title) if film else []
+        if film is None:
+            missing = self._missing_title(text)
+            if missing is not None:
+                return missing
+            if q.conversation and (film_id := await self.context.get(q.conversation)):
+                film = self.film(film_id)
+        aspects = aspects_in(text)
+        terms = terms_of(text, exclude=title_words)
+        if film is not None and _VERDICT_INTENT.search(text) and not (set(aspects) - {aspects_in("sequel")[0]}):
+            return self._about(Kind.VERDICT, film)
+        if film is not None and (_REVIEW_INTENT.search(text) or not (aspects or terms)):
+            return self.card(film)
+        hits = self._sentences.search(
+            terms,
+            aspects,
+            film=None if film is None else self._index[film.id],
+            k=3,
+            opinion=self._polarity.sentence,
+        )
+        if hits:
+            floor = hits[0].score * 0.5
+            hits = [h for h in hits if h.score >= floor]
+        snippets = tuple(Snippet(h.sentence.text, self.films[h.sentence.film].id, h.score, h.aspect) for h in hits)
+        if not snippets:
+            if film is not None:
+                topic = " and ".join(msg.ASPECT_WORDS[a.value].lower() for a in aspects) or "that"
+                return Answer(Kind.ANSWER, film=film, text=msg.NO_SNIPPETS.format(title=film.title, topic=topic))
+            return Answer(Kind.ANSWER, text=msg.NO_SNIPPETS_ANY)
+        return self._done(Answer(Kind.ANSWER, film=film, snippets=snippets))
+
+    def _missing_title(self, text: str) -> Answer | None:
+        """A not-found answer when the question names a film the corpus lacks."""
+        m = _NAMED_TAIL.search(text)
+        if not m:
+            return None
+        tail = m.group(1).strip(" \"“”'?.!")
+        terms = terms_of(tail)
+        unknown = [t for t in terms if self._sentences.idf(t) == 0.0]
+        if not terms or len(unknown) < max(1, len(terms) // 2):
+            return None
+        if aspects_in(tail):
+            return None
+        res = self._titles.resolve(tail)
+        return self._unresolved(tail, Outcome.NOT_FOUND, res.suggestions)
+
+    def _done(self, answer: Answer) -> Answer:
+        titles = {s.film_id: self._by_id[s.film_id].title for s in answer.snippets} if answer.film is None else None
+        return replace(answer, text=plain(answer, titles))

@@ -4,8 +4,155 @@ from __future__ import annotations
 
 # --- engine -------------------------------------------------------------------
 
+HELP = """I answer questions about films from our review corpus.
+
+/review TITLE     the review: verdict, summary and highlights
+/verdict TITLE    positive, mixed or negative, with the sentence that says so
+/ask QUESTION     e.g. "how is the soundtrack in Radiant Reflections?"
+/list             the films I know
+/help             this message
+
+Typos are fine: "celestial symphny" finds Celestial Symphony. After asking about a
+film, follow up without naming it again: "and the visuals?\""""
+
+EMPTY_TITLE = "Which film? Try `/review TITLE`, for example `/review {example}`."
+EMPTY_QUESTION = "Ask me something about a film, for example `how is the music in {example}?`"
+NOT_FOUND = "I don't have a review of “{query}”."
+NOT_FOUND_SUGGEST = "I don't have a review of “{query}”. Did you mean: {titles}?"
+AMBIGUOUS = "“{query}” could be more than one film. Which one did you mean?"
+UNKNOWN_FILM = "That film is no longer in the corpus."
+EMPTY_CORPUS = "No reviews are loaded yet, so I can't answer questions about films."
+NO_SNIPPETS = "The review of {title} doesn't say anything about {topic}."
+NO_SNIPPETS_ANY = "None of the reviews talk about that. Try naming a film, or ask about music, visuals, acting or story."
+LIST_HEADER = "I have reviews of {count} films:"
+LIST_MORE = "…and {count} more."
+TRUNCATED = "(your message was long, so I read only the first {limit} characters)"
+INTERNAL_ERROR = "Sorry, something went wrong while answering. Please try again."
+
+VERDICT_WORDS = {"positive": "Positive", "mixed": "Mixed", "negative": "Negative"}
+VERDICT_LINE = "Verdict: {label} ({confidence:.0%} confident)"
+SEQUEL_WORDS = {
+    "better": "better than the original",
+    "as_good": "as good as the original",
+    "worse": "not as good as the original",
+    "unclear": "compared with the original",
+}
+SEQUEL_LINE = "Sequel: {comparison}"
+ASPECT_WORDS = {
+    "story": "Story",
+    "pacing": "Pacing",
+    "acting": "Characters & acting",
+    "visuals": "Visuals",
+    "effects": "Effects",
+    "music": "Music & score",
+    "sequel": "Against the original",
+}
+HIGHLIGHT_WORDS = {
+    "story": "Story & pacing",
+    "acting": "Characters & acting",
+    "visuals": "Visuals & effects",
+    "music": "Music & score",
+}
+FULL_REVIEW_PAGE = "Full review of {title} (page {page}/{pages})"
+REVIEWED_BY = "Reviewed by {reviewer}"
+RATING = "Rating: {rating}"
+
+# --- corpus (for admins: `reviewbot corpus check`) ---------------------------------
+
+CORPUS_NO_DIR = "corpus folder not found: create it or set `corpus:` in the config file"
+CORPUS_UNREADABLE = "cannot read the file: {reason}"
+CORPUS_NOT_UTF8 = "not UTF-8 text: save the file as UTF-8"
+CORPUS_UNCLOSED_FRONT_MATTER = "front matter starts with `---` but has no closing `---` line"
+CORPUS_BAD_YAML = "front matter is not valid YAML: {problem}"
+CORPUS_FRONT_MATTER_NOT_MAPPING = "front matter must be `key: value` lines"
+CORPUS_UNKNOWN_FIELD = (
+    "unknown field `{key}`: use title, year, aliases, sequel_of, reviewer, rating or verdict"
+)
+CORPUS_BAD_FIELD = {
+    "title": "`title` must be text, got {value!r}",
+    "year": "`year` must be a year like 1999, got {value!r}",
+    "aliases": "`aliases` must be a list of titles, like [\"Alt Title\"], got {value!r}",
+    "sequel_of": "`sequel_of` must be the original film's title, got {value!r}",
+    "reviewer": "`reviewer` must be text, got {value!r}",
+    "rating": "`rating` must be like 4/5, 8/10 or B+, got {value!r}",
+    "verdict": "`verdict` must be positive, mixed or negative, got {value!r}",
+}
+CORPUS_BAD_RATING = "`rating` {value!r} is not a rating: use forms like 4/5, 8/10, 85%, 3.5 stars or B+"
+CORPUS_EMPTY_BODY = "the review text is empty"
+CORPUS_NO_TITLE = (
+    "no title found: add front matter with `title:` (rename to .md), or start the text with the title"
+)
+CORPUS_DUPLICATE = "duplicate title “{title}”, already in {other}: give one a `year` or remove it"
+
+# --- console and command line ---------------------------------------------------------
+
+CONSOLE_BANNER = (
+    "reviewbot console: {count} films loaded. Ask a question, or type /help. /quit leaves (or Ctrl-D)."
+)
+CLI_CORPUS_PROBLEMS = "{count} review file(s) skipped; run `reviewbot corpus check` for details."
+CLI_CORPUS_OK = "{path}: {count} reviews, no problems."
+CLI_CORPUS_BAD = "{path}: {count} reviews loaded, {problems} problem(s):"
+CLI_CONFIG_ERROR = "Config error: {error}"
+CLI_NO_PLATFORMS = "No DISCORD_TOKEN or SLACK_BOT_TOKEN set: starting the console chat."
+CLI_WOULD_START = "Would start: {what}"
+CLI_CHECK_OK = "Config OK ({source})."
+CLI_BAD_CREDENTIAL = "{name} does not look right: {hint}"
+CLI_CREDENTIAL_HINTS = {
+    "DISCORD_TOKEN": "a Discord bot token has three dot-separated parts (Developer Portal > Bot > Reset Token)",
+    "SLACK_BOT_TOKEN": "a Slack bot token starts with xoxb- (OAuth & Permissions > Bot User OAuth Token)",
+    "SLACK_APP_TOKEN": "a Slack app-level token starts with xapp- (Basic Information > App-Level Tokens)",
+    "SLACK_SIGNING_SECRET": "a Slack signing secret is 32 hex characters (Basic Information > Signing Secret)",
+}
+CLI_SLACK_NEEDS_MODE = "SLACK_BOT_TOKEN is set, but Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)."
+CLI_INTERRUPTED = "Stopped."
+
 # --- discord adapter ------------------------------------------------------------
+
+DISCORD_GENERIC_ERROR = "Something went wrong while answering. Please try again in a moment."
+DISCORD_STALE_BUTTON = "That button no longer works. Try the command again."
+DISCORD_CMD_REVIEW = "What the reviewer thought of a film"
+DISCORD_CMD_VERDICT = "The reviewer's verdict on a film, in one line"
+DISCORD_CMD_ASK = "Ask anything about the reviewed films"
+DISCORD_CMD_LIST = "The films I have reviews of"
+DISCORD_CMD_HELP = "How to use this bot"
+DISCORD_OPT_TITLE = "The film's title"
+DISCORD_OPT_QUESTION = "Your question, e.g. 'How are the visuals in Celestial Symphony?'"
+DISCORD_TITLE_HELP = "Help"
+DISCORD_TITLE_FILMS = "Films"
+DISCORD_TITLE_NOT_FOUND = "Not found"
+DISCORD_TITLE_AMBIGUOUS = "Which film did you mean?"
+DISCORD_TITLE_ANSWER = "From the reviews"
+DISCORD_TITLE_ERROR = "Sorry"
+DISCORD_PAGE_FOOTER = "Page {page} of {pages}"
 
 # --- slack adapter --------------------------------------------------------------
 
+SLACK_GENERIC_ERROR = "Sorry, something went wrong while answering. Please try again in a moment."
+SLACK_VERDICT = "Verdict: *{label}* ({confidence:.0%} confidence)"
+SLACK_VERDICT_LABELS = {"positive": "positive", "mixed": "mixed", "negative": "negative"}
+SLACK_SEQUEL = "Compared with the original: *{comparison}*"
+SLACK_SEQUEL_COMPARISONS = {
+    "better": "better",
+    "as_good": "as good",
+    "worse": "worse",
+    "unclear": "unclear",
+}
+SLACK_HIGHLIGHTS = "Highlights"
+SLACK_SUGGESTIONS = "Did you mean: {titles}?"
+SLACK_LIST_MORE = "…and {count} more."
+SLACK_FULL_PAGE = "Page {page} of {pages}"
+SLACK_TRUNCATED = "(shortened: too long for one Slack message)"
+SLACK_MISSING_BOT_TOKEN = "Slack needs SLACK_BOT_TOKEN in the environment."
+SLACK_MISSING_SIGNING_SECRET = (
+    "Slack HTTP mode needs SLACK_SIGNING_SECRET in the environment (or set SLACK_APP_TOKEN for Socket Mode)."
+)
+
 # --- featured posts -------------------------------------------------------------
+
+FEATURED_BAD_TIME = (
+    "“{value}” is not a time of day. Use 24-hour HH:MM, for example 09:00 or 18:30."
+)
+FEATURED_BAD_TIMEZONE = (
+    "“{value}” is not a time zone I know. Use an IANA name such as "
+    "Europe/Paris, America/New_York or UTC."
+)

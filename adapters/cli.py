@@ -1,0 +1,186 @@
+"""`reviewbot`: the command line. Loads config and corpus, then runs a platform or answers once."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import re
+import sys
+from collections.abc import Awaitable, Sequence
+from pathlib import Path
+
+from adapters import console
+from bot import logs
+from bot import messages as msg
+from bot.config import Config, Secrets, load_config, load_secrets
+from bot.corpus import Corpus, load_corpus
+from bot.engine import Engine
+from bot.errors import ConfigError
+from bot.models import Kind, Question
+
+log = logging.getLogger("reviewbot")
+
+EXIT_PROBLEMS = 1
+EXIT_CONFIG = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", type=Path, help="YAML config file (default: config/reviewbot.yaml)")
+    common.add_argument("--corpus", type=Path, help="folder of reviews (overrides the config)")
+    as_json = argparse.ArgumentParser(add_help=False)
+    as_json.add_argument("--json", action="store_true", help="print one JSON object per answer")
+
+    parser = argparse.ArgumentParser(prog="reviewbot", description="Answers questions about films from reviews.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser("run", parents=[common], help="start Discord and/or Slack, or the console when no token is set")
+    sub.add_parser("chat", parents=[common, as_json], help="interactive console chat (reads stdin)")
+    for name, what in (("ask", "QUESTION"), ("review", "TITLE"), ("verdict", "TITLE")):
+        p = sub.add_parser(name, parents=[common, as_json], help=f"answer one {what.lower()} and exit")
+        p.add_argument("text", nargs="+", metavar=what)
+    sub.add_parser("list", parents=[common, as_json], help="list the films in the corpus")
+    sub.add_parser("check", parents=[common], help="validate config and credentials; say what would start")
+    corpus = sub.add_parser("corpus", help="corpus tools")
+    corpus_sub = corpus.add_subparsers(dest="corpus_command", required=True, metavar="ACTION")
+    check = corpus_sub.add_parser("check", parents=[common], help="list every problem in the review files")
+    check.add_argument("dir", nargs="?", type=Path, help="folder to check (default: the configured corpus)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `reviewbot` console script."""
+    args = _parser().parse_args(argv)
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(msg.CLI_CONFIG_ERROR.format(error=exc), file=sys.stderr)
+        return EXIT_CONFIG
+    secrets = load_secrets(os.environ)
+    logs.setup(config.log_level, _secret_values(secrets))
+    corpus_dir = getattr(args, "dir", None) or args.corpus or config.corpus
+    try:
+        if args.command == "corpus":
+            return _corpus_check(corpus_dir)
+        if args.command == "check":
+            return _check(config, secrets, corpus_dir, args.config)
+        engine = _engine(corpus_dir)
+        if args.command == "run":
+            return _run_async(_run(engine, config, secrets))
+        if args.command == "chat":
+            return _run_async(console.chat(engine, as_json=args.json))
+        kind = {"ask": Kind.ASK, "review": Kind.REVIEW, "verdict": Kind.VERDICT, "list": Kind.LIST}[args.command]
+        text = " ".join(getattr(args, "text", []))
+        answer = asyncio.run(engine.answer(Question(kind, text, "cli")))
+        print(console.show(answer, args.json))
+        return 0
+    except KeyboardInterrupt:
+        print(msg.CLI_INTERRUPTED, file=sys.stderr)
+        return 130
+
+
+def _run_async(job: Awaitable[object]) -> int:
+    async def wrapper() -> None:
+        await job
+
+    try:
+        asyncio.run(wrapper())
+    except KeyboardInterrupt:
+        print(msg.CLI_INTERRUPTED, file=sys.stderr)
+        return 130
+    return 0
+
+
+def _secret_values(secrets: Secrets) -> list[str | None]:
+    return [secrets.discord_token, secrets.slack_bot_token, secrets.slack_app_token, secrets.slack_signing_secret]
+
+
+def _engine(corpus_dir: Path) -> Engine:
+    corpus = load_corpus(corpus_dir)
+    _report(corpus)
+    return Engine(corpus.films)
+
+
+def _report(corpus: Corpus) -> None:
+    if corpus.problems:
+        for problem in corpus.problems:
+            log.warning("skipped %s", problem)
+        print(msg.CLI_CORPUS_PROBLEMS.format(count=len(corpus.problems)), file=sys.stderr)
+
+
+def _corpus_check(corpus_dir: Path) -> int:
+    corpus = load_corpus(corpus_dir)
+    if not corpus.problems:
+        print(msg.CLI_CORPUS_OK.format(path=corpus_dir, count=len(corpus.films)))
+        return 0
+    print(msg.CLI_CORPUS_BAD.format(path=corpus_dir, count=len(corpus.films), problems=len(corpus.problems)))
+    for problem in corpus.problems:
+        print(f"  {problem}")
+    return EXIT_PROBLEMS
+
+
+def platforms(config: Config, secrets: Secrets) -> list[str]:
+    """What `reviewbot run` would start, in words (no secrets)."""
+    out: list[str] = []
+    if secrets.discord_token:
+        shards = f", {config.discord.shard_count} shards" if config.discord.shard_count else ""
+        out.append(f"Discord{shards}")
+    if secrets.slack_bot_token and secrets.slack_app_token:
+        out.append("Slack (Socket Mode)")
+    elif secrets.slack_bot_token and secrets.slack_signing_secret:
+        out.append(f"Slack (HTTP on {config.slack.host}:{config.slack.port}{config.slack.path})")
+    return out or ["the console chat"]
+
+
+def credential_problems(secrets: Secrets) -> list[str]:
+    """Credentials whose shape is wrong, as messages naming the variable and the fix."""
+    checks = {
+        "DISCORD_TOKEN": (secrets.discord_token, r"[\w-]{20,}\.[\w-]{4,}\.[\w-]{20,}"),
+        "SLACK_BOT_TOKEN": (secrets.slack_bot_token, r"xoxb-[\w-]+"),
+        "SLACK_APP_TOKEN": (secrets.slack_app_token, r"xapp-[\w-]+"),
+        "SLACK_SIGNING_SECRET": (secrets.slack_signing_secret, r"[0-9a-f]{32}"),
+    }
+    problems = [
+        msg.CLI_BAD_CREDENTIAL.format(name=name, hint=msg.CLI_CREDENTIAL_HINTS[name])
+        for name, (value, shape) in checks.items()
+        if value is not None and not re.fullmatch(shape, value)
+    ]
+    if secrets.slack_bot_token and not (secrets.slack_app_token or secrets.slack_signing_secret):
+        problems.append(msg.CLI_SLACK_NEEDS_MODE)
+    return problems
+
+
+def _check(config: Config, secrets: Secrets, corpus_dir: Path, source: Path | None) -> int:
+    print(msg.CLI_CHECK_OK.format(source=source or "defaults and config/reviewbot.yaml if present"))
+    problems = credential_problems(secrets)
+    for problem in problems:
+        print(problem)
+    corpus = load_corpus(corpus_dir)
+    print(msg.CLI_CORPUS_OK.format(path=corpus_dir, count=len(corpus.films)) if not corpus.problems else
+          msg.CLI_CORPUS_BAD.format(path=corpus_dir, count=len(corpus.films), problems=len(corpus.problems)))
+    print(msg.CLI_WOULD_START.format(what=", ".join(platforms(config, secrets))))
+    return EXIT_CONFIG if problems else 0
+
+
+async def _run(engine: Engine, config: Config, secrets: Secrets) -> None:
+    jobs: list[Awaitable[None]] = []
+    if secrets.discord_token:
+        from adapters import discord_bot
+
+        jobs.append(discord_bot.run(engine, config.discord, secrets.discord_token))
+    if secrets.slack_bot_token and (secrets.slack_app_token or secrets.slack_signing_secret):
+        from adapters import slack_app
+
+        jobs.append(slack_app.run(engine, config.slack, secrets))
+    if not jobs:
+        print(msg.CLI_NO_PLATFORMS, file=sys.stderr)
+        await console.chat(engine)
+        return
+    log.info("starting %s", ", ".join(platforms(config, secrets)))
+    await asyncio.gather(*jobs)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

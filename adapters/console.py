@@ -1,0 +1,62 @@
+"""The console chat: the same commands as on Discord and Slack, on stdin and stdout."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import TextIO
+
+from bot import messages as msg
+from bot.engine import Engine
+from bot.models import Answer, Kind, Question
+from bot.render import to_json
+
+CONVERSATION = "console"
+_COMMANDS = {
+    "/review": Kind.REVIEW,
+    "/verdict": Kind.VERDICT,
+    "/ask": Kind.ASK,
+    "/help": Kind.HELP,
+    "/list": Kind.LIST,
+    "/full": Kind.FULL,
+}
+QUIT = frozenset({"/quit", "/exit", "/q"})
+
+
+def parse(line: str, conversation: str = CONVERSATION) -> Question:
+    """A console line as a Question: `/review TITLE`, `/ask …`, or a plain question."""
+    head, _, rest = line.strip().partition(" ")
+    kind = _COMMANDS.get(head.lower())
+    if kind is None:
+        return Question(Kind.ASK, line.strip(), conversation)
+    return Question(kind, rest.strip(), conversation)
+
+
+def show(answer: Answer, as_json: bool) -> str:
+    """What the console prints for one answer."""
+    if as_json:
+        return json.dumps(to_json(answer), ensure_ascii=False)
+    return answer.text
+
+
+async def chat(engine: Engine, *, as_json: bool = False, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
+    """Answer each line read from `stdin` until end of input or /quit."""
+    interactive = stdin.isatty() and not as_json
+    if interactive:
+        print(msg.CONSOLE_BANNER.format(count=len(engine.films)), file=stdout)
+    loop = asyncio.get_running_loop()
+    while True:
+        if interactive:
+            print("> ", end="", file=stdout, flush=True)
+        line = await loop.run_in_executor(None, stdin.readline)
+        if not line:
+            break
+        if line.strip().lower() in QUIT:
+            break
+        if not line.strip() and not as_json:
+            continue
+        answer = await engine.answer(parse(line))
+        print(show(answer, as_json), file=stdout, flush=True)
+        if interactive:
+            print(file=stdout)

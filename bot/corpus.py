@@ -1,0 +1,247 @@
+"""Load review files into `Film`s; report every unusable file with its path and line.
+
+Accepted: `.md` with YAML front matter (`title`, optional `year`, `aliases`,
+`sequel_of`, `reviewer`, `rating`, `verdict`) and plain `.txt`, whose title is
+read from the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot import messages as msg
+from bot.errors import CorpusError
+from bot.models import Film, Label
+from bot.reading import parse_rating
+from bot.text import normalise, split_year
+
+FIELDS = frozenset({"title", "year", "aliases", "sequel_of", "reviewer", "rating", "verdict"})
+_QUOTED = re.compile(r"[\"“]([A-Z0-9][^\"”\n]{0,118}?)[\"”]")
+_LABELLED = re.compile(r"^\s*(?:title|film|movie)\s*:\s*(.+?)\s*$", re.I | re.M)
+_CONNECTORS = frozenset({"of", "the", "and", "a", "an", "in", "on", "to", "for", "at", "with", "from", "vs", "&"})
+_STARTERS = frozenset(
+    {"the", "this", "that", "these", "in", "i", "it", "its", "a", "an", "if", "when", "while", "after",
+     "as", "with", "from", "for", "there", "what", "one", "my", "we", "our", "overall", "director"}
+)  # fmt: skip
+_SEQUEL_STRONG = re.compile(
+    r"\b(sequel to|picks up (?:right )?where|the first (?:film|movie|one|installment)|the original (?:film|movie)"
+    r"|fans of the original|follow-up to|predecessor|part (?:two|2|ii)\b)",
+    re.I,
+)
+_SEQUEL_WEAK = re.compile(r"\b(the|this|a|worthy|new) sequel\b|\bcontinuation\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    films: tuple[Film, ...]
+    problems: tuple[CorpusError, ...]
+
+
+def slug(title: str, year: int | None) -> str:
+    """A stable id: `celestial-symphony`, or `heat-1995` when a year is known."""
+    base = "-".join(re.findall(r"[a-z0-9]+", normalise(title) or title.lower()))[:60] or "film"
+    return f"{base}-{year}" if year else base
+
+
+def is_sequel(text: str) -> bool:
+    """Whether the review reads as a review of a sequel."""
+    return bool(_SEQUEL_STRONG.search(text)) or len(_SEQUEL_WEAK.findall(text)) >= 2
+
+
+def extract_title(text: str) -> tuple[str, int | None] | None:
+    """Find the film's title in raw review text, or None."""
+    if m := _LABELLED.search(text[:500]):
+        return split_year(m.group(1).strip("\"“”*_ "))
+    head = text.lstrip()[:400]
+    quoted = _QUOTED.findall(text)
+    if head[:1] in "\"“" and quoted:
+        return _with_year(quoted[0], text)
+    if quoted:  # the quoted phrase the review repeats most
+        best = max(set(quoted), key=lambda q: (quoted.count(q), -quoted.index(q)))
+        if quoted.count(best) >= 2:
+            return _with_year(best, text)
+    leading = _leading_name(head)
+    if leading:
+        return _with_year(leading, text)
+    return None
+
+
+def _with_year(title: str, text: str) -> tuple[str, int | None]:
+    title = title.strip().rstrip(",.;:")
+    m = re.search(re.escape(title) + r"[\"”]?\s*\((\d{4})\)", text)
+    return title, int(m.group(1)) if m else None
+
+
+def _leading_name(head: str) -> str | None:
+    """`Celestial Symphony picks up…` -> `Celestial Symphony`."""
+    tokens = re.findall(r"[\w'’:.-]+|[&]", head.split("\n", 1)[0])
+    name: list[str] = []
+    for tok in tokens:
+        bare = tok.rstrip(":.,")
+        if bare[:1].isupper() or bare[:1].isdigit() or (name and bare.lower() in _CONNECTORS):
+            name.append(tok.rstrip(".,") if tok.endswith(":") else bare)
+            if tok.endswith((".", ",")) and not re.fullmatch(r"(?:[A-Z]\.)+", tok):
+                break
+            continue
+        break
+    while name and name[-1].rstrip(":").lower() in _CONNECTORS:
+        name.pop()
+    if name:
+        name[-1] = name[-1].rstrip(":")
+    if not name or (len(name) == 1 and name[0].lower() in _STARTERS):
+        return None
+    if name[0].lower() in _STARTERS - {"the", "a", "an"}:
+        return None
+    title = " ".join(name)
+    return title if len(title) >= 2 else None
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _front_matter(path: str, raw: str) -> tuple[dict[str, Any], str, int]:
+    """Split `---` YAML front matter from the body; returns (fields, body, body's first line)."""
+    if not raw.startswith("---"):
+        return {}, raw, 1
+    m = re.match(r"---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", raw, re.S | re.M)
+    if not m:
+        raise CorpusError(path, 1, msg.CORPUS_UNCLOSED_FRONT_MATTER)
+    try:
+        data = yaml.safe_load(m.group(1)) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise CorpusError(path, line, msg.CORPUS_BAD_YAML.format(problem=problem)) from None
+    if not isinstance(data, dict):
+        raise CorpusError(path, 2, msg.CORPUS_FRONT_MATTER_NOT_MAPPING)
+    return data, raw[m.end() :], _line_of(raw, m.end())
+
+
+def _key_line(raw: str, key: str) -> int:
+    m = re.search(rf"^{re.escape(key)}\s*:", raw, re.M)
+    return _line_of(raw, m.start()) if m else 1
+
+
+def _check_fields(path: str, raw: str, data: dict[str, Any]) -> None:
+    for key in data:
+        if key not in FIELDS:
+            raise CorpusError(path, _key_line(raw, str(key)), msg.CORPUS_UNKNOWN_FIELD.format(key=key))
+    expected: dict[str, tuple[type, ...]] = {
+        "title": (str,), "year": (int,), "sequel_of": (str,), "reviewer": (str,),
+        "rating": (str, int, float), "verdict": (str,), "aliases": (list,),
+    }  # fmt: skip
+    for key, types in expected.items():
+        value = data.get(key)
+        if value is None:
+            continue
+        bad = not isinstance(value, types) or isinstance(value, bool)
+        bad = bad or (key == "aliases" and not all(isinstance(a, str) for a in value))
+        bad = bad or (key == "year" and not 1870 <= value <= 2100)
+        bad = bad or (key == "verdict" and value not in {label.value for label in Label})
+        if bad:
+            raise CorpusError(path, _key_line(raw, key), msg.CORPUS_BAD_FIELD[key].format(value=value))
+    rating = data.get("rating")
+    if rating is not None and parse_rating(str(rating)) is None:
+        raise CorpusError(path, _key_line(raw, "rating"), msg.CORPUS_BAD_RATING.format(value=rating))
+
+
+def parse_file(path: Path, display: str | None = None) -> Film:
+    """Parse one review file into a Film; raises CorpusError saying where it is broken."""
+    name = display or str(path)
+    data_bytes = path.read_bytes()
+    try:
+        raw = data_bytes.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data_bytes.count(b"\n", 0, exc.start) + 1
+        raise CorpusError(name, line, msg.CORPUS_NOT_UTF8) from None
+    raw = raw.replace("\r\n", "\n")
+    data, body, body_line = _front_matter(name, raw) if path.suffix == ".md" else ({}, raw, 1)
+    _check_fields(name, raw, data)
+    body = body.strip()
+    if not body:
+        raise CorpusError(name, body_line, msg.CORPUS_EMPTY_BODY)
+    title, year = data.get("title"), data.get("year")
+    if isinstance(title, str) and title.strip():
+        title, title_year = split_year(title.strip())
+        year = year or title_year
+    else:
+        found = extract_title(body)
+        if found is None:
+            raise CorpusError(name, 1, msg.CORPUS_NO_TITLE)
+        title, found_year = found
+        year = year or found_year
+    label = data.get("verdict")
+    rating = data.get("rating")
+    return Film(
+        id=slug(title, year),
+        title=title[:200],
+        year=year,
+        text=body,
+        aliases=tuple(a.strip() for a in data.get("aliases") or () if a.strip()),
+        sequel_of=data.get("sequel_of"),
+        is_sequel=bool(data.get("sequel_of")) or is_sequel(body),
+        reviewer=data.get("reviewer"),
+        rating=None if rating is None else str(rating),
+        verdict=Label(label) if label else None,
+        source=name,
+    )
+
+
+def review_files(root: Path) -> Iterator[Path]:
+    """The review files under `root`, in a stable order (READMEs skipped)."""
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".md", ".txt") and path.is_file() and not path.name.lower().startswith("readme"):
+            yield path
+
+
+def load_corpus(root: Path | str) -> Corpus:
+    """Load every review under `root`; bad files are reported in `problems` and skipped."""
+    root = Path(root)
+    if not root.is_dir():
+        return Corpus((), (CorpusError(str(root), None, msg.CORPUS_NO_DIR),))
+    return build_corpus(_parse_all(root))
+
+
+def _parse_all(root: Path) -> Iterator[Film | CorpusError]:
+    for path in review_files(root):
+        try:
+            yield parse_file(path)
+        except CorpusError as exc:
+            yield exc
+        except OSError as exc:
+            yield CorpusError(str(path), None, msg.CORPUS_UNREADABLE.format(reason=exc.strerror or "I/O error"))
+
+
+def build_corpus(items: Iterable[Film | CorpusError]) -> Corpus:
+    """Collect films and problems, rejecting duplicate titles and making ids unique."""
+    films: list[Film] = []
+    problems: list[CorpusError] = []
+    seen: dict[tuple[str, int | None], str] = {}
+    ids: set[str] = set()
+    for item in items:
+        if isinstance(item, CorpusError):
+            problems.append(item)
+            continue
+        key = (normalise(item.title), item.year)
+        if key in seen:
+            problems.append(CorpusError(item.source, 1, msg.CORPUS_DUPLICATE.format(title=item.title, other=seen[key])))
+            continue
+        seen[key] = item.source
+        film_id, n = item.id, 2
+        while film_id in ids:
+            film_id, n = f"{item.id}-{n}", n + 1
+        ids.add(film_id)
+        films.append(item if film_id == item.id else _with_id(item, film_id))
+    return Corpus(tuple(films), tuple(problems))
+
+
+def _with_id(film: Film, film_id: str) -> Film:
+    return replace(film, id=film_id)

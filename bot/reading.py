@@ -1,0 +1,171 @@
+"""What one review says: its verdict, the sentence behind it, a summary and highlights."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot.models import Aspect, Film, Label, SequelNote, Snippet, Verdict
+from bot.search import ASPECT_STEMS, Sentence, has_contrast, is_concluding
+
+POSITIVE_AT = 0.6  # P(positive) at or above this reads as positive
+NEGATIVE_AT = 0.4  # at or below this, negative; between, mixed
+HIGHLIGHT_GROUPS: tuple[tuple[Aspect, ...], ...] = (
+    (Aspect.STORY, Aspect.PACING),
+    (Aspect.ACTING,),
+    (Aspect.VISUALS, Aspect.EFFECTS),
+    (Aspect.MUSIC,),
+)
+_LETTERS = {
+    "a+": 1.0, "a": 0.95, "a-": 0.9, "b+": 0.85, "b": 0.8, "b-": 0.72, "c+": 0.62, "c": 0.55,
+    "c-": 0.48, "d+": 0.4, "d": 0.35, "d-": 0.3, "e": 0.15, "f": 0.1,
+}  # fmt: skip
+_BETTER = re.compile(r"\b(better than|surpass\w*|outdo\w*|outshines?|improves? (up)?on|superior|exceeds?|tops the)\b", re.I)
+_WORSE = re.compile(
+    r"\b(worse than|pales?|falls? short|(does not|doesn'?t|fails to) live up|inferior|not as good|weaker than|lesser)\b",
+    re.I,
+)
+_COMPARES = re.compile(
+    r"\b(sequel|original|first (film|movie|one|installment)|predecessor|builds? (up)?on|expands? (up)?on|lives? up|"
+    r"continuation|franchise)\b",
+    re.I,
+)
+
+
+def parse_rating(rating: str) -> float | None:
+    """A rating as a fraction of the best score: `4/5` -> 0.8, `B+` -> 0.85, `85%` -> 0.85."""
+    text = rating.strip().lower()
+    if text in _LETTERS:
+        return _LETTERS[text]
+    if stars := re.fullmatch(r"(★+)(☆*)", text):
+        return len(stars.group(1)) / (len(stars.group(1)) + len(stars.group(2)) or 5)
+    if m := re.fullmatch(r"(\d+(?:\.\d+)?)\s*(?:/|out of)\s*(\d+(?:\.\d+)?)", text):
+        num, den = float(m.group(1)), float(m.group(2))
+        return num / den if 0 < den and 0 <= num <= den else None
+    if m := re.fullmatch(r"(\d+(?:\.\d+)?)\s*%", text):
+        value = float(m.group(1)) / 100
+        return value if value <= 1 else None
+    if m := re.fullmatch(r"(\d+(?:\.\d+)?)\s*stars?", text):
+        value = float(m.group(1)) / 5
+        return value if value <= 1 else None
+    return None
+
+
+def label_for(fraction: float) -> Label:
+    """The verdict a rating fraction or P(positive) stands for."""
+    if fraction >= POSITIVE_AT:
+        return Label.POSITIVE
+    if fraction <= NEGATIVE_AT:
+        return Label.NEGATIVE
+    return Label.MIXED
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    verdict: Verdict
+    summary: str
+    highlights: tuple[Snippet, ...]
+
+
+def read(
+    film: Film,
+    sents: Sequence[Sentence],
+    document: Callable[[str], float],
+    sentence: Callable[[str], float],
+) -> Reading:
+    """Read one review: verdict with its supporting sentence, summary and highlights."""
+    texts = [s.text for s in sents]
+    label, confidence = _label(film, document)
+    polarity = [sentence(t) for t in texts]
+    sequel = _sequel_note(texts, polarity) if film.is_sequel else None
+    quote_at = _quote_index(texts, polarity, label, avoid=sequel.quote if sequel else None)
+    quote = texts[quote_at] if texts else ""
+    verdict = Verdict(label, round(confidence, 2), quote, sequel)
+    return Reading(verdict, _summary(texts, quote_at), _highlights(film, sents, polarity, avoid=quote_at))
+
+
+def _label(film: Film, document: Callable[[str], float]) -> tuple[Label, float]:
+    if film.verdict is not None:
+        return film.verdict, 1.0
+    if film.rating is not None and (fraction := parse_rating(film.rating)) is not None:
+        return label_for(fraction), 0.95
+    p = document(film.text)
+    label = label_for(p)
+    if label is Label.MIXED:
+        return label, 1.0 - abs(p - 0.5) / (POSITIVE_AT - 0.5) * 0.5
+    return label, max(p, 1 - p)
+
+
+def _quote_index(texts: Sequence[str], polarity: Sequence[float], label: Label, avoid: str | None) -> int:
+    """The sentence that best supports `label`; not `avoid` (the sequel quote) when another fits."""
+    if not texts:
+        return 0
+    n = len(texts)
+
+    def score(i: int) -> float:
+        p = polarity[i]
+        fit = {Label.POSITIVE: p, Label.NEGATIVE: -p, Label.MIXED: 0.6 - abs(p)}[label]
+        if label is Label.MIXED and has_contrast(texts[i]):
+            fit += 0.4
+        return fit + 0.35 * is_concluding(texts[i]) + 0.15 * (i >= 0.7 * n) - 0.5 * (texts[i] == avoid and n > 1)
+
+    return max(range(n), key=lambda i: (score(i), -i))
+
+
+def _summary(texts: Sequence[str], quote_at: int) -> str:
+    if not texts:
+        return ""
+    picked = {0, quote_at}
+    if len(texts) > 3 and sum(len(texts[i]) for i in picked) < 450:
+        picked.add(1)
+    return " ".join(texts[i] for i in sorted(picked)[:3])
+
+
+def _highlights(
+    film: Film, sents: Sequence[Sentence], polarity: Sequence[float], avoid: int
+) -> tuple[Snippet, ...]:
+    """One sentence per aspect group, each about that group rather than merely mentioning it."""
+    used: set[int] = {avoid}
+    out: list[Snippet] = []
+    group_stems = [frozenset().union(*(ASPECT_STEMS[a] for a in group)) for group in HIGHLIGHT_GROUPS]
+    for group, stems in zip(HIGHLIGHT_GROUPS, group_stems, strict=True):
+        best: tuple[float, int] | None = None
+        for i, sent in enumerate(sents):
+            hits = len(sent.stems & stems)
+            if not hits or i in used:
+                continue
+            others = sum(1 for other in group_stems if other is not stems and sent.stems & other)
+            score = min(hits, 3) - 0.6 * others + 1.5 * abs(polarity[i]) - 0.5 * (i == 0)
+            if best is None or score > best[0]:
+                best = (score, i)
+        if best is not None:
+            used.add(best[1])
+            out.append(Snippet(sents[best[1]].text, film.id, round(best[0], 3), group[0]))
+    return tuple(out)
+
+
+def _sequel_note(texts: Sequence[str], polarity: Sequence[float]) -> SequelNote | None:
+    best: tuple[float, int] | None = None
+    for i, text in enumerate(texts):
+        cues = len(_COMPARES.findall(text))
+        if not cues:
+            continue
+        explicit = bool(_BETTER.search(text) or _WORSE.search(text))
+        score = min(cues, 3) + 1.5 * explicit + abs(polarity[i]) + 0.5 * is_concluding(text)
+        if best is None or score > best[0]:
+            best = (score, i)
+    if best is None:
+        return None
+    text, p = texts[best[1]], polarity[best[1]]
+    if _WORSE.search(text):
+        comparison = "worse"
+    elif _BETTER.search(text):
+        comparison = "better"
+    elif p >= 0.2:
+        comparison = "as_good"
+    elif p <= -0.2:
+        comparison = "worse"
+    else:
+        comparison = "unclear"
+    return SequelNote(comparison, text)

@@ -1,0 +1,82 @@
+"""The command line, run for real as a subprocess, as a person or a script would."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+
+def reviewbot(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    clean_env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "REVIEWBOT_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "adapters.cli", *args],
+        input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=120, env={**clean_env, **(env or {})},
+    )  # fmt: skip
+
+
+def test_review_json_resolves_a_typo() -> None:
+    done = reviewbot("review", "celestial symphny", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["kind"] == "review" and data["film"]["title"] == "Celestial Symphony"
+    assert data["verdict"]["label"] == "positive" and data["text"].startswith("Celestial Symphony")
+
+
+def test_verdict_says_positive_with_quote_and_sequel_comparison() -> None:
+    done = reviewbot("verdict", "radiant reflection")
+    assert done.returncode == 0, done.stderr
+    assert "Verdict: Positive" in done.stdout and "“" in done.stdout
+    assert "Sequel:" in done.stdout and "original film" in done.stdout
+
+
+def test_ask_quotes_the_soundtrack() -> None:
+    done = reviewbot("ask", "how is the soundtrack in radiant reflections")
+    assert "hauntingly beautiful soundtrack" in done.stdout
+
+
+def test_absent_film_is_not_found_in_json() -> None:
+    data = json.loads(reviewbot("review", "The Godfather", "--json").stdout)
+    assert data["kind"] == "not_found" and data["film"] is None
+
+
+def test_chat_json_answers_each_line_with_one_json_line() -> None:
+    lines = "/review celestial symphny\nhow is the music?\n/verdict the godfather\n\n/help\n"
+    done = reviewbot("chat", "--json", stdin=lines)
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [o["kind"] for o in out] == ["review", "answer", "not_found", "error", "help"]
+    assert out[1]["film"]["title"] == "Celestial Symphony", "follow-up keeps the film of the conversation"
+
+
+def test_chat_on_a_pipe_prints_plain_answers() -> None:
+    done = reviewbot("chat", stdin="/verdict celestial symphony\n/quit\n/help\n")
+    assert done.returncode == 0 and "Verdict: Positive" in done.stdout and "/review TITLE" not in done.stdout
+
+
+def test_run_without_tokens_starts_the_console() -> None:
+    done = reviewbot("run", stdin="/list\n")
+    assert done.returncode == 0
+    assert "starting the console chat" in done.stderr and "Celestial Symphony" in done.stdout
+
+
+def test_corpus_override_and_broken_files_do_not_stop_the_bot(tmp_path: Path) -> None:
+    (tmp_path / "ok.md").write_text("---\ntitle: Paper Moon\n---\nA delightful, warm film.\n")
+    (tmp_path / "bad.md").write_text("---\ntitle: [\n---\nx\n")
+    done = reviewbot("review", "paper moon", "--corpus", str(tmp_path))
+    assert done.returncode == 0 and done.stdout.startswith("Paper Moon")
+    assert "bad.md:2" in done.stderr and "1 review file(s) skipped" in done.stderr
+
+
+def test_check_reports_what_would_start_without_leaking_secrets() -> None:
+    token = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.abcdefghijklmnopqrstuvwxyz0123"
+    env = {"DISCORD_TOKEN": token, "SLACK_BOT_TOKEN": "xoxb-1-2-abc", "SLACK_SIGNING_SECRET": "0" * 32}
+    done = reviewbot("check", env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Discord" in done.stdout and "Slack (HTTP on 0.0.0.0:3000/slack/events)" in done.stdout
+    assert token not in done.stdout + done.stderr and "xoxb-1-2-abc" not in done.stdout + done.stderr
+    bad = reviewbot("check", env={"SLACK_BOT_TOKEN": "nope"})
+    assert bad.returncode == 2 and "SLACK_BOT_TOKEN does not look right" in bad.stdout

@@ -1,0 +1,115 @@
+"""Corpus loading: both formats, title extraction, and every kind of bad file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+from bot.corpus import extract_title, is_sequel, load_corpus
+from bot.models import Label
+from tests.conftest import CORPUS, write
+
+
+def test_seed_corpus_titles_are_extracted(seed_films) -> None:  # type: ignore[no-untyped-def]
+    titles = {f.title: f for f in seed_films}
+    assert set(titles) == {"Celestial Symphony", "Radiant Reflections"}
+    assert all(f.is_sequel for f in seed_films)
+    assert titles["Celestial Symphony"].id == "celestial-symphony"
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "year"),
+    [
+        ('"Radiant Reflections" is a visually stunning film.', "Radiant Reflections", None),
+        ("Celestial Symphony picks up right where the first film left off.", "Celestial Symphony", None),
+        ("The Grand Budapest Hotel is Wes Anderson at his best.", "The Grand Budapest Hotel", None),
+        ("“Moonlit Harbor” (2019) drifts along. Later, “Moonlit Harbor” sinks.", "Moonlit Harbor", 2019),
+        ("Title: Night of the Long Knives\n\nA grim film.", "Night of the Long Knives", None),
+        ("Few films manage this. I loved \"Paper Lanterns\", and \"Paper Lanterns\" loved me.", "Paper Lanterns", None),
+        ("Return of the Mirror Queen: Part II dazzles from the start.", "Return of the Mirror Queen: Part II", None),
+    ],
+)
+def test_title_extraction_from_plain_text(text: str, title: str, year: int | None) -> None:
+    assert extract_title(text) == (title, year)
+
+
+@pytest.mark.parametrize("text", ["this review starts in lower case and names nothing.", "It was fine. I guess."])
+def test_title_extraction_gives_up_rather_than_guess(text: str) -> None:
+    assert extract_title(text) is None
+
+
+def test_sequel_detection() -> None:
+    assert is_sequel("The sequel to the original film, this continuation delves deeper.")
+    assert is_sequel("It picks up where the first film left off.")
+    assert not is_sequel("A standalone drama about two sisters. The score is lovely.")
+
+
+def test_markdown_front_matter(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "heat.md",
+        "---\ntitle: Heat\nyear: 1995\naliases: [Heat (Mann)]\nreviewer: Ana\nrating: 9/10\n---\nA taut crime saga.\n",
+    )
+    write(tmp_path, "b.md", "---\ntitle: Bad Day\nverdict: negative\nsequel_of: Good Day\n---\nDreadful.\n")
+    corpus = load_corpus(tmp_path)
+    assert not corpus.problems
+    heat, bad = sorted(corpus.films, key=lambda f: f.title, reverse=True)
+    assert (heat.title, heat.year, heat.aliases, heat.rating, heat.id) == ("Heat", 1995, ("Heat (Mann)",), "9/10", "heat-1995")
+    assert bad.verdict is Label.NEGATIVE and bad.is_sequel and bad.sequel_of == "Good Day"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line", "words"),
+    [
+        ("broken.md", "---\ntitle: X\nyear: [1999\n---\nBody.\n", 4, "not valid YAML"),
+        ("unclosed.md", "---\ntitle: X\nBody.\n", 1, "no closing"),
+        ("notitle.md", "---\nyear: 1999\n---\nthis body names no film at all.\n", 1, "no title"),
+        ("empty.md", "---\ntitle: Empty\n---\n\n", 4, "empty"),
+        ("wrongyear.md", "---\ntitle: Y\nyear: soon\n---\nBody.\n", 3, "`year` must be a year"),
+        ("wrongalias.md", "---\ntitle: Y\naliases: Z\n---\nBody.\n", 3, "`aliases` must be a list"),
+        ("wrongverdict.md", "---\ntitle: Y\nverdict: great\n---\nBody.\n", 3, "`verdict` must be"),
+        ("wrongrating.md", "---\ntitle: Y\nrating: lots\n---\nBody.\n", 3, "not a rating"),
+        ("unknown.md", "---\ntitle: Y\ntitel: Z\n---\nBody.\n", 3, "unknown field `titel`"),
+        ("empty.txt", "   \n", 1, "empty"),
+        ("nameless.txt", "it was a film. i saw it.\n", 1, "no title"),
+    ],
+)
+def test_bad_files_are_named_with_line_and_skipped(tmp_path: Path, name: str, text: str, line: int, words: str) -> None:
+    write(tmp_path, "good.md", "---\ntitle: Good One\n---\nA fine film.\n")
+    write(tmp_path, name, text)
+    corpus = load_corpus(tmp_path)
+    assert [f.title for f in corpus.films] == ["Good One"]
+    (problem,) = corpus.problems
+    assert problem.path.endswith(name) and problem.line == line
+    assert words in problem.message
+
+
+def test_not_utf8_and_duplicates(tmp_path: Path) -> None:
+    (tmp_path / "latin.txt").write_bytes(b'"Caf\xe9 Society" is\nfine.\n')
+    write(tmp_path, "a.md", "---\ntitle: Twin Peaks\n---\nOne.\n")
+    write(tmp_path, "b.md", "---\ntitle: twin peaks\n---\nTwo.\n")
+    write(tmp_path, "c.md", "---\ntitle: Twin Peaks\nyear: 1992\n---\nThree.\n")
+    corpus = load_corpus(tmp_path)
+    assert sorted(f.id for f in corpus.films) == ["twin-peaks", "twin-peaks-1992"]
+    messages = sorted(str(p) for p in corpus.problems)
+    assert "b.md:1: duplicate title" in messages[0] and "a.md" in messages[0]
+    assert "latin.txt:1: not UTF-8" in messages[1]
+
+
+def test_corpus_check_command_lists_problems_and_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from adapters.cli import main
+
+    write(tmp_path, "good.md", "---\ntitle: Good One\n---\nA fine film.\n")
+    write(tmp_path, "bad.md", "---\ntitle: [\n---\nBody\n")
+    assert main(["corpus", "check", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "1 reviews loaded, 1 problem(s)" in out and "bad.md:2:" in out
+    assert main(["corpus", "check", str(CORPUS)]) == 0
+    assert "2 reviews, no problems" in capsys.readouterr().out
+
+
+def test_missing_corpus_folder_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    corpus = load_corpus(tmp_path / "nope")
+    assert corpus.films == () and "corpus folder not found" in str(corpus.problems[0])

@@ -1,0 +1,111 @@
+"""The engine answers from the review text: the issue's own examples and the follow-up flow."""
+
+from __future__ import annotations
+
+from bot.engine import Engine
+from bot.models import Aspect, Film, Kind, Label, Question
+from bot.render import to_json
+
+
+async def ask(engine: Engine, kind: Kind, text: str, conversation: str = "t"):  # type: ignore[no-untyped-def]
+    return await engine.answer(Question(kind, text, conversation))
+
+
+async def test_review_through_a_typo(engine: Engine) -> None:
+    a = await ask(engine, Kind.REVIEW, "celestial symphny")
+    assert a.kind is Kind.REVIEW and a.film is not None and a.film.title == "Celestial Symphony"
+    assert a.verdict is not None and a.verdict.label is Label.POSITIVE
+    assert 2 <= a.summary.count(". ") + 1 <= 4 and a.summary.startswith("Celestial Symphony picks up")
+    aspects = [s.aspect for s in a.highlights]
+    assert aspects == [Aspect.STORY, Aspect.ACTING, Aspect.VISUALS, Aspect.MUSIC]
+    assert "score" in a.highlights[3].text and "characters" in a.highlights[1].text.lower()
+    assert all(s.text in a.film.text for s in a.highlights)
+
+
+async def test_verdict_on_a_sequel_quotes_the_comparison(engine: Engine) -> None:
+    a = await ask(engine, Kind.VERDICT, "radiant reflection")
+    assert a.kind is Kind.VERDICT and a.film is not None and a.film.title == "Radiant Reflections"
+    assert a.verdict is not None and a.verdict.label is Label.POSITIVE and 0.5 < a.verdict.confidence <= 1
+    assert a.verdict.quote in a.film.text
+    assert a.verdict.sequel is not None and "original film" in a.verdict.sequel.quote
+    assert a.verdict.sequel.compared_to_original in ("as_good", "better")
+    celestial = await ask(engine, Kind.VERDICT, "Celestial Symphony")
+    assert celestial.verdict is not None and celestial.verdict.sequel is not None
+    assert "a worthy sequel that expands upon the universe" in celestial.verdict.sequel.quote
+
+
+async def test_aspect_question_quotes_the_soundtrack_sentences(engine: Engine) -> None:
+    a = await ask(engine, Kind.ASK, "how is the soundtrack in radiant reflections")
+    assert a.kind is Kind.ANSWER and a.film is not None and a.film.title == "Radiant Reflections"
+    assert 1 <= len(a.snippets) <= 3
+    assert all(("soundtrack" in s.text or "score" in s.text) for s in a.snippets)
+    assert any("hauntingly beautiful soundtrack" in s.text for s in a.snippets)
+
+
+async def test_follow_up_uses_the_conversation_film(engine: Engine) -> None:
+    await ask(engine, Kind.ASK, "how's the music in Celestial Symphony?", "chan-1")
+    a = await ask(engine, Kind.ASK, "and the visuals?", "chan-1")
+    assert a.film is not None and a.film.title == "Celestial Symphony"
+    assert "visuals in Celestial Symphony are truly awe-inspiring" in a.snippets[0].text
+    other = await ask(engine, Kind.ASK, "and the visuals?", "chan-2")
+    assert other.film is None and {s.film_id for s in other.snippets} <= {"celestial-symphony", "radiant-reflections"}
+
+
+async def test_question_naming_no_film_searches_every_review(engine: Engine) -> None:
+    a = await ask(engine, Kind.ASK, "which film has the best music?", "fresh")
+    assert a.kind is Kind.ANSWER and a.film is None and a.snippets
+    assert "Celestial Symphony" in a.text or "Radiant Reflections" in a.text
+
+
+async def test_absent_film_is_not_found(engine: Engine) -> None:
+    for kind, text in ((Kind.REVIEW, "The Godfather"), (Kind.VERDICT, "The Godfather"), (Kind.ASK, "how is the music in the godfather?")):
+        a = await ask(engine, kind, text)
+        assert a.kind is Kind.NOT_FOUND, (kind, text, a.text)
+        assert "godfather" in a.text.lower() and a.film is None
+
+
+async def test_full_review_is_paginated_and_lossless() -> None:
+    text = "\n\n".join(f"Paragraph {i} of Long Film is " + "very good indeed. " * 40 for i in range(12))
+    engine = Engine([Film(id="long-film", title="Long Film", year=None, text=text)])
+    a = await engine.answer(Question(Kind.FULL, film_id="long-film"))
+    assert a.kind is Kind.FULL and len(a.pages) > 1 and all(len(p) <= 1900 for p in a.pages)
+    assert "".join(a.pages).split() == text.split()
+
+
+async def test_help_list_and_unknown_button(engine: Engine) -> None:
+    assert "/review" in (await ask(engine, Kind.HELP, "")).text
+    listing = await ask(engine, Kind.LIST, "")
+    assert "Celestial Symphony" in listing.text and "Radiant Reflections" in listing.text
+    gone = await engine.answer(Question(Kind.REVIEW, film_id="deleted-film"))
+    assert gone.kind is Kind.ERROR
+
+
+async def test_empty_corpus_says_so() -> None:
+    a = await Engine([]).answer(Question(Kind.REVIEW, "anything"))
+    assert a.kind is Kind.ERROR and "No reviews" in a.text
+
+
+async def test_json_shape_is_the_documented_one(engine: Engine) -> None:
+    a = await ask(engine, Kind.VERDICT, "radiant reflection")
+    data = to_json(a)
+    assert set(data) >= {"kind", "film", "verdict", "snippets", "suggestions", "text"}
+    assert data["kind"] == "verdict" and data["film"] == {"id": "radiant-reflections", "title": "Radiant Reflections", "year": None}
+    assert set(data["verdict"]) == {"label", "confidence", "quote", "sequel"}
+    assert set(data["verdict"]["sequel"]) == {"compared_to_original", "quote"}
+    ans = to_json(await ask(engine, Kind.ASK, "how is the soundtrack in radiant reflections"))
+    assert ans["kind"] == "answer" and set(ans["snippets"][0]) == {"text", "film_id", "score"}
+
+
+async def test_engine_survives_a_failing_context_store(seed_films) -> None:  # type: ignore[no-untyped-def]
+    class Broken:
+        async def get(self, key: str) -> str | None:
+            raise RuntimeError("db down")
+
+        async def put(self, key: str, film_id: str) -> None:
+            raise RuntimeError("db down")
+
+    engine = Engine(seed_films, context=Broken())
+    a = await engine.answer(Question(Kind.REVIEW, "celestial symphony", "x"))
+    assert a.kind is Kind.REVIEW
+    b = await engine.answer(Question(Kind.ASK, "and the visuals?", "x"))
+    assert b.kind is Kind.ERROR and "went wrong" in b.text

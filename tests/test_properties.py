@@ -1,0 +1,45 @@
+"""Property tests: whatever people type, the engine answers clearly and never raises."""
+
+from __future__ import annotations
+
+import asyncio
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.engine import Engine
+from bot.models import Kind, Question
+
+NASTY = st.sampled_from(
+    [
+        "",
+        "   \t\n ",
+        "x" * 10_000,
+        "\x00\x01\x1b[31m\x7f",
+        "🎬🍿🎥" * 50,
+        "\u202eemordnilap\u202c \u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627",
+        "**bold** __under__ `code` ```block``` > quote [link](http://x)",
+        "@everyone @here <@123> <@&456> <#789> <!channel> <!everyone>",
+        "/review",
+        "'; DROP TABLE films; --",
+    ]
+)
+TEXT = st.one_of(NASTY, st.text(max_size=400), st.text(alphabet=st.characters(codec="utf-8"), max_size=50))
+KINDS = st.sampled_from([Kind.REVIEW, Kind.VERDICT, Kind.ASK, Kind.FULL, Kind.HELP, Kind.LIST])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kind=KINDS, text=TEXT, film_id=st.one_of(st.none(), st.text(max_size=30), st.just("celestial-symphony")))
+def test_any_input_gets_a_clear_answer(engine: Engine, kind: Kind, text: str, film_id: str | None) -> None:
+    answer = asyncio.run(engine.answer(Question(kind, text, "prop", film_id)))
+    assert answer.text.strip(), "every answer has text to show"
+    assert answer.kind is not Kind.ERROR or "went wrong" not in answer.text, "no internal errors"
+    assert "Traceback" not in answer.text
+    assert len(answer.text) < 20_000
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(prefix=TEXT)
+def test_autocomplete_always_fits_the_limits(engine: Engine, prefix: str) -> None:
+    got = engine.suggest(prefix)
+    assert len(got) <= 25 and all(0 < len(s.title) <= 100 for s in got)

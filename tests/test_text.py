@@ -1,0 +1,35 @@
+from bot.text import clean, normalise, paginate, sentences, split_year, title_parts, unmove_article
+
+
+def test_normalise_handles_case_articles_numerals_and_accents() -> None:
+    assert normalise("The Godfather: Part II") == normalise("godfather part 2") == normalise("Godfather: Part II, The")
+    assert normalise("Rocky Two") == normalise("ROCKY 2") == "rocky 2"
+    assert normalise("Amélie") == "amelie"
+    assert normalise("Fast & Furious") == "fast and furious"
+    assert normalise("L.A. Confidential") == normalise("LA Confidential")
+
+
+def test_roman_numeral_words_at_start_are_words() -> None:
+    assert normalise("I, Robot") == "i robot"
+    assert normalise("Toy Story 3") != normalise("Toy Story 2")
+
+
+def test_split_year_and_moved_article() -> None:
+    assert split_year("Heat (1995)") == ("Heat", 1995)
+    assert split_year("Heat") == ("Heat", None)
+    assert unmove_article("Shawshank Redemption, The") == "The Shawshank Redemption"
+    assert title_parts("Star Wars: Episode IV - A New Hope (1977)") == ["Star Wars", "Episode IV", "A New Hope"]
+
+
+def test_clean_strips_control_and_bidi_characters_and_bounds_length() -> None:
+    assert clean("a\x00b\u202ec\n\td") == "abc d"
+    assert len(clean("x" * 10_000)) == 500
+
+
+def test_sentences_and_pages() -> None:
+    text = "First one. Second one! Third?\n\nNew paragraph here."
+    assert sentences(text) == ["First one.", "Second one!", "Third?", "New paragraph here."]
+    long = "\n\n".join(f"Paragraph {i}. " + "word " * 300 for i in range(10))
+    pages = paginate(long, 1900)
+    assert len(pages) > 1 and all(len(p) <= 1900 for p in pages)
+    assert "".join(pages).replace("\n", "").replace(" ", "") == long.replace("\n", "").replace(" ", "")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import os
 import re
@@ -158,8 +157,11 @@ def _check(config: Config, secrets: Secrets, corpus_dir: Path, source: Path | No
     for problem in problems:
         print(problem)
     corpus = load_corpus(corpus_dir)
-    print(msg.CLI_CORPUS_OK.format(path=corpus_dir, count=len(corpus.films)) if not corpus.problems else
-          msg.CLI_CORPUS_BAD.format(path=corpus_dir, count=len(corpus.films), problems=len(corpus.problems)))
+    print(
+        msg.CLI_CORPUS_OK.format(path=corpus_dir, count=len(corpus.films))
+        if not corpus.problems
+        else msg.CLI_CORPUS_BAD.format(path=corpus_dir, count=len(corpus.films), problems=len(corpus.problems))
+    )
     print(msg.CLI_WOULD_START.format(what=", ".join(platforms(config, secrets))))
     return EXIT_CONFIG if problems else 0
 

@@ -40,7 +40,9 @@ def show(answer: Answer, as_json: bool) -> str:
     return answer.text
 
 
-async def chat(engine: Engine, *, as_json: bool = False, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
+async def chat(
+    engine: Engine, *, as_json: bool = False, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
+) -> None:
     """Answer each line read from `stdin` until end of input or /quit."""
     interactive = stdin.isatty() and not as_json
     if interactive:

@@ -92,6 +92,7 @@ class Secrets:
 ENV_PREFIX = "REVIEWBOT_"
 DEFAULT_PATH = Path("config/reviewbot.yaml")
 _SECRET_WORDS = ("token", "secret", "password")
+_DB_SCHEMES = ("postgresql://", "postgres://", "postgresql+asyncpg://", "sqlite")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
@@ -282,10 +283,11 @@ def _check(obj: Any, path: str, where: dict[str, str], file: str) -> None:
         for f in fields(obj):
             name = getattr(obj, f.name)
             if not re.fullmatch(r"/[a-z0-9_-]{1,31}", name):
-                fail(f.name, f"must be a slash command like /{f.name} (lower case, at most 32 characters), got {name!r}.")
-    if isinstance(obj, DatabaseConfig) and obj.url is not None:
-        if not obj.url.startswith(("postgresql://", "postgres://", "postgresql+asyncpg://", "sqlite")):
-            fail("url", "must be a PostgreSQL URL like postgresql://user:pass@host/db (or leave it out for SQLite).")
+                fail(
+                    f.name, f"must be a slash command like /{f.name} (lower case, at most 32 characters), got {name!r}."
+                )
+    if isinstance(obj, DatabaseConfig) and obj.url is not None and not obj.url.startswith(_DB_SCHEMES):
+        fail("url", "must be a PostgreSQL URL like postgresql://user:pass@host/db (or leave it out for SQLite).")
     if isinstance(obj, Subscription):
         if obj.platform not in ("discord", "slack"):
             fail("platform", f"must be discord or slack, got {obj.platform!r}.")

@@ -57,10 +57,10 @@ def is_sequel(text: str) -> bool:
 def extract_title(text: str) -> tuple[str, int | None] | None:
     """Find the film's title in raw review text, or None."""
     if m := _LABELLED.search(text[:500]):
-        return split_year(m.group(1).strip("\"“”*_ "))
+        return split_year(m.group(1).strip('"“”*_ '))
     head = text.lstrip()[:400]
     quoted = _QUOTED.findall(text)
-    if head[:1] in "\"“" and quoted:
+    if head[:1] in '"“' and quoted:
         return _with_year(quoted[0], text)
     if quoted:  # the quoted phrase the review repeats most
         best = max(set(quoted), key=lambda q: (quoted.count(q), -quoted.index(q)))
@@ -117,7 +117,8 @@ def _front_matter(path: str, raw: str) -> tuple[dict[str, Any], str, int]:
         data = yaml.safe_load(m.group(1)) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
+        last = m.group(1).count("\n") + 1  # an error at the end of the block belongs to its last line
+        line = min(mark.line + 2, last) if mark is not None else 1
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise CorpusError(path, line, msg.CORPUS_BAD_YAML.format(problem=problem)) from None
     if not isinstance(data, dict):

@@ -1,9 +1,9 @@
 """Errors reviewbot raises. Their text is for admins and logs, never for chat users.
 
-    ReviewbotError
-    ├── ConfigError        broken config file or environment; the CLI exits 2
-    ├── CorpusError        a review file that cannot be loaded (path and line)
-    └── StorageError       the database cannot be reached or upgraded
+ReviewbotError
+├── ConfigError        broken config file or environment; the CLI exits 2
+├── CorpusError        a review file that cannot be loaded (path and line)
+└── StorageError       the database cannot be reached or upgraded
 """
 
 from __future__ import annotations

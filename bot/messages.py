@@ -23,7 +23,9 @@ AMBIGUOUS = "“{query}” could be more than one film. Which one did you mean?"
 UNKNOWN_FILM = "That film is no longer in the corpus."
 EMPTY_CORPUS = "No reviews are loaded yet, so I can't answer questions about films."
 NO_SNIPPETS = "The review of {title} doesn't say anything about {topic}."
-NO_SNIPPETS_ANY = "None of the reviews talk about that. Try naming a film, or ask about music, visuals, acting or story."
+NO_SNIPPETS_ANY = (
+    "None of the reviews talk about that. Try naming a film, or ask about music, visuals, acting or story."
+)
 LIST_HEADER = "I have reviews of {count} films:"
 LIST_MORE = "…and {count} more."
 TRUNCATED = "(your message was long, so I read only the first {limit} characters)"
@@ -65,13 +67,11 @@ CORPUS_NOT_UTF8 = "not UTF-8 text: save the file as UTF-8"
 CORPUS_UNCLOSED_FRONT_MATTER = "front matter starts with `---` but has no closing `---` line"
 CORPUS_BAD_YAML = "front matter is not valid YAML: {problem}"
 CORPUS_FRONT_MATTER_NOT_MAPPING = "front matter must be `key: value` lines"
-CORPUS_UNKNOWN_FIELD = (
-    "unknown field `{key}`: use title, year, aliases, sequel_of, reviewer, rating or verdict"
-)
+CORPUS_UNKNOWN_FIELD = "unknown field `{key}`: use title, year, aliases, sequel_of, reviewer, rating or verdict"
 CORPUS_BAD_FIELD = {
     "title": "`title` must be text, got {value!r}",
     "year": "`year` must be a year like 1999, got {value!r}",
-    "aliases": "`aliases` must be a list of titles, like [\"Alt Title\"], got {value!r}",
+    "aliases": '`aliases` must be a list of titles, like ["Alt Title"], got {value!r}',
     "sequel_of": "`sequel_of` must be the original film's title, got {value!r}",
     "reviewer": "`reviewer` must be text, got {value!r}",
     "rating": "`rating` must be like 4/5, 8/10 or B+, got {value!r}",
@@ -79,16 +79,12 @@ CORPUS_BAD_FIELD = {
 }
 CORPUS_BAD_RATING = "`rating` {value!r} is not a rating: use forms like 4/5, 8/10, 85%, 3.5 stars or B+"
 CORPUS_EMPTY_BODY = "the review text is empty"
-CORPUS_NO_TITLE = (
-    "no title found: add front matter with `title:` (rename to .md), or start the text with the title"
-)
+CORPUS_NO_TITLE = "no title found: add front matter with `title:` (rename to .md), or start the text with the title"
 CORPUS_DUPLICATE = "duplicate title “{title}”, already in {other}: give one a `year` or remove it"
 
 # --- console and command line ---------------------------------------------------------
 
-CONSOLE_BANNER = (
-    "reviewbot console: {count} films loaded. Ask a question, or type /help. /quit leaves (or Ctrl-D)."
-)
+CONSOLE_BANNER = "reviewbot console: {count} films loaded. Ask a question, or type /help. /quit leaves (or Ctrl-D)."
 CLI_CORPUS_PROBLEMS = "{count} review file(s) skipped; run `reviewbot corpus check` for details."
 CLI_CORPUS_OK = "{path}: {count} reviews, no problems."
 CLI_CORPUS_BAD = "{path}: {count} reviews loaded, {problems} problem(s):"
@@ -103,7 +99,9 @@ CLI_CREDENTIAL_HINTS = {
     "SLACK_APP_TOKEN": "a Slack app-level token starts with xapp- (Basic Information > App-Level Tokens)",
     "SLACK_SIGNING_SECRET": "a Slack signing secret is 32 hex characters (Basic Information > Signing Secret)",
 }
-CLI_SLACK_NEEDS_MODE = "SLACK_BOT_TOKEN is set, but Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)."
+CLI_SLACK_NEEDS_MODE = (
+    "SLACK_BOT_TOKEN is set, but Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)."
+)
 CLI_INTERRUPTED = "Stopped."
 
 # --- discord adapter ------------------------------------------------------------
@@ -149,10 +147,7 @@ SLACK_MISSING_SIGNING_SECRET = (
 
 # --- featured posts -------------------------------------------------------------
 
-FEATURED_BAD_TIME = (
-    "“{value}” is not a time of day. Use 24-hour HH:MM, for example 09:00 or 18:30."
-)
+FEATURED_BAD_TIME = "“{value}” is not a time of day. Use 24-hour HH:MM, for example 09:00 or 18:30."
 FEATURED_BAD_TIMEZONE = (
-    "“{value}” is not a time zone I know. Use an IANA name such as "
-    "Europe/Paris, America/New_York or UTC."
+    "“{value}” is not a time zone I know. Use an IANA name such as Europe/Paris, America/New_York or UTC."
 )

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """What a person asked for (on a Question) or what came back (on an Answer)."""
 
     REVIEW = "review"
@@ -21,13 +21,13 @@ class Kind(str, Enum):
     ERROR = "error"
 
 
-class Label(str, Enum):
+class Label(StrEnum):
     POSITIVE = "positive"
     MIXED = "mixed"
     NEGATIVE = "negative"
 
 
-class Aspect(str, Enum):
+class Aspect(StrEnum):
     STORY = "story"
     PACING = "pacing"
     ACTING = "acting"

@@ -21,9 +21,12 @@ _LETTERS = {
     "a+": 1.0, "a": 0.95, "a-": 0.9, "b+": 0.85, "b": 0.8, "b-": 0.72, "c+": 0.62, "c": 0.55,
     "c-": 0.48, "d+": 0.4, "d": 0.35, "d-": 0.3, "e": 0.15, "f": 0.1,
 }  # fmt: skip
-_BETTER = re.compile(r"\b(better than|surpass\w*|outdo\w*|outshines?|improves? (up)?on|superior|exceeds?|tops the)\b", re.I)
+_BETTER = re.compile(
+    r"\b(better than|surpass\w*|outdo\w*|outshines?|improves? (up)?on|superior|exceeds?|tops the)\b", re.I
+)
 _WORSE = re.compile(
-    r"\b(worse than|pales?|falls? short|(does not|doesn'?t|fails to) live up|inferior|not as good|weaker than|lesser)\b",
+    r"\b(worse than|pales?|falls? short|(does not|doesn'?t|fails to) live up|inferior|not as good|weaker than"
+    r"|lesser)\b",
     re.I,
 )
 _COMPARES = re.compile(
@@ -42,7 +45,7 @@ def parse_rating(rating: str) -> float | None:
         return len(stars.group(1)) / (len(stars.group(1)) + len(stars.group(2)) or 5)
     if m := re.fullmatch(r"(\d+(?:\.\d+)?)\s*(?:/|out of)\s*(\d+(?:\.\d+)?)", text):
         num, den = float(m.group(1)), float(m.group(2))
-        return num / den if 0 < den and 0 <= num <= den else None
+        return num / den if den > 0 and 0 <= num <= den else None
     if m := re.fullmatch(r"(\d+(?:\.\d+)?)\s*%", text):
         value = float(m.group(1)) / 100
         return value if value <= 1 else None
@@ -122,9 +125,7 @@ def _summary(texts: Sequence[str], quote_at: int) -> str:
     return " ".join(texts[i] for i in sorted(picked)[:3])
 
 
-def _highlights(
-    film: Film, sents: Sequence[Sentence], polarity: Sequence[float], avoid: int
-) -> tuple[Snippet, ...]:
+def _highlights(film: Film, sents: Sequence[Sentence], polarity: Sequence[float], avoid: int) -> tuple[Snippet, ...]:
     """One sentence per aspect group, each about that group rather than merely mentioning it."""
     used: set[int] = {avoid}
     out: list[Snippet] = []
@@ -136,7 +137,8 @@ def _highlights(
             if not hits or i in used:
                 continue
             others = sum(1 for other in group_stems if other is not stems and sent.stems & other)
-            score = min(hits, 3) - 0.6 * others + 1.5 * abs(polarity[i]) - 0.5 * (i == 0)
+            lead = 0.7 * bool(sent.lead & stems)
+            score = min(hits, 3) + lead - 0.6 * others + 1.5 * abs(polarity[i]) - 0.5 * (i == 0)
             if best is None or score > best[0]:
                 best = (score, i)
         if best is not None:

@@ -46,11 +46,11 @@ def plain(answer: Answer, titles: dict[str, str] | None = None) -> str:
         lines += [film_label(film), ""]
         lines += [answer.summary, ""] if answer.summary else []
         lines += [f"{highlight_label(s)}: {quote(s.text)}" for s in answer.highlights]
-        lines += [""] + verdict_lines(answer.verdict)
+        lines += ["", *verdict_lines(answer.verdict)]
         if film.reviewer:
             lines.append(msg.REVIEWED_BY.format(reviewer=film.reviewer))
     elif kind is Kind.VERDICT and film and answer.verdict:
-        lines += [film_label(film)] + verdict_lines(answer.verdict)
+        lines += [film_label(film), *verdict_lines(answer.verdict)]
     elif kind is Kind.ANSWER:
         if answer.text and not answer.snippets:
             return answer.text
@@ -81,7 +81,11 @@ def to_json(answer: Answer) -> dict[str, Any]:
     verdict = None
     if answer.verdict is not None:
         v = answer.verdict
-        sequel = None if v.sequel is None else {"compared_to_original": v.sequel.compared_to_original, "quote": v.sequel.quote}
+        sequel = (
+            None
+            if v.sequel is None
+            else {"compared_to_original": v.sequel.compared_to_original, "quote": v.sequel.quote}
+        )
         verdict = {"label": v.label.value, "confidence": v.confidence, "quote": v.quote, "sequel": sequel}
     film = answer.film
     return {

@@ -18,11 +18,11 @@ from bot.text import sentences, stem, words
 _LEXICON: dict[Aspect, str] = {
     Aspect.MUSIC: "music musical score scores soundtrack soundtracks composer composed melody melodies song songs "
     "tone tones orchestral orchestra sound audio tune tunes",
-    Aspect.VISUALS: "visual visuals visually cinematography imagery image images look looks looking landscapes costumes "
-    "shot shots camera photography colour colours color colors production design beautiful gorgeous eye",
+    Aspect.VISUALS: "visual visuals visually cinematography imagery image images look looks looking landscapes "
+    "costumes shot shots camera photography colour colours color colors production design beautiful gorgeous eye",
     Aspect.EFFECTS: "effects effect cgi vfx special creatures creature animation",
     Aspect.ACTING: "acting acted actor actors actress actresses cast performance performances performer portrayal "
-    "played plays role roles character characters characterization lead",
+    "played plays role roles character characters characterization",
     Aspect.STORY: "story stories plot narrative script screenplay writing written storytelling ending twist twists "
     "dialogue themes premise storyline",
     Aspect.PACING: "pacing pace paced slow slowly drags dragging tight length runtime long boring tedious rushed "
@@ -32,19 +32,22 @@ _LEXICON: dict[Aspect, str] = {
 ASPECT_STEMS: dict[Aspect, frozenset[str]] = {a: frozenset(stem(w) for w in ws.split()) for a, ws in _LEXICON.items()}
 # Words that name an aspect in a question (a subset: "long" or "eye" in a question names nothing).
 _ASKING: dict[Aspect, frozenset[str]] = {
-    a: ASPECT_STEMS[a] - {stem(w) for w in "long eye lead beautiful gorgeous played plays earlier first theme themes".split()}
+    a: ASPECT_STEMS[a] - {stem(w) for w in "long eye beautiful gorgeous played plays earlier first".split()}
     for a in Aspect
 }
 STOPWORDS = frozenset(
-    """a an the and or but of in on at to for with about from by is are was were be been being it its this that
-    these those how what whats which who whom why when where does do did doing any some good bad worth i me my
-    you your tell think review reviews film films movie movies there their they them he she his her we our
-    as so if then than too very just also into out up down over more most much many such can could would
-    should will shall may might must not no nor only own same other again here once all both each few
-    anyone anything something say says said like well get gets got really quite""".split()
+    (
+        "a an the and or but of in on at to for with about from by is are was were be been being it its this "
+        "that these those how what whats which who whom why when where does do did doing any some good bad "
+        "worth i me my you your tell think review reviews film films movie movies there their they them he "
+        "she his her we our as so if then than too very just also into out up down over more most much many "
+        "such can could would should will shall may might must not no nor only own same other again here once "
+        "all both each few anyone anything something say says said like well get gets got really quite"
+    ).split()
 )
 _RELATED = {
-    Aspect.VISUALS: Aspect.EFFECTS, Aspect.EFFECTS: Aspect.VISUALS, Aspect.STORY: Aspect.PACING, Aspect.PACING: Aspect.STORY,
+    Aspect.VISUALS: Aspect.EFFECTS, Aspect.EFFECTS: Aspect.VISUALS,
+    Aspect.STORY: Aspect.PACING, Aspect.PACING: Aspect.STORY,
 }  # fmt: skip
 _BM25_K1 = 1.2
 _BM25_B = 0.75
@@ -72,6 +75,10 @@ class Sentence:
     position: float  # 0.0 first … 1.0 last in its review
     stems: frozenset[str]
     length: int
+    lead: frozenset[str]  # stems of the first words: what the sentence is about
+
+
+LEAD_WORDS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +101,10 @@ class SentenceIndex:
             for i, text in enumerate(sents):
                 toks = [stem(w) for w in words(text)]
                 sid = len(self.sentences)
-                self.sentences.append(Sentence(text, f, i / max(len(sents) - 1, 1), frozenset(toks), len(toks)))
+                position = i / max(len(sents) - 1, 1)
+                self.sentences.append(
+                    Sentence(text, f, position, frozenset(toks), len(toks), frozenset(toks[:LEAD_WORDS]))
+                )
                 for tok in set(toks):
                     postings.setdefault(tok, []).append(sid)
             self.by_film.append(range(start, len(self.sentences)))
@@ -143,7 +153,7 @@ class SentenceIndex:
             for a, stems in aspect_terms.items():
                 hits = len(sent.stems & stems)
                 if hits:
-                    score += 2.5 + 0.5 * min(hits - 1, 2)
+                    score += 2.5 + 0.5 * min(hits - 1, 2) + 0.5 * bool(sent.lead & stems)
                     best_aspect = best_aspect or a
             if best_aspect is not None:  # a sentence about the asked aspect beats one that only mentions it
                 score -= 0.6 * min(sum(1 for stems in others if sent.stems & stems), 2)
@@ -160,7 +170,8 @@ class SentenceIndex:
 _CONTRAST = re.compile(r"\b(but|however|although|though|while|yet|despite|unfortunately)\b", re.I)
 _CONCLUDING = re.compile(
     r"^\W*(overall|in the end|all in all|ultimately|in short|in conclusion|to sum up|bottom line|in sum|on the whole"
-    r"|simply put|in summary)\b|must[- ]see|\brecommend|\bdon'?t miss\b|\bskip (it|this)\b|\bavoid\b|\bworth (it|the|seeing|watching)",
+    r"|simply put|in summary)\b|must[- ]see|\brecommend|\bdon'?t miss\b|\bskip (it|this)\b|\bavoid\b"
+    r"|\bworth (it|the|seeing|watching)",
     re.I,
 )
 

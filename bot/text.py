@@ -14,6 +14,7 @@ _ROMAN = {
     "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7",
     "viii": "8", "ix": "9", "x": "10", "xi": "11", "xii": "12",
 }  # fmt: skip
+_MARKERS = frozenset({"part", "pt", "chapter", "episode", "vol", "volume"})
 _MOVED_ARTICLE = re.compile(r"^(.*?),\s*(the|a|an|le|la|les|l'|el|los|las|il|der|die|das)(\s*[:(-].*)?$", re.I)
 _YEAR = re.compile(r"\s*\((\d{4})\)\s*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -61,20 +62,21 @@ def words(text: str) -> list[str]:
     return _WORD.findall(folded)
 
 
-def normalise(title: str) -> str:
+def normalise(title: str, keep_article: bool = False) -> str:
     """The comparable form of a title: folded, no punctuation or leading article, numbers as digits."""
     tokens = words(unmove_article(title))
     out: list[str] = []
+    numeric = [t.isdigit() or t in _ROMAN or t in _NUMBER_WORDS for t in tokens]
     for i, tok in enumerate(tokens):
         tok = _NUMBER_WORDS.get(tok, tok)
-        if tok in _ROMAN and (i > 0 or len(tokens) == 1):
+        if tok in _ROMAN and (i > 0 or len(tokens) == 1 or len(tok) > 1):
             tok = _ROMAN[tok]
-        if tok in ("part", "pt", "chapter", "episode", "vol", "volume") and i + 1 < len(tokens):
-            nxt = tokens[i + 1]
-            if nxt.isdigit() or nxt in _ROMAN or nxt in _NUMBER_WORDS:
+        if tok in _MARKERS:  # "Part 2", "Chapter Two", "Chapter Part II": the number alone
+            rest = [j for j in range(i + 1, len(tokens)) if tokens[j] not in _MARKERS]
+            if rest and numeric[rest[0]]:
                 continue
         out.append(tok)
-    if len(out) > 1 and out[0] in ARTICLES:
+    if len(out) > 1 and out[0] in ARTICLES and not keep_article:
         out = out[1:]
     return " ".join(out)
 

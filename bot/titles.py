@@ -12,23 +12,27 @@ import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from bot.models import Film, Suggestion
 from bot.text import clean, fold, normalise, split_year, title_parts, words
 
-MATCH = 88.0  # best score needed for a confident match
-MARGIN = 5.0  # lead the best film needs over the next one
+# A confident match needs a high score and some lead over the next film, or a fair score and a
+# wide lead (a misspelt title far from every other). Tuned on MovieLens queries: docs/benchmarks.md.
+MATCH, MATCH_LEAD = 92.0, 2.0
+LIKELY, LIKELY_LEAD = 84.0, 16.0
+CLOSE = 6.0  # films within this many points of the best are shown together when unsure
 SUGGEST = 55.0  # lowest score worth suggesting
 BRUTE_FORCE_MAX = 50_000  # above this many keys, narrow candidates with the trigram index
 _KEY_WEIGHT = {"full": 1.0, "alias": 1.0, "main": 0.96, "sub": 0.94}
 _YEAR_IN_QUERY = re.compile(r"(?:^|\s)\(?((?:18[89]|19\d|20[0-4])\d)\)?\s*$")
-_DIGITS = re.compile(r"\b\d+\b")
+_DIGITS = re.compile(r"\d+")
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     MATCH = "match"
     AMBIGUOUS = "ambiguous"
     NOT_FOUND = "not_found"
@@ -49,19 +53,43 @@ class _Key:
 
 
 def _numbers(text: str) -> frozenset[str]:
-    return frozenset(n for n in _DIGITS.findall(text) if len(n) < 4)
+    return frozenset(_DIGITS.findall(text))
 
 
-def _score(query: str, key: _Key, year: int | None, film: Film) -> float:
-    base = max(fuzz.ratio(query, key.text), fuzz.token_sort_ratio(query, key.text) - 2)
-    if len(query) >= 5 and key.text.startswith(query + " "):  # the first words of a title
-        base = max(base, 90.0 if len(query) * 2 >= len(key.text) else 84.0)
+def _typo_score(query: str, key: str) -> float:
+    """Typos cost about the same on a short title as on a long one; a moved space costs nothing."""
+    q, k = query.replace(" ", ""), key.replace(" ", "")
+    n = max(len(q), len(k))
+    if n < 4:
+        return 0.0
+    edits = OSA.distance(q, k, score_cutoff=3)
+    return 100.0 - edits * (6 if n >= 12 else 8 if n >= 7 else 12)
+
+
+def _score(query: str, key: _Key, year: int | None, film: Film, vocab: frozenset[str] | set[str]) -> float:
+    base = max(
+        fuzz.ratio(query, key.text),
+        OSA.normalized_similarity(query, key.text) * 100,  # a swapped pair of letters is one typo
+        fuzz.token_sort_ratio(query, key.text) - 18,
+        _typo_score(query, key.text),
+    )
+    if len(query) >= 5 and key.text.startswith(query + " "):  # the first words of a title: worth suggesting
+        base = max(base, 82.0)
     score = base * _KEY_WEIGHT[key.kind]
     q_nums, k_nums = _numbers(query), _numbers(key.text)
     if q_nums != k_nums:
-        score -= 20 if q_nums and k_nums else 12
+        score -= 20 if q_nums else 12  # asking for "Part 2" when only the first film is here is a miss
+    key_words = key.text.split()
+    for word in query.split():
+        if word in key_words or len(word) < 2:
+            continue
+        if word in vocab:  # a real word where the title has another ("Bride" for "Pride"): another film
+            score -= 16
+        elif not any(OSA.normalized_similarity(word, k) >= 0.6 for k in key_words):
+            score -= 10  # a word the title does not have at all, not a misspelling of one of its words
     if year is not None and film.year is not None:
-        score += 3 if year == film.year else -10
+        gap = abs(year - film.year)
+        score += 3 if gap == 0 else (-4 if gap == 1 else -30)
     return score
 
 
@@ -73,12 +101,15 @@ class TitleIndex:
         keys: dict[tuple[str, int], _Key] = {}
         for i, film in enumerate(self.films):
             for kind, raw in self._raw_keys(film):
-                text = normalise(raw)
-                if kind in ("main", "sub") and (len(text) < 3 or text.isdigit()):
-                    continue
-                if text and (text, i) not in keys:
-                    keys[(text, i)] = _Key(text, i, kind)
+                for text in {normalise(raw), normalise(raw, keep_article=True)}:
+                    if kind == "sub" and (len(text) < 2 or text.isdigit()):
+                        continue
+                    if kind == "main" and (len(text) < 2 or (text.isdigit() and len(text) < 3)):
+                        continue
+                    if text and (text, i) not in keys:
+                        keys[(text, i)] = _Key(text, i, kind)
         self._keys = list(keys.values())
+        self._vocab = {w for k in self._keys for w in k.text.split()}
         self._texts = [k.text for k in self._keys]
         self._exact: dict[str, list[int]] = {}
         for k in self._keys:
@@ -109,16 +140,22 @@ class TitleIndex:
     def _candidates(self, query: str, limit: int) -> list[int]:
         """Indexes into self._keys worth scoring for `query`."""
         if self._grams is None:
-            hits = process.extract(query, self._texts, scorer=fuzz.token_sort_ratio, limit=limit, score_cutoff=40)
-            return [h[2] for h in hits]
+            return self._best_of(query, self._texts, limit)
         counts: dict[int, int] = {}
         for g in set(_trigrams(query)):
             for n in self._grams.get(g, ()):
                 counts[n] = counts.get(n, 0) + 1
         pool = sorted(counts, key=counts.__getitem__, reverse=True)[:1000]
-        texts = [self._texts[n] for n in pool]
-        hits = process.extract(query, texts, scorer=fuzz.token_sort_ratio, limit=limit, score_cutoff=40)
-        return [pool[h[2]] for h in hits]
+        return [pool[i] for i in self._best_of(query, [self._texts[n] for n in pool], limit)]
+
+    @staticmethod
+    def _best_of(query: str, texts: Sequence[str], limit: int) -> list[int]:
+        """Positions of the texts closest to `query` by spelling or by word order."""
+        found: dict[int, None] = {}
+        for scorer in (fuzz.ratio, fuzz.token_sort_ratio):
+            for _, _, i in process.extract(query, texts, scorer=scorer, limit=limit, score_cutoff=40):
+                found[i] = None
+        return list(found)
 
     def rank(self, text: str, limit: int = 25) -> list[tuple[float, Film]]:
         """Films ranked by how well their title matches `text`, best first."""
@@ -134,7 +171,7 @@ class TitleIndex:
                 continue
             for n in self._candidates(query, max(limit * 2, 30)):
                 key = self._keys[n]
-                score = _score(query, key, vyear, self.films[key.film])
+                score = _score(query, key, vyear, self.films[key.film], self._vocab)
                 if score > best.get(key.film, -1.0):
                     best[key.film] = score
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], self.films[kv[0]].title))
@@ -146,10 +183,11 @@ class TitleIndex:
         if not ranked:
             return Resolution(Outcome.NOT_FOUND, None, ())
         top, film = ranked[0]
-        close = [r for r in ranked if r[0] >= max(SUGGEST, top - MARGIN)]
-        if top >= MATCH and len(close) == 1:
+        lead = top - (ranked[1][0] if len(ranked) > 1 else 0.0)
+        if (top >= MATCH and lead >= MATCH_LEAD) or (top >= LIKELY and lead >= LIKELY_LEAD):
             return Resolution(Outcome.MATCH, film, ())
-        if top >= MATCH - 8 and len(close) > 1:
+        close = [r for r in ranked if r[0] >= max(SUGGEST, top - CLOSE)]
+        if top >= LIKELY - 4 and len(close) > 1:
             return Resolution(Outcome.AMBIGUOUS, None, _suggestions(close[:5]))
         return Resolution(Outcome.NOT_FOUND, None, _suggestions([r for r in ranked if r[0] >= SUGGEST][:3]))
 
@@ -158,7 +196,9 @@ class TitleIndex:
         limit = max(0, min(limit, 25))
         query = normalise(clean(prefix, 100))
         if not query:
-            return [Suggestion(f.title[:100], 0.0, f.id) for f in sorted(self.films, key=lambda f: fold(f.title))[:limit]]
+            return [
+                Suggestion(f.title[:100], 0.0, f.id) for f in sorted(self.films, key=lambda f: fold(f.title))[:limit]
+            ]
         seen: dict[int, float] = {}
         lo = bisect.bisect_left(self._sorted_texts, query)
         for text, i in self._sorted[lo : lo + 200]:
@@ -217,12 +257,14 @@ class TitleIndex:
 
 # Words that never start or end a title span inside a question.
 _GLUE = frozenset(
-    """a an the and or but of in on at to for with about from by is are was were be been it its this that
-    these those how what whats which who why when where does do did any good bad worth watching watch see
-    i me my you your tell think review reviews film films movie movies verdict sequel original first
-    music score soundtrack song songs visuals visual look looks cinematography effects acting actors cast
-    performances performance characters story plot pacing pace ending script writing and then so like
-    please vs versus than more less compared compare compares""".split()
+    (
+        "a an the and or but of in on at to for with about from by is are was were be been it its this that "
+        "these those how what whats which who why when where does do did any good bad worth watching watch "
+        "see i me my you your tell think review reviews film films movie movies verdict sequel original first "
+        "music score soundtrack song songs visuals visual look looks cinematography effects acting actors "
+        "cast performances performance characters story plot pacing pace ending script writing and then so "
+        "like please vs versus than more less compared compare compares"
+    ).split()
 )
 
 

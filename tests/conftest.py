@@ -11,6 +11,8 @@ import pytest
 from bot.corpus import load_corpus
 from bot.models import Film
 
+pytest_plugins = ["tests.storage_fixtures"]
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 SHARED_DATA = ROOT.parent / "shared" / "data"

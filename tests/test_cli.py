@@ -11,7 +11,9 @@ from pathlib import Path
 from tests.conftest import ROOT
 
 
-def reviewbot(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def reviewbot(
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     clean_env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "REVIEWBOT_"))}
     return subprocess.run(
         [sys.executable, "-m", "adapters.cli", *args],

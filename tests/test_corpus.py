@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-
 from bot.corpus import extract_title, is_sequel, load_corpus
 from bot.models import Label
 from tests.conftest import CORPUS, write
@@ -27,7 +26,7 @@ def test_seed_corpus_titles_are_extracted(seed_films) -> None:  # type: ignore[n
         ("The Grand Budapest Hotel is Wes Anderson at his best.", "The Grand Budapest Hotel", None),
         ("“Moonlit Harbor” (2019) drifts along. Later, “Moonlit Harbor” sinks.", "Moonlit Harbor", 2019),
         ("Title: Night of the Long Knives\n\nA grim film.", "Night of the Long Knives", None),
-        ("Few films manage this. I loved \"Paper Lanterns\", and \"Paper Lanterns\" loved me.", "Paper Lanterns", None),
+        ('Few films manage this. I loved "Paper Lanterns", and "Paper Lanterns" loved me.', "Paper Lanterns", None),
         ("Return of the Mirror Queen: Part II dazzles from the start.", "Return of the Mirror Queen: Part II", None),
     ],
 )
@@ -56,14 +55,20 @@ def test_markdown_front_matter(tmp_path: Path) -> None:
     corpus = load_corpus(tmp_path)
     assert not corpus.problems
     heat, bad = sorted(corpus.films, key=lambda f: f.title, reverse=True)
-    assert (heat.title, heat.year, heat.aliases, heat.rating, heat.id) == ("Heat", 1995, ("Heat (Mann)",), "9/10", "heat-1995")
+    assert (heat.title, heat.year, heat.aliases, heat.rating, heat.id) == (
+        "Heat",
+        1995,
+        ("Heat (Mann)",),
+        "9/10",
+        "heat-1995",
+    )
     assert bad.verdict is Label.NEGATIVE and bad.is_sequel and bad.sequel_of == "Good Day"
 
 
 @pytest.mark.parametrize(
     ("name", "text", "line", "words"),
     [
-        ("broken.md", "---\ntitle: X\nyear: [1999\n---\nBody.\n", 4, "not valid YAML"),
+        ("broken.md", "---\ntitle: X\nyear: [1999\n---\nBody.\n", 3, "not valid YAML"),
         ("unclosed.md", "---\ntitle: X\nBody.\n", 1, "no closing"),
         ("notitle.md", "---\nyear: 1999\n---\nthis body names no film at all.\n", 1, "no title"),
         ("empty.md", "---\ntitle: Empty\n---\n\n", 4, "empty"),

@@ -58,7 +58,11 @@ async def test_question_naming_no_film_searches_every_review(engine: Engine) -> 
 
 
 async def test_absent_film_is_not_found(engine: Engine) -> None:
-    for kind, text in ((Kind.REVIEW, "The Godfather"), (Kind.VERDICT, "The Godfather"), (Kind.ASK, "how is the music in the godfather?")):
+    for kind, text in (
+        (Kind.REVIEW, "The Godfather"),
+        (Kind.VERDICT, "The Godfather"),
+        (Kind.ASK, "how is the music in the godfather?"),
+    ):
         a = await ask(engine, kind, text)
         assert a.kind is Kind.NOT_FOUND, (kind, text, a.text)
         assert "godfather" in a.text.lower() and a.film is None
@@ -69,7 +73,7 @@ async def test_full_review_is_paginated_and_lossless() -> None:
     engine = Engine([Film(id="long-film", title="Long Film", year=None, text=text)])
     a = await engine.answer(Question(Kind.FULL, film_id="long-film"))
     assert a.kind is Kind.FULL and len(a.pages) > 1 and all(len(p) <= 1900 for p in a.pages)
-    assert "".join(a.pages).split() == text.split()
+    assert " ".join(a.pages).split() == text.split()
 
 
 async def test_help_list_and_unknown_button(engine: Engine) -> None:
@@ -89,7 +93,11 @@ async def test_json_shape_is_the_documented_one(engine: Engine) -> None:
     a = await ask(engine, Kind.VERDICT, "radiant reflection")
     data = to_json(a)
     assert set(data) >= {"kind", "film", "verdict", "snippets", "suggestions", "text"}
-    assert data["kind"] == "verdict" and data["film"] == {"id": "radiant-reflections", "title": "Radiant Reflections", "year": None}
+    assert data["kind"] == "verdict" and data["film"] == {
+        "id": "radiant-reflections",
+        "title": "Radiant Reflections",
+        "year": None,
+    }
     assert set(data["verdict"]) == {"label", "confidence", "quote", "sequel"}
     assert set(data["verdict"]["sequel"]) == {"compared_to_original", "quote"}
     ans = to_json(await ask(engine, Kind.ASK, "how is the soundtrack in radiant reflections"))

@@ -1,0 +1,1 @@
+"""reviewbot's platform-neutral core: corpus, title resolution, answers."""

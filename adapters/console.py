@@ -60,5 +60,5 @@ async def chat(
             continue
         answer = await engine.answer(parse(line))
         print(show(answer, as_json), file=stdout, flush=True)
-        if interactive:
+        if not as_json:
             print(file=stdout)

@@ -149,9 +149,10 @@ class Engine:
         res = self._titles.resolve(text)
         if res.outcome is Outcome.MATCH and res.film is not None:
             return self._about(q.kind, res.film)
-        film, _ = self._titles.find_in(text)
-        if film is not None:
-            return self._about(q.kind, film)
+        if res.outcome is Outcome.NOT_FOUND:  # "/review how is celestial symphony": a title inside words
+            film, _ = self._titles.find_in(text)
+            if film is not None:
+                return self._about(q.kind, film)
         return self._unresolved(text, res.outcome, res.suggestions)
 
     def _unresolved(self, query: str, outcome: Outcome, suggestions: tuple[Suggestion, ...]) -> Answer:

@@ -56,6 +56,7 @@ HIGHLIGHT_WORDS = {
     "music": "Music & score",
 }
 FULL_REVIEW_PAGE = "Full review of {title} (page {page}/{pages})"
+PAGE = "Page {page} of {pages}"
 REVIEWED_BY = "Reviewed by {reviewer}"
 RATING = "Rating: {rating}"
 
@@ -106,7 +107,6 @@ CLI_INTERRUPTED = "Stopped."
 
 # --- discord adapter ------------------------------------------------------------
 
-DISCORD_GENERIC_ERROR = "Something went wrong while answering. Please try again in a moment."
 DISCORD_STALE_BUTTON = "That button no longer works. Try the command again."
 DISCORD_CMD_REVIEW = "What the reviewer thought of a film"
 DISCORD_CMD_VERDICT = "The reviewer's verdict on a film, in one line"
@@ -121,24 +121,11 @@ DISCORD_TITLE_NOT_FOUND = "Not found"
 DISCORD_TITLE_AMBIGUOUS = "Which film did you mean?"
 DISCORD_TITLE_ANSWER = "From the reviews"
 DISCORD_TITLE_ERROR = "Sorry"
-DISCORD_PAGE_FOOTER = "Page {page} of {pages}"
 
 # --- slack adapter --------------------------------------------------------------
 
-SLACK_GENERIC_ERROR = "Sorry, something went wrong while answering. Please try again in a moment."
-SLACK_VERDICT = "Verdict: *{label}* ({confidence:.0%} confidence)"
-SLACK_VERDICT_LABELS = {"positive": "positive", "mixed": "mixed", "negative": "negative"}
-SLACK_SEQUEL = "Compared with the original: *{comparison}*"
-SLACK_SEQUEL_COMPARISONS = {
-    "better": "better",
-    "as_good": "as good",
-    "worse": "worse",
-    "unclear": "unclear",
-}
 SLACK_HIGHLIGHTS = "Highlights"
 SLACK_SUGGESTIONS = "Did you mean: {titles}?"
-SLACK_LIST_MORE = "…and {count} more."
-SLACK_FULL_PAGE = "Page {page} of {pages}"
 SLACK_TRUNCATED = "(shortened: too long for one Slack message)"
 SLACK_MISSING_BOT_TOKEN = "Slack needs SLACK_BOT_TOKEN in the environment."
 SLACK_MISSING_SIGNING_SECRET = (

@@ -11,6 +11,7 @@ from bot.search import ASPECT_STEMS, Sentence, has_contrast, is_concluding
 
 POSITIVE_AT = 0.6  # P(positive) at or above this reads as positive
 NEGATIVE_AT = 0.4  # at or below this, negative; between, mixed
+INFERRED_MAX = 0.99  # a model's reading is never certain
 HIGHLIGHT_GROUPS: tuple[tuple[Aspect, ...], ...] = (
     (Aspect.STORY, Aspect.PACING),
     (Aspect.ACTING,),
@@ -97,7 +98,7 @@ def _label(film: Film, document: Callable[[str], float]) -> tuple[Label, float]:
     label = label_for(p)
     if label is Label.MIXED:
         return label, 1.0 - abs(p - 0.5) / (POSITIVE_AT - 0.5) * 0.5
-    return label, max(p, 1 - p)
+    return label, min(max(p, 1 - p), INFERRED_MAX)
 
 
 def _quote_index(texts: Sequence[str], polarity: Sequence[float], label: Label, avoid: str | None) -> int:

@@ -236,10 +236,11 @@ class TitleIndex:
             if tokens[i] not in _GLUE and tokens[j - 1] not in _GLUE
         ]
         best: tuple[float, int, Film] | None = None
-        for span in spans:  # exact keys first, longest wins
-            for film_idx in self._exact.get(normalise(span), ()):
-                cand = (100.0, len(span), self.films[film_idx])
-                if len(span) >= 3 and (best is None or cand[:2] > best[:2]):
+        for span in spans:  # exact keys first, longest wins; a key two films share names neither
+            owners = set(self._exact.get(normalise(span), ()))
+            if len(owners) == 1 and len(span) >= 3:
+                cand = (100.0, len(span), self.films[owners.pop()])
+                if best is None or cand[:2] > best[:2]:
                     best = cand
         if best is not None:
             return best[2], ()

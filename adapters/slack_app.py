@@ -1,0 +1,585 @@
+"""Slack adapter: slash commands, mentions, DMs and buttons on slack-bolt's AsyncApp.
+
+Every listener acks first (within Slack's 3 s) and only then asks the engine, so a
+slow answer never turns into a Slack timeout. Answers are rendered as Block Kit
+within Slack's limits; all user and corpus text is escaped for mrkdwn so nothing
+we echo can ping (`<!everyone>` becomes `&lt;!everyone&gt;`).
+
+Modes: Socket Mode when `secrets.slack_app_token` is set, otherwise an aiohttp
+server on `config.host:config.port` + `config.path`, where Bolt verifies Slack's
+request signatures (bad or older than 5 minutes: 401).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from secrets import token_hex
+from typing import Any, Protocol
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import async_default_handlers as default_async_retry_handlers
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import messages
+from bot.actions import buttons, question_for
+from bot.config import Secrets, SlackConfig
+from bot.errors import ConfigError
+from bot.models import Answer, Kind, Label, Question
+
+
+class Engine(Protocol):
+    """What the adapter needs of `bot.engine.Engine`."""
+
+    async def answer(self, question: Question) -> Answer: ...
+
+
+log = logging.getLogger(__name__)
+
+DEFAULT_API_BASE_URL = "https://slack.com/api/"
+ACTION_PATTERN = re.compile(r"^rb:")
+
+# Slack limits (https://docs.slack.dev/reference/block-kit/blocks)
+MAX_BLOCKS = 50
+MAX_SECTION_TEXT = 3000
+MAX_HEADER_TEXT = 150
+MAX_BUTTON_TEXT = 75
+MAX_FIELDS = 10
+MAX_FIELD_TEXT = 2000
+MAX_ACTION_ELEMENTS = 25
+MAX_CONTEXT_TEXT = 2000
+MAX_FALLBACK_TEXT = 3000  # the API allows 40000; Slack truncates display at 4000
+MAX_RESPONSE_URL_USES = 5  # a response_url accepts at most 5 messages in 30 minutes
+
+LABEL_EMOJI = {
+    Label.POSITIVE: ":large_green_circle:",
+    Label.MIXED: ":large_yellow_circle:",
+    Label.NEGATIVE: ":red_circle:",
+}
+ASPECT_EMOJI = {
+    "story": ":book:",
+    "pacing": ":hourglass_flowing_sand:",
+    "acting": ":performing_arts:",
+    "visuals": ":art:",
+    "effects": ":sparkles:",
+    "music": ":musical_note:",
+    "sequel": ":repeat:",
+}
+
+# Words a mention or DM may start with to pick the question kind; anything else is a question.
+MENTION_KINDS = {
+    "review": Kind.REVIEW,
+    "verdict": Kind.VERDICT,
+    "full": Kind.FULL,
+    "help": Kind.HELP,
+    "list": Kind.LIST,
+    "ask": Kind.ASK,
+}
+
+Block = dict[str, Any]
+Message = dict[str, Any]  # {"text": str, "blocks": list[Block]}
+
+
+# --- text helpers -----------------------------------------------------------------
+
+
+def escape(text: str) -> str:
+    """Escape text for Slack mrkdwn (and top-level `text`): no mention or link can be formed."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int) -> str:
+    """At most `limit` characters, ending in … when cut; never cuts an &entity; in half."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    amp = cut.rfind("&", max(0, len(cut) - 5))
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut + "…"
+
+
+def split_text(text: str, limit: int = MAX_SECTION_TEXT) -> list[str]:
+    """Split (escaped) text into chunks of at most `limit`, at paragraph, line or word breaks."""
+    chunks: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = -1
+        for sep in ("\n\n", "\n", " "):
+            cut = window.rfind(sep)
+            if cut > limit // 2:
+                break
+        if cut <= 0:
+            cut = limit
+            amp = window.rfind("&", max(0, limit - 5))
+            if amp > 0 and ";" not in window[amp:]:
+                cut = amp
+        chunks.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        chunks.append(rest)
+    return chunks
+
+
+def quote(text: str) -> str:
+    """Escaped text as a mrkdwn block quote."""
+    return "\n".join("&gt; " + line for line in escape(text.strip()).splitlines() if line.strip())
+
+
+# --- blocks -------------------------------------------------------------------------
+
+
+def header_block(title: str) -> Block:
+    # plain_text is never parsed for mentions, so it is not escaped.
+    return {
+        "type": "header",
+        "text": {"type": "plain_text", "text": clip(title, MAX_HEADER_TEXT) or "…", "emoji": True},
+    }
+
+
+def section_block(mrkdwn: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(mrkdwn, MAX_SECTION_TEXT) or " "}}
+
+
+def sections(mrkdwn: str) -> list[Block]:
+    return [section_block(chunk) for chunk in split_text(mrkdwn)]
+
+
+def context_block(mrkdwn: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(mrkdwn, MAX_CONTEXT_TEXT)}]}
+
+
+def fields_block(title: str, fields: Sequence[str]) -> Block:
+    return {
+        "type": "section",
+        "text": {"type": "mrkdwn", "text": clip(title, MAX_SECTION_TEXT)},
+        "fields": [{"type": "mrkdwn", "text": clip(f, MAX_FIELD_TEXT)} for f in fields[:MAX_FIELDS]],
+    }
+
+
+def actions_block(answer: Answer) -> Block | None:
+    elements: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for button in buttons(answer):
+        if button.action_id in seen:
+            continue
+        seen.add(button.action_id)
+        elements.append(
+            {
+                "type": "button",
+                "text": {"type": "plain_text", "text": clip(button.label, MAX_BUTTON_TEXT), "emoji": True},
+                "action_id": button.action_id,
+                "value": button.action_id,
+            }
+        )
+    if not elements:
+        return None
+    return {"type": "actions", "elements": elements[:MAX_ACTION_ELEMENTS]}
+
+
+def fit_blocks(blocks: list[Block]) -> list[Block]:
+    """At most MAX_BLOCKS blocks: keeps trailing action blocks, notes the cut."""
+    if len(blocks) <= MAX_BLOCKS:
+        return blocks
+    tail = [b for b in blocks if b["type"] == "actions"][-1:]
+    body = [b for b in blocks if b["type"] != "actions"]
+    keep = MAX_BLOCKS - len(tail) - 1
+    return [*body[:keep], context_block(messages.SLACK_TRUNCATED), *tail]
+
+
+# --- rendering ----------------------------------------------------------------------
+
+
+def _title(answer: Answer) -> str:
+    film = answer.film
+    if film is None:
+        return ""
+    return f"{film.title} ({film.year})" if film.year else film.title
+
+
+def _fallback(text: str) -> str:
+    return clip(escape(text.strip()), MAX_FALLBACK_TEXT) or " "
+
+
+def _verdict_blocks(answer: Answer) -> list[Block]:
+    verdict = answer.verdict
+    if verdict is None:
+        return []
+    label = messages.VERDICT_WORDS[verdict.label.value]
+    line = messages.VERDICT_LINE.format(label=f"*{label}*", confidence=max(0.0, min(1.0, verdict.confidence)))
+    blocks = [section_block(f"{LABEL_EMOJI.get(verdict.label, '')} {line}".strip())]
+    if verdict.quote.strip():
+        blocks += sections(quote(verdict.quote))
+    if verdict.sequel is not None:
+        comparison = messages.SEQUEL_WORDS[verdict.sequel.compared_to_original]
+        text = ":repeat: " + messages.SEQUEL_LINE.format(comparison=f"*{escape(comparison)}*")
+        if verdict.sequel.quote.strip():
+            text += "\n" + quote(verdict.sequel.quote)
+        blocks += sections(text)
+    return blocks
+
+
+def _highlight_blocks(answer: Answer) -> list[Block]:
+    if not answer.highlights:
+        return []
+    fields = []
+    for snippet in answer.highlights[:MAX_FIELDS]:
+        aspect = snippet.aspect.value if snippet.aspect is not None else ""
+        head = f"{ASPECT_EMOJI.get(aspect, '')} *{escape(aspect.capitalize())}*\n" if aspect else ""
+        fields.append(head + escape(snippet.text.strip()))
+    return [fields_block(f"*{messages.SLACK_HIGHLIGHTS}*", fields)]
+
+
+def _suggestion_blocks(answer: Answer) -> list[Block]:
+    missing = [s for s in answer.suggestions if s.title not in answer.text]
+    if not missing:
+        return []
+    titles = ", ".join(f"*{escape(s.title)}*" for s in answer.suggestions[:10])
+    return [context_block(messages.SLACK_SUGGESTIONS.format(titles=titles))]
+
+
+def _text_blocks(answer: Answer) -> list[Block]:
+    return sections(escape(answer.text)) if answer.text.strip() else []
+
+
+def _list_blocks(answer: Answer) -> list[Block]:
+    if not answer.films:
+        return _text_blocks(answer)
+    lines = [f"• *{escape(f.title)}*" + (f" ({f.year})" if f.year else "") for f in answer.films]
+    intro = answer.text.strip().splitlines()[0] if answer.text.strip() else ""
+    blocks: list[Block] = [section_block(escape(intro))] if intro else []
+    chunk: list[str] = []
+    size = 0
+    shown = 0
+    for line in lines:
+        line = clip(line, MAX_SECTION_TEXT)
+        if chunk and size + len(line) + 1 > MAX_SECTION_TEXT:
+            if len(blocks) >= MAX_BLOCKS - 2:
+                break
+            blocks.append(section_block("\n".join(chunk)))
+            chunk, size = [], 0
+        chunk.append(line)
+        size += len(line) + 1
+        shown += 1
+    if chunk:
+        blocks.append(section_block("\n".join(chunk)))
+    if shown < len(lines):
+        blocks.append(context_block(messages.LIST_MORE.format(count=len(lines) - shown)))
+    return blocks
+
+
+def _full_messages(answer: Answer, max_messages: int | None) -> list[Message]:
+    pages = [p for p in answer.pages if p.strip()] or ([answer.text] if answer.text.strip() else [])
+    if not pages:
+        return [{"text": _fallback(_title(answer) or " "), "blocks": []}]
+    # One message per page, unless that is more than `max_messages`: then pages are grouped.
+    groups: list[list[tuple[int, str]]] = []
+    per = max(1, -(-len(pages) // max_messages)) if max_messages else 1
+    numbered = list(enumerate(pages, 1))
+    for start in range(0, len(numbered), per):
+        groups.append(numbered[start : start + per])
+    out: list[Message] = []
+    title = _title(answer)
+    for n, group in enumerate(groups):
+        blocks: list[Block] = []
+        if n == 0 and title:
+            blocks.append(header_block(title))
+        for number, page in group:
+            blocks += sections(escape(page))
+            blocks.append(context_block(messages.PAGE.format(page=number, pages=len(pages))))
+        out.append({"text": _fallback(group[0][1]), "blocks": fit_blocks(blocks)})
+    return out
+
+
+def render(answer: Answer, *, max_messages: int | None = None) -> list[Message]:
+    """Block Kit messages for one answer (several for FULL), each within Slack's limits."""
+    if answer.kind is Kind.FULL:
+        return _full_messages(answer, max_messages)
+    blocks: list[Block] = []
+    title = _title(answer)
+    if title and answer.kind in (Kind.REVIEW, Kind.VERDICT):
+        blocks.append(header_block(title))
+    body: list[Block] = []
+    if answer.kind is Kind.REVIEW:
+        body += _verdict_blocks(answer)
+        if answer.summary.strip():
+            body += sections(escape(answer.summary))
+        body += _highlight_blocks(answer)
+    elif answer.kind is Kind.VERDICT:
+        body += _verdict_blocks(answer)
+    elif answer.kind is Kind.LIST:
+        body += _list_blocks(answer)
+    if not body:
+        body = _text_blocks(answer)
+    if answer.kind in (Kind.AMBIGUOUS, Kind.NOT_FOUND):
+        body += _suggestion_blocks(answer)
+    blocks += body
+    actions = actions_block(answer)
+    if actions is not None:
+        blocks.append(actions)
+    if not blocks:
+        blocks = [section_block(escape(messages.INTERNAL_ERROR))]
+    return [{"text": _fallback(answer.text or title or messages.INTERNAL_ERROR), "blocks": fit_blocks(blocks)}]
+
+
+# --- questions ----------------------------------------------------------------------
+
+
+def conversation_key(team: str | None, channel: str | None, thread_ts: str | None = None) -> str:
+    key = f"slack:{team or ''}:{channel or ''}"
+    return f"{key}:{thread_ts}" if thread_ts else key
+
+
+def parse_mention(text: str, bot_user_id: str | None) -> tuple[Kind, str]:
+    """Kind and text of a mention or DM: `review <title>`, `verdict …`, … or a free question."""
+    if bot_user_id:
+        text = re.sub(rf"<@{re.escape(bot_user_id)}(\|[^>]*)?>", " ", text)
+    text = text.strip()
+    word, _, rest = text.partition(" ")
+    kind = MENTION_KINDS.get(word.lower().rstrip(":,"))
+    if kind is None:
+        return Kind.ASK, text
+    return kind, rest.strip()
+
+
+async def ask(engine: Engine, question: Question) -> Answer:
+    """The engine's answer, or a generic error answer (details go to the log only)."""
+    try:
+        return await engine.answer(question)
+    except Exception:
+        log.exception("engine failed on a %s question", question.kind.value)
+        return Answer(kind=Kind.ERROR, text=messages.INTERNAL_ERROR)
+
+
+def _safe_render(answer: Answer, max_messages: int | None = None) -> list[Message]:
+    try:
+        return render(answer, max_messages=max_messages)
+    except Exception:
+        log.exception("rendering a %s answer failed", answer.kind.value)
+        return render(Answer(kind=Kind.ERROR, text=messages.INTERNAL_ERROR))
+
+
+Respond = Callable[..., Awaitable[Any]]
+
+
+async def _respond_all(respond: Respond, answer: Answer) -> None:
+    response_type = "ephemeral" if answer.is_error else "in_channel"
+    for message in _safe_render(answer, MAX_RESPONSE_URL_USES)[:MAX_RESPONSE_URL_USES]:
+        try:
+            result = await respond(
+                text=message["text"],
+                blocks=message["blocks"],
+                response_type=response_type,
+                replace_original=False,
+            )
+        except Exception:
+            log.exception("posting to response_url failed")
+            return
+        status = getattr(result, "status_code", 200)
+        if status != 200:
+            log.warning("response_url rejected a message: %s %s", status, getattr(result, "body", ""))
+            return
+
+
+async def _post_all(
+    client: AsyncWebClient,
+    answer: Answer,
+    *,
+    channel: str,
+    user: str | None,
+    thread_ts: str | None,
+    ephemeral: bool,
+) -> None:
+    for message in _safe_render(answer):
+        try:
+            if ephemeral and user:
+                await client.chat_postEphemeral(
+                    channel=channel, user=user, text=message["text"], blocks=message["blocks"], thread_ts=thread_ts
+                )
+            else:
+                await client.chat_postMessage(
+                    channel=channel,
+                    text=message["text"],
+                    blocks=message["blocks"],
+                    thread_ts=thread_ts,
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
+        except SlackApiError as e:
+            log.warning("Slack rejected a reply: %s", e.response.get("error"))
+            return
+        except Exception:
+            log.exception("posting a reply failed")
+            return
+
+
+# --- app ----------------------------------------------------------------------------
+
+
+def _api_base_url(config: SlackConfig) -> str:
+    url = config.api_base_url or DEFAULT_API_BASE_URL
+    return url if url.endswith("/") else url + "/"
+
+
+def create_app(
+    engine: Engine,
+    config: SlackConfig,
+    secrets: Secrets,
+    *,
+    client: AsyncWebClient | None = None,
+) -> AsyncApp:
+    """A Bolt app answering slash commands, mentions, DMs and our buttons with `engine`."""
+    if not secrets.slack_bot_token and client is None:
+        raise ConfigError(messages.SLACK_MISSING_BOT_TOKEN)
+    if client is None:
+        client = AsyncWebClient(
+            token=secrets.slack_bot_token,
+            base_url=_api_base_url(config),
+            retry_handlers=[*default_async_retry_handlers(), AsyncRateLimitErrorRetryHandler(max_retry_count=2)],
+        )
+    app = AsyncApp(
+        client=client,
+        # Without a secret (Socket Mode needs none) use a random one: an empty secret would let
+        # anyone forge HTTP requests, a random one makes every HTTP request fail verification.
+        signing_secret=secrets.slack_signing_secret or token_hex(32),
+        process_before_response=False,  # ack goes out at once; the answer follows
+        logger=logging.getLogger("reviewbot.slack.bolt"),
+    )
+
+    command_kinds = {
+        config.commands.review: Kind.REVIEW,
+        config.commands.verdict: Kind.VERDICT,
+        config.commands.ask: Kind.ASK,
+        config.commands.help: Kind.HELP,
+    }
+    for name, kind in command_kinds.items():
+        app.command(name)(_command_listener(engine, kind))
+
+    @app.event("app_mention")
+    async def on_mention(body: dict[str, Any], event: dict[str, Any], context: Mapping[str, Any]) -> None:
+        await _answer_message(engine, app.client, body, event, context, in_dm=False)
+
+    @app.event("message")
+    async def on_message(body: dict[str, Any], event: dict[str, Any], context: Mapping[str, Any]) -> None:
+        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+            return
+        if event.get("user") and event.get("user") == context.get("bot_user_id"):
+            return
+        await _answer_message(engine, app.client, body, event, context, in_dm=True)
+
+    @app.action(ACTION_PATTERN)
+    async def on_action(
+        ack: Callable[[], Awaitable[Any]], body: dict[str, Any], action: dict[str, Any], respond: Respond
+    ) -> None:
+        await ack()
+        container = body.get("container") or {}
+        message = body.get("message") or {}
+        thread_ts = container.get("thread_ts") or message.get("thread_ts")
+        channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
+        team = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
+        question = question_for(str(action.get("action_id", "")), conversation_key(team, channel, thread_ts))
+        if question is None:
+            return
+        await _respond_all(respond, await ask(engine, question))
+
+    @app.error
+    async def on_error(error: Exception) -> None:
+        log.error("slack listener failed: %s", type(error).__name__)
+
+    return app
+
+
+def _command_listener(engine: Engine, kind: Kind) -> Callable[..., Awaitable[None]]:
+    async def on_command(ack: Callable[[], Awaitable[Any]], command: dict[str, Any], respond: Respond) -> None:
+        await ack()  # before anything slow: Slack gives us 3 seconds
+        question = Question(
+            kind=kind,
+            text=str(command.get("text") or "").strip(),
+            conversation=conversation_key(command.get("team_id"), command.get("channel_id")),
+        )
+        await _respond_all(respond, await ask(engine, question))
+
+    return on_command
+
+
+async def _answer_message(
+    engine: Engine,
+    client: AsyncWebClient,
+    body: dict[str, Any],
+    event: dict[str, Any],
+    context: Mapping[str, Any],
+    *,
+    in_dm: bool,
+) -> None:
+    channel = event.get("channel")
+    if not channel:
+        return
+    thread_ts = event.get("thread_ts")
+    kind, text = parse_mention(str(event.get("text") or ""), context.get("bot_user_id"))
+    question = Question(kind=kind, text=text, conversation=conversation_key(body.get("team_id"), channel, thread_ts))
+    answer = await ask(engine, question)
+    await _post_all(
+        client,
+        answer,
+        channel=channel,
+        user=event.get("user"),
+        thread_ts=thread_ts,
+        ephemeral=answer.is_error and not in_dm,
+    )
+
+
+# --- running ------------------------------------------------------------------------
+
+
+async def start_http(app: AsyncApp, config: SlackConfig) -> web.AppRunner:
+    """Serve the app's aiohttp web app on config.host:config.port; caller cleans up the runner."""
+    runner = web.AppRunner(app.web_app(path=config.path, port=config.port), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, config.host, config.port)
+    await site.start()
+    return runner
+
+
+async def start_socket_mode(app: AsyncApp, secrets: Secrets) -> AsyncSocketModeHandler:
+    """Connect to Slack over Socket Mode; caller closes the handler with `close_async()`."""
+    handler = AsyncSocketModeHandler(app, app_token=secrets.slack_app_token)
+    connect: Callable[[], Awaitable[None]] = handler.connect_async  # untyped in slack-bolt
+    try:
+        await connect()
+    except BaseException:
+        await close_socket_mode(handler)
+        raise
+    return handler
+
+
+async def close_socket_mode(handler: AsyncSocketModeHandler) -> None:
+    close: Callable[[], Awaitable[None]] = handler.close_async  # untyped in slack-bolt
+    await close()
+
+
+async def run(engine: Engine, config: SlackConfig, secrets: Secrets) -> None:
+    """Run until cancelled: Socket Mode if SLACK_APP_TOKEN is set, else HTTP with signature checks."""
+    if not secrets.slack_app_token and not secrets.slack_signing_secret:
+        raise ConfigError(messages.SLACK_MISSING_SIGNING_SECRET)
+    app = create_app(engine, config, secrets)
+    if secrets.slack_app_token:
+        handler = await start_socket_mode(app, secrets)
+        log.info("slack: connected in Socket Mode")
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await close_socket_mode(handler)
+    else:
+        runner = await start_http(app, config)
+        log.info("slack: listening on %s:%s%s", config.host, config.port, config.path)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await runner.cleanup()

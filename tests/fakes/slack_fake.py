@@ -1,0 +1,695 @@
+"""A fake Slack on 127.0.0.1: Web API, response_url, Socket Mode, and signed HTTP delivery.
+
+The fake plays both sides of Slack for a real slack-bolt app:
+
+* it *receives* what the bot sends: `/api/<method>` (Web API, token-checked),
+  `/response/<id>` (response_url) — every message is checked against Slack's
+  Block Kit limits and rejected the way Slack rejects it;
+* it *delivers* what users do: slash commands, events and button clicks, either
+  POSTed to the app's HTTP endpoint signed exactly as Slack signs them, or sent as
+  Socket Mode envelopes over the websocket the app opened via apps.connections.open.
+
+Helpers (`slash`, `mention`, `dm`, `click`) return the replies the bot produced,
+waiting with timeouts (never hang).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import hmac
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Self
+from urllib.parse import parse_qsl, urlencode
+
+import aiohttp
+from aiohttp import web
+
+# Slack limits the fake enforces.
+MAX_BLOCKS = 50
+MAX_TEXT = 40000
+MAX_SECTION_TEXT = 3000
+MAX_HEADER_TEXT = 150
+MAX_BUTTON_TEXT = 75
+MAX_FIELDS = 10
+MAX_FIELD_TEXT = 2000
+MAX_ACTION_ELEMENTS = 25
+MAX_CONTEXT_ELEMENTS = 10
+MAX_RESPONSE_URL_USES = 5
+ACK_DEADLINE = 3.0  # seconds Slack waits for the ack of a command, event or interaction
+BLOCK_TYPES = {"section", "header", "context", "actions", "divider", "image", "rich_text", "input", "video", "file"}
+
+
+def check_message(payload: dict[str, Any]) -> str | None:
+    """The error Slack would return for this message payload, or None if Slack accepts it."""
+    text = payload.get("text")
+    blocks = payload.get("blocks")
+    if isinstance(blocks, str):
+        try:
+            blocks = json.loads(blocks)
+        except ValueError:
+            return "invalid_blocks_format"
+    if text is not None and not isinstance(text, str):
+        return "invalid_arguments"
+    if isinstance(text, str) and len(text) > MAX_TEXT:
+        return "msg_too_long"
+    if not blocks and not (isinstance(text, str) and text.strip()) and not payload.get("attachments"):
+        return "no_text"
+    if blocks is None:
+        return None
+    if not isinstance(blocks, list) or len(blocks) > MAX_BLOCKS:
+        return "invalid_blocks"
+    action_ids: set[str] = set()
+    for block in blocks:
+        if not _block_ok(block, action_ids):
+            return "invalid_blocks"
+    return None
+
+
+def _text_ok(obj: Any, limit: int, *, plain_only: bool = False) -> bool:
+    if not isinstance(obj, dict) or obj.get("type") not in ("plain_text", "mrkdwn"):
+        return False
+    if plain_only and obj["type"] != "plain_text":
+        return False
+    value = obj.get("text")
+    return isinstance(value, str) and 1 <= len(value) <= limit
+
+
+def _block_ok(block: Any, action_ids: set[str]) -> bool:
+    if not isinstance(block, dict) or block.get("type") not in BLOCK_TYPES:
+        return False
+    if len(str(block.get("block_id", ""))) > 255:
+        return False
+    kind = block["type"]
+    if kind == "section":
+        if "text" not in block and "fields" not in block:
+            return False
+        if "text" in block and not _text_ok(block["text"], MAX_SECTION_TEXT):
+            return False
+        fields = block.get("fields", [])
+        if not isinstance(fields, list) or len(fields) > MAX_FIELDS:
+            return False
+        if not all(_text_ok(f, MAX_FIELD_TEXT) for f in fields):
+            return False
+        if "accessory" in block and not _element_ok(block["accessory"], action_ids):
+            return False
+    elif kind == "header":
+        if not _text_ok(block.get("text"), MAX_HEADER_TEXT, plain_only=True):
+            return False
+    elif kind == "context":
+        elements = block.get("elements")
+        if not isinstance(elements, list) or not 1 <= len(elements) <= MAX_CONTEXT_ELEMENTS:
+            return False
+        if not all(e.get("type") == "image" or _text_ok(e, MAX_SECTION_TEXT) for e in elements):
+            return False
+    elif kind == "actions":
+        elements = block.get("elements")
+        if not isinstance(elements, list) or not 1 <= len(elements) <= MAX_ACTION_ELEMENTS:
+            return False
+        if not all(_element_ok(e, action_ids) for e in elements):
+            return False
+    return True
+
+
+def _element_ok(element: Any, action_ids: set[str]) -> bool:
+    if not isinstance(element, dict):
+        return False
+    if element.get("type") == "button":
+        if not _text_ok(element.get("text"), MAX_BUTTON_TEXT, plain_only=True):
+            return False
+        if len(str(element.get("value", ""))) > 2000:
+            return False
+    action_id = element.get("action_id")
+    if action_id is not None:
+        if not isinstance(action_id, str) or len(action_id) > 255 or action_id in action_ids:
+            return False  # action_ids must be unique within a message
+        action_ids.add(action_id)
+    return True
+
+
+def sign(secret: str, timestamp: int | str, body: bytes) -> str:
+    """Slack's request signature: v0= + hex HMAC-SHA256(secret, "v0:{ts}:{body}")."""
+    base = b"v0:" + str(timestamp).encode() + b":" + body
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+@dataclass
+class ApiCall:
+    """One Web API call the bot made."""
+
+    method: str
+    payload: dict[str, Any]
+    token: str | None
+    response: dict[str, Any]
+
+
+@dataclass
+class Received:
+    """One message the bot sent (accepted or not)."""
+
+    via: str  # "chat.postMessage", "chat.postEphemeral", "chat.update" or "response_url"
+    payload: dict[str, Any]
+    ephemeral: bool
+    error: str | None = None
+    response_id: str | None = None
+    ts: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class Delivery:
+    """How the app answered one delivery (the HTTP response, or the Socket Mode ack)."""
+
+    kind: str
+    status: int  # HTTP status; for Socket Mode 200 when acked, 0 when not acked in time
+    elapsed: float
+    body: str = ""
+    payload: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def acked_in_time(self) -> bool:
+        """What Slack requires: a 200 (or envelope ack) within 3 seconds, else the user sees a timeout."""
+        return self.status == 200 and self.elapsed < ACK_DEADLINE
+
+
+class SlackFake:
+    def __init__(
+        self,
+        *,
+        bot_token: str = "xoxb-fake-bot-token",
+        app_token: str = "xapp-fake-app-token",
+        signing_secret: str = "fake-signing-secret",
+        team_id: str = "T0FAKE",
+        bot_user_id: str = "UBOT",
+        bot_id: str = "BBOT",
+        user_id: str = "U1",
+        reply_timeout: float = 5.0,
+        settle: float = 0.3,
+    ) -> None:
+        self.bot_token = bot_token
+        self.app_token = app_token
+        self.signing_secret = signing_secret
+        self.team_id = team_id
+        self.bot_user_id = bot_user_id
+        self.bot_id = bot_id
+        self.user_id = user_id
+        self.reply_timeout = reply_timeout
+        self.settle = settle
+
+        self.calls: list[ApiCall] = []
+        self.received: list[Received] = []  # everything, including rejected messages
+        self.deliveries: list[Delivery] = []
+        self.app_url: str | None = None  # HTTP mode target (the app's web_app)
+        self.mode = "http"  # or "socket"
+
+        self._ids = itertools.count(1)
+        self._response_uses: dict[str, int] = {}
+        self._changed = asyncio.Condition()
+        self._ws: web.WebSocketResponse | None = None
+        self._ws_ready = asyncio.Event()
+        self._acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._runner: web.AppRunner | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self.port = 0
+
+    # --- lifecycle -------------------------------------------------------------------
+
+    async def start(self) -> Self:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_post("/response/{rid}", self._response_url)
+        app.router.add_get("/ws", self._websocket)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+        self._session = aiohttp.ClientSession()
+        return self
+
+    async def close(self) -> None:
+        if self._ws is not None and not self._ws.closed:
+            await self._ws.close()
+        if self._session is not None:
+            await self._session.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def __aenter__(self) -> Self:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def api_base_url(self) -> str:
+        return f"{self.base_url}/api/"
+
+    @property
+    def replies(self) -> list[Received]:
+        """Messages the bot sent that Slack accepted."""
+        return [r for r in self.received if r.ok]
+
+    @property
+    def rejected(self) -> list[Received]:
+        return [r for r in self.received if not r.ok]
+
+    def calls_to(self, method: str) -> list[ApiCall]:
+        return [c for c in self.calls if c.method == method]
+
+    def _next_ts(self) -> str:
+        return f"{int(time.time())}.{next(self._ids):06d}"
+
+    async def _record(self, received: Received) -> None:
+        async with self._changed:
+            self.received.append(received)
+            self._changed.notify_all()
+
+    # --- what the bot sends ---------------------------------------------------------
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        raw = await request.read()
+        payload: dict[str, Any]
+        if request.content_type == "application/json":
+            payload = json.loads(raw or b"{}")
+        else:
+            payload = dict(parse_qsl(raw.decode()))
+            for key in ("blocks", "attachments"):
+                if isinstance(payload.get(key), str):
+                    with contextlib.suppress(ValueError):
+                        payload[key] = json.loads(payload[key])
+        auth = request.headers.get("Authorization", "")
+        token = auth[len("Bearer ") :] if auth.startswith("Bearer ") else payload.get("token")
+        response = await self._api_response(method, payload, token)
+        self.calls.append(ApiCall(method, payload, token, response))
+        return web.json_response(response)  # Slack answers errors with HTTP 200 too
+
+    async def _api_response(self, method: str, payload: dict[str, Any], token: str | None) -> dict[str, Any]:
+        if method == "apps.connections.open":
+            if token != self.app_token:
+                return {"ok": False, "error": "invalid_auth"}
+            return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/ws"}
+        if token != self.bot_token:
+            return {"ok": False, "error": "invalid_auth" if token else "not_authed"}
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "url": "https://fake.slack.test/",
+                "team": "Fake",
+                "user": "reviewbot",
+                "team_id": self.team_id,
+                "user_id": self.bot_user_id,
+                "bot_id": self.bot_id,
+                "is_enterprise_install": False,
+            }
+        if method in ("chat.postMessage", "chat.postEphemeral", "chat.update"):
+            channel = payload.get("channel")
+            if not channel:
+                return {"ok": False, "error": "channel_not_found"}
+            if method == "chat.postEphemeral" and not payload.get("user"):
+                return {"ok": False, "error": "user_not_in_channel"}
+            if method == "chat.update" and not payload.get("ts"):
+                return {"ok": False, "error": "message_not_found"}
+            error = check_message(payload)
+            ts = payload.get("ts") if method == "chat.update" else self._next_ts()
+            await self._record(Received(method, payload, method == "chat.postEphemeral", error, ts=str(ts)))
+            if error is not None:
+                return {"ok": False, "error": error}
+            if method == "chat.postEphemeral":
+                return {"ok": True, "message_ts": ts}
+            message = {"type": "message", "text": payload.get("text", ""), "ts": ts, "bot_id": self.bot_id}
+            return {"ok": True, "channel": channel, "ts": ts, "message": message}
+        if method == "users.info":
+            user = payload.get("user", "")
+            return {"ok": True, "user": {"id": user, "name": user.lower(), "is_admin": False, "is_bot": False}}
+        if method == "conversations.history":
+            channel = payload.get("channel")
+            history = [
+                {"type": "message", "ts": r.ts, "text": r.payload.get("text", ""), "bot_id": self.bot_id}
+                for r in self.replies
+                if r.via == "chat.postMessage" and r.payload.get("channel") == channel
+            ]
+            return {"ok": True, "messages": history[::-1], "has_more": False}
+        return {"ok": False, "error": "unknown_method"}
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        rid = request.match_info["rid"]
+        try:
+            payload = await request.json()
+        except ValueError:
+            return web.json_response({"ok": False, "error": "invalid_payload"}, status=400)
+        uses = self._response_uses.get(rid)
+        if uses is None:
+            return web.json_response({"ok": False, "error": "expired_url"}, status=404)
+        if uses >= MAX_RESPONSE_URL_USES:
+            await self._record(Received("response_url", payload, True, "used_url", rid))
+            return web.json_response({"ok": False, "error": "used_url"}, status=404)
+        error = check_message(payload)
+        ephemeral = payload.get("response_type") != "in_channel"  # Slack's default is ephemeral
+        await self._record(Received("response_url", payload, ephemeral, error, rid, ts=self._next_ts()))
+        if error is not None:
+            return web.json_response({"ok": False, "error": error}, status=400)
+        self._response_uses[rid] = uses + 1
+        return web.Response(text="ok")
+
+    def new_response_url(self) -> str:
+        rid = f"R{next(self._ids)}"
+        self._response_uses[rid] = 0
+        return f"{self.base_url}/response/{rid}"
+
+    # --- Socket Mode ----------------------------------------------------------------
+
+    async def _websocket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        self._ws = ws
+        await ws.send_json(
+            {
+                "type": "hello",
+                "num_connections": 1,
+                "debug_info": {"host": "fake", "approximate_connection_time": 3600},
+                "connection_info": {"app_id": "A0FAKE"},
+            }
+        )
+        self._ws_ready.set()
+        async for msg in ws:
+            if msg.type != aiohttp.WSMsgType.TEXT:
+                continue
+            try:
+                data = json.loads(msg.data)
+            except ValueError:
+                continue
+            future = self._acks.get(str(data.get("envelope_id")))
+            if future is not None and not future.done():
+                future.set_result(data)
+        if self._ws is ws:
+            self._ws_ready.clear()
+        return ws
+
+    async def wait_connected(self, wait: float = 5.0) -> None:
+        """Wait until the app has opened its Socket Mode websocket."""
+        await asyncio.wait_for(self._ws_ready.wait(), wait)
+
+    async def _send_envelope(self, kind: str, payload: dict[str, Any], wait: float = 3.0) -> Delivery:
+        await self.wait_connected()
+        assert self._ws is not None
+        envelope_id = f"env-{next(self._ids)}"
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._acks[envelope_id] = future
+        envelope = {
+            "envelope_id": envelope_id,
+            "type": kind,
+            "payload": payload,
+            "accepts_response_payload": kind != "events_api",
+        }
+        if kind == "events_api":
+            envelope.update(retry_attempt=0, retry_reason="")
+        start = time.monotonic()
+        await self._ws.send_json(envelope)
+        try:
+            ack = await asyncio.wait_for(future, wait)
+            delivery = Delivery(kind, 200, time.monotonic() - start, payload=ack)
+        except TimeoutError:
+            delivery = Delivery(kind, 0, time.monotonic() - start)
+        finally:
+            self._acks.pop(envelope_id, None)
+        self.deliveries.append(delivery)
+        return delivery
+
+    # --- HTTP delivery ----------------------------------------------------------------
+
+    async def post_signed(
+        self,
+        body: bytes,
+        content_type: str,
+        *,
+        kind: str = "raw",
+        timestamp: int | None = None,
+        signature: str | None = None,
+        wait: float = 10.0,
+    ) -> Delivery:
+        """POST `body` to the app as Slack does; `timestamp`/`signature` override the real ones."""
+        assert self.app_url is not None and self._session is not None, "no app_url to deliver to"
+        ts = int(time.time()) if timestamp is None else timestamp
+        headers = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": str(ts),
+            "X-Slack-Signature": signature if signature is not None else sign(self.signing_secret, ts, body),
+        }
+        start = time.monotonic()
+        async with self._session.post(
+            self.app_url, data=body, headers=headers, timeout=aiohttp.ClientTimeout(total=wait)
+        ) as resp:
+            text = await resp.text()
+            delivery = Delivery(kind, resp.status, time.monotonic() - start, text)
+        self.deliveries.append(delivery)
+        return delivery
+
+    async def deliver(self, kind: str, payload: dict[str, Any]) -> Delivery:
+        """Deliver a slash command, event or interaction by the current mode."""
+        if self.mode == "socket":
+            return await self._send_envelope(kind, payload)
+        if kind == "slash_commands":
+            body = urlencode(payload).encode()
+            return await self.post_signed(body, "application/x-www-form-urlencoded", kind=kind)
+        if kind == "interactive":
+            body = urlencode({"payload": json.dumps(payload)}).encode()
+            return await self.post_signed(body, "application/x-www-form-urlencoded", kind=kind)
+        return await self.post_signed(json.dumps(payload).encode(), "application/json", kind=kind)
+
+    # --- payloads ---------------------------------------------------------------------
+
+    def slash_payload(self, command: str, text: str, *, channel: str = "C1", user: str | None = None) -> dict[str, str]:
+        return {
+            "token": "legacy-verification-token",
+            "team_id": self.team_id,
+            "team_domain": "fake",
+            "channel_id": channel,
+            "channel_name": "general",
+            "user_id": user or self.user_id,
+            "user_name": "someone",
+            "command": command,
+            "text": text,
+            "api_app_id": "A0FAKE",
+            "is_enterprise_install": "false",
+            "response_url": self.new_response_url(),
+            "trigger_id": f"trigger-{next(self._ids)}",
+        }
+
+    def event_payload(self, event: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "token": "legacy-verification-token",
+            "team_id": self.team_id,
+            "api_app_id": "A0FAKE",
+            "event": event,
+            "type": "event_callback",
+            "event_id": f"Ev{next(self._ids)}",
+            "event_time": int(time.time()),
+            "authorizations": [
+                {"team_id": self.team_id, "user_id": self.bot_user_id, "is_bot": True, "is_enterprise_install": False}
+            ],
+            "is_ext_shared_channel": False,
+        }
+
+    def click_payload(
+        self,
+        message: dict[str, Any],
+        action_id: str,
+        *,
+        channel: str = "C1",
+        ephemeral: bool = False,
+        message_ts: str | None = None,
+        user: str | None = None,
+    ) -> dict[str, Any]:
+        button, block_id = _find_button(message, action_id=action_id)
+        ts = message_ts or self._next_ts()
+        payload: dict[str, Any] = {
+            "type": "block_actions",
+            "user": {"id": user or self.user_id, "username": "someone", "team_id": self.team_id},
+            "api_app_id": "A0FAKE",
+            "token": "legacy-verification-token",
+            "container": {
+                "type": "message",
+                "message_ts": ts,
+                "channel_id": channel,
+                "is_ephemeral": ephemeral,
+            },
+            "trigger_id": f"trigger-{next(self._ids)}",
+            "team": {"id": self.team_id, "domain": "fake"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "channel": {"id": channel, "name": "general"},
+            "response_url": self.new_response_url(),
+            "actions": [
+                {
+                    "action_id": button["action_id"],
+                    "block_id": block_id,
+                    "text": button["text"],
+                    "value": button.get("value", ""),
+                    "type": "button",
+                    "action_ts": self._next_ts(),
+                }
+            ],
+            "state": {"values": {}},
+        }
+        if not ephemeral:
+            payload["message"] = {
+                "type": "message",
+                "user": self.bot_user_id,
+                "bot_id": self.bot_id,
+                "ts": ts,
+                "text": message.get("text", ""),
+                "blocks": message.get("blocks", []),
+            }
+            if message.get("thread_ts"):
+                payload["message"]["thread_ts"] = message["thread_ts"]
+        return payload
+
+    # --- waiting ----------------------------------------------------------------------
+
+    def _more_than(self, count: int) -> Callable[[], bool]:
+        return lambda: len(self.received) > count
+
+    async def collect(self, start: int, *, wait: float | None = None, settle: float | None = None) -> list[Received]:
+        """Accepted and rejected messages received after index `start`.
+
+        Waits up to `wait` seconds for the first one, then until `settle` seconds pass without
+        another (bounded by the same deadline). Returns [] if none arrived in time.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + (self.reply_timeout if wait is None else wait)
+        quiet = self.settle if settle is None else settle
+        async with self._changed:
+            try:
+                await asyncio.wait_for(
+                    self._changed.wait_for(lambda: len(self.received) > start), max(0.0, deadline - loop.time())
+                )
+            except TimeoutError:
+                return []
+            while True:
+                seen = len(self.received)
+                wait = min(quiet, deadline - loop.time())
+                if wait <= 0:
+                    break
+                try:
+                    await asyncio.wait_for(self._changed.wait_for(self._more_than(seen)), wait)
+                except TimeoutError:
+                    break
+        return self.received[start:]
+
+    # --- user actions -----------------------------------------------------------------
+
+    async def slash(self, command: str, text: str, *, channel: str = "C1", wait: float | None = None) -> list[Received]:
+        start = len(self.received)
+        await self.deliver("slash_commands", self.slash_payload(command, text, channel=channel))
+        return await self.collect(start, wait=wait)
+
+    async def event(self, event: dict[str, Any], *, wait: float | None = None) -> list[Received]:
+        start = len(self.received)
+        await self.deliver("events_api", self.event_payload(event))
+        return await self.collect(start, wait=wait)
+
+    async def mention(
+        self,
+        text: str,
+        *,
+        channel: str = "C1",
+        thread_ts: str | None = None,
+        user: str | None = None,
+        wait: float | None = None,
+    ) -> list[Received]:
+        ts = self._next_ts()
+        event: dict[str, Any] = {
+            "type": "app_mention",
+            "user": user or self.user_id,
+            "text": f"<@{self.bot_user_id}> {text}",
+            "ts": ts,
+            "channel": channel,
+            "event_ts": ts,
+        }
+        if thread_ts:
+            event["thread_ts"] = thread_ts
+        return await self.event(event, wait=wait)
+
+    async def dm(
+        self,
+        text: str,
+        *,
+        channel: str = "D1",
+        user: str | None = None,
+        extra: dict[str, Any] | None = None,
+        wait: float | None = None,
+    ) -> list[Received]:
+        ts = self._next_ts()
+        event: dict[str, Any] = {
+            "type": "message",
+            "channel": channel,
+            "user": user or self.user_id,
+            "text": text,
+            "ts": ts,
+            "event_ts": ts,
+            "channel_type": "im",
+        }
+        event.update(extra or {})
+        return await self.event(event, wait=wait)
+
+    async def click(
+        self,
+        message: dict[str, Any],
+        action_id: str,
+        *,
+        channel: str = "C1",
+        ephemeral: bool = False,
+        wait: float | None = None,
+    ) -> list[Received]:
+        start = len(self.received)
+        await self.deliver("interactive", self.click_payload(message, action_id, channel=channel, ephemeral=ephemeral))
+        return await self.collect(start, wait=wait)
+
+
+def _find_button(
+    message: dict[str, Any], *, action_id: str | None = None, label: str | None = None
+) -> tuple[dict[str, Any], str]:
+    """The button (and its block_id) in a message's blocks, by action_id or label."""
+    blocks = message.get("blocks") or []
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    for n, block in enumerate(blocks):
+        elements = block.get("elements", []) if block.get("type") == "actions" else [block.get("accessory") or {}]
+        for element in elements:
+            if element.get("type") != "button":
+                continue
+            if (action_id is not None and element.get("action_id") == action_id) or (
+                label is not None and element.get("text", {}).get("text") == label
+            ):
+                return element, str(block.get("block_id") or f"b{n}")
+    raise LookupError(f"no button {action_id or label!r} in message")
+
+
+def find_button(message: dict[str, Any], label: str) -> dict[str, Any]:
+    """The button labelled `label` in a message's blocks."""
+    return _find_button(message, label=label)[0]
+
+
+def buttons_of(message: dict[str, Any]) -> list[dict[str, Any]]:
+    blocks = message.get("blocks") or []
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    found: list[dict[str, Any]] = []
+    for block in blocks:
+        elements = block.get("elements", []) if block.get("type") == "actions" else [block.get("accessory") or {}]
+        found += [e for e in elements if e.get("type") == "button"]
+    return found

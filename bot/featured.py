@@ -23,7 +23,9 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from bot import messages
 from bot.config import FeaturedConfig
-from bot.store import ChannelSubscription, Claim, Store
+from bot.engine import Engine
+from bot.models import Answer
+from bot.store import ChannelSubscription, Claim, Store, channel_key
 
 log = logging.getLogger(__name__)
 
@@ -383,3 +385,102 @@ class Scheduler:
         if retry_after is not None:
             return max(retry_after, 0.0)
         return float(min(self._max_backoff, self._base_backoff * 2 ** (attempt - 1)))
+
+
+# --- commands -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FeaturedReply:
+    """What a /featured command shows: text, privately or not, and for `today` the card."""
+
+    text: str
+    ephemeral: bool = True
+    answer: Answer | None = None
+
+
+class FeaturedCommands:
+    """`/featured subscribe|unsubscribe|status|today`, the same on every platform.
+
+    Adapters check who may change subscriptions (Discord Manage Server, Slack admins) and
+    pass `is_admin`; everything else, including every message, is decided here.
+    """
+
+    ACTIONS = ("subscribe", "unsubscribe", "status", "today")
+
+    def __init__(self, store: Store, engine: Engine, clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
+        self.store = store
+        self.engine = engine
+        self._clock = clock
+
+    async def run(self, platform: str, channel: str, text: str, *, user: str, is_admin: bool) -> FeaturedReply:
+        """Parse a command line such as `subscribe 09:00 Europe/Paris` (Slack) and run it."""
+        words = text.split()
+        action = words[0].lower() if words else "status"
+        if action not in self.ACTIONS:
+            return FeaturedReply(messages.FEATURED_USAGE)
+        if action == "subscribe":
+            if len(words) < 2:
+                return FeaturedReply(messages.FEATURED_USAGE)
+            zone = words[2] if len(words) > 2 else "UTC"
+            return await self.subscribe(platform, channel, words[1], zone, user=user, is_admin=is_admin)
+        if action == "unsubscribe":
+            return await self.unsubscribe(platform, channel, is_admin=is_admin)
+        if action == "today":
+            return await self.today(platform, channel)
+        return await self.status(platform, channel)
+
+    async def subscribe(
+        self, platform: str, channel: str, at: str, timezone: str, *, user: str, is_admin: bool
+    ) -> FeaturedReply:
+        """Post the featured review in `channel` every day at `at` local time in `timezone`."""
+        if not is_admin:
+            return FeaturedReply(messages.FEATURED_ADMINS_ONLY)
+        try:
+            at, timezone = validate_time(at), validate_timezone(timezone)
+        except ScheduleError as exc:
+            return FeaturedReply(str(exc))
+        await self.store.subscribe(platform, channel, at, timezone, created_by=user)
+        return FeaturedReply(messages.FEATURED_SUBSCRIBED.format(time=at, timezone=timezone), ephemeral=False)
+
+    async def unsubscribe(self, platform: str, channel: str, *, is_admin: bool) -> FeaturedReply:
+        """Stop the channel's featured posts."""
+        if not is_admin:
+            return FeaturedReply(messages.FEATURED_ADMINS_ONLY)
+        if await self.store.unsubscribe(platform, channel):
+            return FeaturedReply(messages.FEATURED_UNSUBSCRIBED, ephemeral=False)
+        return FeaturedReply(messages.FEATURED_NOT_SUBSCRIBED)
+
+    async def status(self, platform: str, channel: str) -> FeaturedReply:
+        """The channel's schedule and when the next post is due."""
+        sub = await self.store.get_subscription(platform, channel)
+        if sub is None:
+            return FeaturedReply(messages.FEATURED_NOT_SUBSCRIBED)
+        zone = ZoneInfo(sub.timezone)
+        now = self._clock()
+        today = now.astimezone(zone).date()
+        posted = await self.store.get_post(sub.channel_key, today)
+        day = (
+            today + timedelta(days=1)
+            if (posted and posted.done) or now >= slot_instant(today, parse_time(sub.time), zone)
+            else today
+        )
+        return FeaturedReply(
+            messages.FEATURED_STATUS.format(time=sub.time, timezone=sub.timezone, next=day.isoformat())
+        )
+
+    async def today(self, platform: str, channel: str) -> FeaturedReply:
+        """A preview of the channel's featured review for today (the posted one, once posted)."""
+        ids = [f.id for f in self.engine.films]
+        if not ids:
+            return FeaturedReply(messages.EMPTY_CORPUS)
+        key = channel_key(platform, channel)
+        sub = await self.store.get_subscription(platform, channel)
+        zone = ZoneInfo(sub.timezone) if sub else UTC
+        posted = await self.store.get_post(key, self._clock().astimezone(zone).date())
+        film = self.engine.film(posted.film_id) if posted and posted.film_id else None
+        if film is None:
+            film = self.engine.film(pick(key, ids, await self.store.history(key)))
+        assert film is not None
+        card = self.engine.card(film)
+        return FeaturedReply(messages.FEATURED_TODAY.format(title=film.title), ephemeral=False, answer=card)

@@ -138,3 +138,16 @@ FEATURED_BAD_TIME = "“{value}” is not a time of day. Use 24-hour HH:MM, for 
 FEATURED_BAD_TIMEZONE = (
     "“{value}” is not a time zone I know. Use an IANA name such as Europe/Paris, America/New_York or UTC."
 )
+FEATURED_USAGE = (
+    "Usage: /featured subscribe HH:MM TIMEZONE (e.g. 09:00 Europe/Paris), /featured unsubscribe, "
+    "/featured status, or /featured today for a preview."
+)
+FEATURED_ADMINS_ONLY = "Only server or workspace admins can change featured-review posts here."
+FEATURED_SUBSCRIBED = "This channel will get a featured review every day at {time} ({timezone})."
+FEATURED_UNSUBSCRIBED = "This channel will no longer get featured reviews."
+FEATURED_NOT_SUBSCRIBED = (
+    "This channel has no featured reviews. An admin can start them with /featured subscribe 09:00 Europe/Paris."
+)
+FEATURED_STATUS = "Featured review every day at {time} ({timezone}). Next one: {next}."
+FEATURED_TODAY = "Today's featured review: {title}"
+FEATURED_POST = "Featured review of the day"

@@ -16,14 +16,17 @@ from bot import logs
 from bot import messages as msg
 from bot.config import Config, Secrets, load_config, load_secrets
 from bot.corpus import Corpus, load_corpus
-from bot.engine import Engine
-from bot.errors import ConfigError
+from bot.engine import ContextStore, Engine
+from bot.errors import ConfigError, StorageError
+from bot.featured import FeaturedCommands, ScheduleError, apply_config
 from bot.models import Kind, Question
+from bot.store import Store
 
 log = logging.getLogger("reviewbot")
 
 EXIT_PROBLEMS = 1
 EXIT_CONFIG = 2
+EXIT_STORAGE = 3
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -65,9 +68,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _corpus_check(corpus_dir)
         if args.command == "check":
             return _check(config, secrets, corpus_dir, args.config)
-        engine = _engine(corpus_dir)
         if args.command == "run":
-            return _run_async(_run(engine, config, secrets))
+            return _run_async(_run(corpus_dir, config, secrets))
+        engine = _engine(corpus_dir)
         if args.command == "chat":
             return _run_async(console.chat(engine, as_json=args.json))
         kind = {"ask": Kind.ASK, "review": Kind.REVIEW, "verdict": Kind.VERDICT, "list": Kind.LIST}[args.command]
@@ -89,6 +92,12 @@ def _run_async(job: Awaitable[object]) -> int:
     except KeyboardInterrupt:
         print(msg.CLI_INTERRUPTED, file=sys.stderr)
         return 130
+    except (ConfigError, ScheduleError) as exc:
+        print(msg.CLI_CONFIG_ERROR.format(error=exc), file=sys.stderr)
+        return EXIT_CONFIG
+    except StorageError as exc:
+        print(msg.CLI_STORAGE_ERROR.format(error=exc), file=sys.stderr)
+        return EXIT_STORAGE
     return 0
 
 
@@ -96,10 +105,10 @@ def _secret_values(secrets: Secrets) -> list[str | None]:
     return [secrets.discord_token, secrets.slack_bot_token, secrets.slack_app_token, secrets.slack_signing_secret]
 
 
-def _engine(corpus_dir: Path) -> Engine:
+def _engine(corpus_dir: Path, context: ContextStore | None = None) -> Engine:
     corpus = load_corpus(corpus_dir)
     _report(corpus)
-    return Engine(corpus.films)
+    return Engine(corpus.films, context=context)
 
 
 def _report(corpus: Corpus) -> None:
@@ -166,22 +175,31 @@ def _check(config: Config, secrets: Secrets, corpus_dir: Path, source: Path | No
     return EXIT_CONFIG if problems else 0
 
 
-async def _run(engine: Engine, config: Config, secrets: Secrets) -> None:
-    jobs: list[Awaitable[None]] = []
-    if secrets.discord_token:
-        from adapters import discord_bot
-
-        jobs.append(discord_bot.run(engine, config.discord, secrets.discord_token))
-    if secrets.slack_bot_token and (secrets.slack_app_token or secrets.slack_signing_secret):
-        from adapters import slack_app
-
-        jobs.append(slack_app.run(engine, config.slack, secrets))
-    if not jobs:
+async def _run(corpus_dir: Path, config: Config, secrets: Secrets) -> None:
+    discord_on = bool(secrets.discord_token)
+    slack_on = bool(secrets.slack_bot_token and (secrets.slack_app_token or secrets.slack_signing_secret))
+    if not (discord_on or slack_on):
         print(msg.CLI_NO_PLATFORMS, file=sys.stderr)
-        await console.chat(engine)
+        await console.chat(_engine(corpus_dir))
         return
-    log.info("starting %s", ", ".join(platforms(config, secrets)))
-    await asyncio.gather(*jobs)
+    store = await Store.open(config.database.url, config.data_dir)
+    try:
+        await apply_config(store, config.featured)
+        engine = _engine(corpus_dir, context=store)  # follow-ups survive restarts, work across replicas
+        featured = FeaturedCommands(store, engine)
+        jobs: list[Awaitable[None]] = []
+        if discord_on and secrets.discord_token:
+            from adapters import discord_bot
+
+            jobs.append(discord_bot.run(engine, config.discord, secrets.discord_token, featured=featured))
+        if slack_on:
+            from adapters import slack_app
+
+            jobs.append(slack_app.run(engine, config.slack, secrets, featured=featured))
+        log.info("starting %s (state: %s)", ", ".join(platforms(config, secrets)), store.backend)
+        await asyncio.gather(*jobs)
+    finally:
+        await store.close()
 
 
 if __name__ == "__main__":

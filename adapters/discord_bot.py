@@ -3,6 +3,8 @@
 Everything platform-specific lives here; `bot/` never imports discord. The adapter
 turns interactions and messages into `Question`s, asks the engine, and renders each
 `Answer` as one embed (or one embed per page for full reviews) within Discord's limits.
+With a `FeaturedCommands` it also registers `/featured`, and `DiscordPoster` posts the
+daily featured review for `bot.featured.Scheduler`.
 """
 
 from __future__ import annotations
@@ -10,10 +12,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from typing import Any, TypeVar
+from zoneinfo import available_timezones
 
+import aiohttp
 import discord
 import yarl
 from discord import app_commands
@@ -22,9 +27,11 @@ from bot import messages
 from bot.actions import PREFIX, buttons, question_for
 from bot.config import DiscordConfig
 from bot.engine import Engine
+from bot.featured import FeaturedCommands, FeaturedReply, PermanentPostError, Scheduler, TransientPostError
 from bot.models import Answer, Film, Kind, Label, Question
 
 log = logging.getLogger("reviewbot.discord")
+R = TypeVar("R")
 
 # Discord limits (https://discord.com/developers/docs/resources/message).
 TITLE_MAX = 256
@@ -41,6 +48,11 @@ BUTTONS_MAX = 25  # 5 rows of 5
 CUSTOM_ID_MAX = 100
 TITLE_OPTION_MAX = 200
 QUESTION_OPTION_MAX = 1000
+CONTENT_MAX = 2000
+TIME_OPTION_MAX = 20
+TIMEZONE_OPTION_MAX = 64
+HISTORY_LIMIT = 50  # recent messages searched for a featured post's marker
+POST_TIMEOUT = 60.0  # seconds per featured post attempt, discord.py's own retries included
 
 DEFER_AFTER = 1.5  # seconds to wait for the engine before deferring (Discord allows 3)
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -247,6 +259,67 @@ def view_for(answer: Answer) -> discord.ui.View | None:
     return view
 
 
+def featured_embed(answer: Answer, marker: str, title_of: Callable[[str], str | None] = _no_titles) -> discord.Embed:
+    """The card of `answer` with `marker` at the end of its footer (history has no nonces)."""
+    embed = render(answer, title_of)[0]
+    footer = embed.footer.text or ""
+    tail = f" · {marker}" if footer else marker
+    embed.set_footer(text=cut(footer, FOOTER_MAX - len(tail)) + tail)
+    return fit_embed(embed)  # the footer fits, so only the description or fields can shrink
+
+
+# Offered before anything is typed; typing searches every IANA name.
+COMMON_TIMEZONES = (
+    "UTC",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Madrid",
+    "Europe/Moscow",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Mexico_City",
+    "America/Sao_Paulo",
+    "Africa/Lagos",
+    "Africa/Johannesburg",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Shanghai",
+    "Asia/Tokyo",
+    "Asia/Seoul",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+)
+
+
+@lru_cache(maxsize=1)
+def _timezone_names() -> tuple[str, ...]:
+    return tuple(sorted(available_timezones()))
+
+
+def timezone_choices(current: str) -> list[app_commands.Choice[str]]:
+    """Up to 25 IANA names for what the user typed: exact, then city prefix, prefix, substring."""
+    typed = "_".join(current.casefold().split())
+    if not typed:
+        names = [n for n in COMMON_TIMEZONES if n in _timezone_names()]
+    else:
+
+        def rank(name: str) -> tuple[int, str]:
+            folded = name.casefold()
+            city = folded.rsplit("/", 1)[-1]
+            if folded == typed:
+                return 0, name
+            if city.startswith(typed):
+                return 1, name
+            return (2 if folded.startswith(typed) else 3), name
+
+        names = sorted((n for n in _timezone_names() if typed in n.casefold()), key=rank)
+    return [app_commands.Choice(name=n, value=n) for n in names[:CHOICES_MAX]]
+
+
 def _conversation(channel_id: int | None) -> str:
     return f"discord:{channel_id}" if channel_id is not None else "discord:unknown"
 
@@ -274,6 +347,7 @@ class ReviewBot:
     engine: Engine
     config: DiscordConfig
     defer_after: float = DEFER_AFTER
+    featured: FeaturedCommands | None = None
 
     def __post_init__(self) -> None:
         self.tree: app_commands.CommandTree[discord.Client] = build_tree(self)
@@ -324,7 +398,19 @@ class ReviewBot:
 
     async def respond(self, interaction: discord.Interaction[Any], question: Question) -> None:
         """Answer `question` on `interaction`, deferring first when the engine is slow."""
-        task = asyncio.create_task(self.engine.answer(question))
+        await self._reply(
+            interaction, self.engine.answer(question), self.send_answer, f"a {question.kind.value} question"
+        )
+
+    async def _reply(
+        self,
+        interaction: discord.Interaction[Any],
+        work: Coroutine[Any, Any, R],
+        send: Callable[[discord.Interaction[Any], R, bool], Awaitable[None]],
+        what: str,
+    ) -> None:
+        """Run `work` and `send` its result, deferring first when it is slow; errors are ephemeral."""
+        task = asyncio.create_task(work)
         deferred = False
         try:
             try:
@@ -339,22 +425,40 @@ class ReviewBot:
             raise
         except Exception:
             task.cancel()
-            log.exception("could not answer a %s question", question.kind.value)
+            log.exception("could not answer %s", what)
             if deferred:
                 await _drop_original(interaction)
             await _send_error(interaction, messages.INTERNAL_ERROR)
             return
         try:
-            await self.send_answer(interaction, answer, deferred)
+            await send(interaction, answer, deferred)
         except Exception:
-            log.exception("could not send a %s answer", answer.kind.value)
+            log.exception("could not send the answer to %s", what)
             await _send_error(interaction, messages.INTERNAL_ERROR)
 
     async def send_answer(self, interaction: discord.Interaction[Any], answer: Answer, deferred: bool) -> None:
-        embeds = render(answer, self.title_of)
-        view = view_for(answer)
-        ephemeral = answer.is_error
+        await self._send(interaction, render(answer, self.title_of), view_for(answer), answer.is_error, deferred)
+
+    async def send_featured(self, interaction: discord.Interaction[Any], reply: FeaturedReply, deferred: bool) -> None:
+        """A /featured reply: today's card with its buttons, or a short message."""
+        if reply.answer is not None:
+            embeds, view = render(reply.answer, self.title_of), view_for(reply.answer)
+            await self._send(interaction, embeds, view, reply.ephemeral, deferred, content=reply.text)
+            return
+        await self._send(interaction, [_featured_note(reply.text)], None, reply.ephemeral, deferred)
+
+    async def _send(
+        self,
+        interaction: discord.Interaction[Any],
+        embeds: list[discord.Embed],
+        view: discord.ui.View | None,
+        ephemeral: bool,
+        deferred: bool,
+        content: str | None = None,
+    ) -> None:
         first: dict[str, Any] = {"embed": embeds[0], "allowed_mentions": NO_MENTIONS}
+        if content:
+            first["content"] = cut(content, CONTENT_MAX)
         if view is not None:
             first["view"] = view
         if not deferred:
@@ -367,6 +471,23 @@ class ReviewBot:
             await interaction.edit_original_response(**first)
         for embed in embeds[1:]:
             await interaction.followup.send(embed=embed, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)
+
+    # -- /featured
+
+    async def featured_command(
+        self,
+        interaction: discord.Interaction[Any],
+        action: Callable[[FeaturedCommands, str], Coroutine[Any, Any, FeaturedReply]],
+    ) -> None:
+        """Run a /featured subcommand for the interaction's channel (server channels only)."""
+        if self.featured is None:
+            await _send_error(interaction, messages.INTERNAL_ERROR)
+            return
+        if interaction.guild_id is None or interaction.channel_id is None:
+            await self._send(interaction, [_featured_note(messages.DISCORD_FEATURED_GUILD_ONLY)], None, True, False)
+            return
+        work = action(self.featured, str(interaction.channel_id))
+        await self._reply(interaction, work, self.send_featured, "a /featured command")
 
     # -- mentions and DMs
 
@@ -402,6 +523,58 @@ class ReviewBot:
                 await message.reply(**kwargs)
         except Exception:
             log.exception("could not reply in channel %s", message.channel.id)
+
+
+def _featured_note(text: str) -> discord.Embed:
+    return fit_embed(discord.Embed(title=messages.DISCORD_TITLE_FEATURED, description=text, colour=COLOURS[None]))
+
+
+def _is_admin(interaction: discord.Interaction[Any]) -> bool:
+    """Manage Server in this channel, from the permissions Discord resolved for the member."""
+    return interaction.guild_id is not None and interaction.permissions.manage_guild
+
+
+def featured_group(bot: ReviewBot) -> app_commands.Group:
+    """`/featured subscribe|unsubscribe|status|today`.
+
+    Subcommands share their group's `default_member_permissions`, so requiring Manage
+    Server there would hide status and today from everyone else: the check is at runtime.
+    """
+    group = app_commands.Group(name="featured", description=messages.DISCORD_CMD_FEATURED)
+
+    @group.command(name="subscribe", description=messages.DISCORD_CMD_FEATURED_SUBSCRIBE)
+    @app_commands.describe(time=messages.DISCORD_OPT_TIME, timezone=messages.DISCORD_OPT_TIMEZONE)
+    async def subscribe(
+        interaction: discord.Interaction,
+        time: app_commands.Range[str, 1, TIME_OPTION_MAX],
+        timezone: app_commands.Range[str, 1, TIMEZONE_OPTION_MAX],
+    ) -> None:
+        user, admin = str(interaction.user.id), _is_admin(interaction)
+        await bot.featured_command(
+            interaction,
+            lambda cmds, channel: cmds.subscribe("discord", channel, time, timezone, user=user, is_admin=admin),
+        )
+
+    @subscribe.autocomplete("timezone")
+    async def timezones(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return timezone_choices(current)
+
+    @group.command(name="unsubscribe", description=messages.DISCORD_CMD_FEATURED_UNSUBSCRIBE)
+    async def unsubscribe(interaction: discord.Interaction) -> None:
+        admin = _is_admin(interaction)
+        await bot.featured_command(
+            interaction, lambda cmds, channel: cmds.unsubscribe("discord", channel, is_admin=admin)
+        )
+
+    @group.command(name="status", description=messages.DISCORD_CMD_FEATURED_STATUS)
+    async def status(interaction: discord.Interaction) -> None:
+        await bot.featured_command(interaction, lambda cmds, channel: cmds.status("discord", channel))
+
+    @group.command(name="today", description=messages.DISCORD_CMD_FEATURED_TODAY)
+    async def today(interaction: discord.Interaction) -> None:
+        await bot.featured_command(interaction, lambda cmds, channel: cmds.today("discord", channel))
+
+    return group
 
 
 async def _drop_original(interaction: discord.Interaction[Any]) -> None:
@@ -443,6 +616,9 @@ def build_tree(bot: ReviewBot) -> app_commands.CommandTree[discord.Client]:
     async def title_choices(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return bot.choices(current)
 
+    if bot.featured is not None:
+        tree.add_command(featured_group(bot))
+
     @tree.error
     async def on_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         log.error("command failed: %s", type(error).__name__, exc_info=error)
@@ -457,10 +633,16 @@ def build_tree(bot: ReviewBot) -> app_commands.CommandTree[discord.Client]:
 
 class ReviewBotClient(discord.Client):
     def __init__(
-        self, engine: Engine, config: DiscordConfig, *, defer_after: float = DEFER_AFTER, **options: Any
+        self,
+        engine: Engine,
+        config: DiscordConfig,
+        *,
+        defer_after: float = DEFER_AFTER,
+        featured: FeaturedCommands | None = None,
+        **options: Any,
     ) -> None:
         super().__init__(**options)
-        self.reviewbot = ReviewBot(self, engine, config, defer_after)
+        self.reviewbot = ReviewBot(self, engine, config, defer_after, featured)
 
     async def setup_hook(self) -> None:
         await self.reviewbot.setup()
@@ -471,10 +653,16 @@ class ReviewBotClient(discord.Client):
 
 class ShardedReviewBotClient(discord.AutoShardedClient):
     def __init__(
-        self, engine: Engine, config: DiscordConfig, *, defer_after: float = DEFER_AFTER, **options: Any
+        self,
+        engine: Engine,
+        config: DiscordConfig,
+        *,
+        defer_after: float = DEFER_AFTER,
+        featured: FeaturedCommands | None = None,
+        **options: Any,
     ) -> None:
         super().__init__(**options)
-        self.reviewbot = ReviewBot(self, engine, config, defer_after)
+        self.reviewbot = ReviewBot(self, engine, config, defer_after, featured)
 
     async def setup_hook(self) -> None:
         await self.reviewbot.setup()
@@ -500,8 +688,12 @@ def create_client(
     *,
     guild_ready_timeout: float = 2.0,
     defer_after: float = DEFER_AFTER,
+    featured: FeaturedCommands | None = None,
 ) -> discord.Client:
-    """A ready-to-start client with the command tree; sharded when `config.shard_count` is set."""
+    """A ready-to-start client with the command tree; sharded when `config.shard_count` is set.
+
+    `/featured` is registered only when `featured` is given.
+    """
     options: dict[str, Any] = {
         "intents": intents_for(config),
         "allowed_mentions": NO_MENTIONS,
@@ -511,8 +703,8 @@ def create_client(
         options["shard_count"] = config.shard_count
         if config.shard_ids is not None:
             options["shard_ids"] = list(config.shard_ids)
-        return ShardedReviewBotClient(engine, config, defer_after=defer_after, **options)
-    return ReviewBotClient(engine, config, defer_after=defer_after, **options)
+        return ShardedReviewBotClient(engine, config, defer_after=defer_after, featured=featured, **options)
+    return ReviewBotClient(engine, config, defer_after=defer_after, featured=featured, **options)
 
 
 def configure_endpoints(config: DiscordConfig) -> None:
@@ -523,9 +715,147 @@ def configure_endpoints(config: DiscordConfig) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(config.gateway_url)
 
 
-async def run(engine: Engine, config: DiscordConfig, token: str) -> None:
-    """Connect to Discord and answer until cancelled."""
+# --- featured posts -------------------------------------------------------------
+
+
+def _retry_after(error: discord.HTTPException) -> float | None:
+    headers = getattr(error.response, "headers", None) or {}
+    try:
+        return float(headers.get("Retry-After", ""))
+    except ValueError:
+        return None
+
+
+def post_error(error: Exception) -> TransientPostError | PermanentPostError:
+    """The `bot.featured` error for a failed Discord call: 5xx, 429 and network errors may pass."""
+    if isinstance(error, discord.RateLimited):
+        return TransientPostError(str(error), retry_after=error.retry_after)
+    if isinstance(error, discord.HTTPException):
+        if error.status == 429:
+            return TransientPostError(str(error), retry_after=_retry_after(error))
+        if error.status >= 500:
+            return TransientPostError(str(error))
+        return PermanentPostError(str(error))  # 403 Missing Access, 404 Unknown Channel, 400 bad request…
+    return TransientPostError(str(error) or type(error).__name__)
+
+
+_CALL_ERRORS = (discord.HTTPException, discord.RateLimited, aiohttp.ClientError, OSError)
+
+
+class DiscordPoster:
+    """`bot.featured.Poster` for Discord: the `/review` card with a heading, in a channel.
+
+    The marker goes out twice. As the message nonce (discord.py adds `enforce_nonce`), so
+    Discord hands back the earlier message instead of creating a second one for a few
+    minutes; this also covers discord.py itself re-sending the POST after a 500/502/504.
+    And at the end of the embed footer, since history does not return nonces:
+    `find_existing` looks for it in the channel's last `history_limit` messages.
+
+    discord.py retries 5xx up to 5 times (sleeping 1, 3, 5, 7, 9 s) and sleeps through a
+    429 whose response has a `Via` header (Discord's; a 429 without it, from Cloudflare,
+    raises at once). `timeout` bounds one attempt including those retries; it must stay
+    well below the scheduler's lease. Needs View Channel, Send Messages, Embed Links and
+    Read Message History in the channel.
+    """
+
+    def __init__(
+        self,
+        client: discord.Client,
+        engine: Engine,
+        *,
+        timeout: float | None = POST_TIMEOUT,
+        history_limit: int = HISTORY_LIMIT,
+    ) -> None:
+        self.client = client
+        self.engine = engine
+        self.timeout = timeout
+        self.history_limit = history_limit
+
+    def _channel(self, channel_key: str) -> discord.PartialMessageable:
+        platform, _, channel = channel_key.partition(":")
+        if platform != "discord" or not channel.isdigit():
+            raise PermanentPostError(f"not a Discord channel: {channel_key}")
+        return self.client.get_partial_messageable(int(channel))
+
+    def _title_of(self, film_id: str) -> str | None:
+        film = self.engine.film(film_id)
+        return film.title if film is not None else None
+
+    async def post(self, channel_key: str, film_id: str, marker: str) -> str:
+        """Post the film's featured card to the channel; return the message id."""
+        film = self.engine.film(film_id)
+        if film is None:
+            raise PermanentPostError(f"film {film_id!r} is no longer in the corpus")
+        channel = self._channel(channel_key)
+        card = self.engine.card(film)
+        kwargs: dict[str, Any] = {
+            "content": f"**{messages.FEATURED_POST}**",
+            "embed": featured_embed(card, marker, self._title_of),
+            "nonce": marker,
+            "allowed_mentions": NO_MENTIONS,
+        }
+        if (view := view_for(card)) is not None:
+            kwargs["view"] = view
+        try:
+            async with asyncio.timeout(self.timeout):
+                message = await channel.send(**kwargs)
+        except TimeoutError:
+            raise TransientPostError(f"Discord did not confirm the post within {self.timeout}s") from None
+        except _CALL_ERRORS as e:
+            raise post_error(e) from e
+        finally:
+            if view is not None:
+                view.stop()  # out of the client's view store: ActionButton handles clicks, across restarts too
+        return str(message.id)
+
+    async def find_existing(self, channel_key: str, marker: str) -> str | None:
+        """The id of this bot's recent message in the channel whose footer carries `marker`."""
+        me = self.client.user
+        if me is None:
+            raise TransientPostError("the Discord client is not logged in")
+        channel = self._channel(channel_key)
+        try:
+            async with asyncio.timeout(self.timeout):
+                async for message in channel.history(limit=self.history_limit):
+                    if message.author.id == me.id and any(marker in (e.footer.text or "") for e in message.embeds):
+                        return str(message.id)
+        except TimeoutError:
+            raise TransientPostError(f"Discord did not return history within {self.timeout}s") from None
+        except discord.NotFound:
+            return None  # the channel is gone: post() will fail for good
+        except _CALL_ERRORS as e:
+            raise post_error(e) from e
+        return None
+
+
+async def run(engine: Engine, config: DiscordConfig, token: str, *, featured: FeaturedCommands | None = None) -> None:
+    """Connect to Discord and answer until cancelled.
+
+    With `featured`, also register /featured and post Discord's featured reviews from
+    `featured.store` once the client is ready.
+    """
     configure_endpoints(config)
-    client = create_client(engine, config)
+    client = create_client(engine, config, featured=featured)
     async with client:
-        await client.start(token)
+        if featured is None:
+            await client.start(token)
+            return
+        scheduler = Scheduler(
+            featured.store,
+            DiscordPoster(client, engine),
+            lambda: [f.id for f in engine.films],
+            platforms={"discord"},
+        )
+        stop = asyncio.Event()
+
+        async def schedule() -> None:
+            await client.wait_until_ready()
+            await scheduler.run(stop)
+
+        task = asyncio.create_task(schedule(), name="discord-featured")
+        try:
+            await client.start(token)
+        finally:
+            stop.set()
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)

@@ -104,6 +104,7 @@ CLI_SLACK_NEEDS_MODE = (
     "SLACK_BOT_TOKEN is set, but Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)."
 )
 CLI_INTERRUPTED = "Stopped."
+CLI_STORAGE_ERROR = "Database error: {error}. Check database.url (REVIEWBOT_DATABASE_URL) and that the server is up."
 
 # --- discord adapter ------------------------------------------------------------
 
@@ -121,6 +122,15 @@ DISCORD_TITLE_NOT_FOUND = "Not found"
 DISCORD_TITLE_AMBIGUOUS = "Which film did you mean?"
 DISCORD_TITLE_ANSWER = "From the reviews"
 DISCORD_TITLE_ERROR = "Sorry"
+DISCORD_CMD_FEATURED = "The daily featured review in this channel"
+DISCORD_CMD_FEATURED_SUBSCRIBE = "Post a featured review here every day (needs Manage Server)"
+DISCORD_CMD_FEATURED_UNSUBSCRIBE = "Stop this channel's daily featured review (needs Manage Server)"
+DISCORD_CMD_FEATURED_STATUS = "When this channel's featured review is posted"
+DISCORD_CMD_FEATURED_TODAY = "Show today's featured review"
+DISCORD_OPT_TIME = "Time of day, 24-hour HH:MM, e.g. 09:00"
+DISCORD_OPT_TIMEZONE = "Time zone, e.g. Europe/Paris or America/New_York"
+DISCORD_TITLE_FEATURED = "Featured review"
+DISCORD_FEATURED_GUILD_ONLY = "Featured reviews are posted in server channels: use /featured in a channel of a server."
 
 # --- slack adapter --------------------------------------------------------------
 
@@ -130,6 +140,20 @@ SLACK_TRUNCATED = "(shortened: too long for one Slack message)"
 SLACK_MISSING_BOT_TOKEN = "Slack needs SLACK_BOT_TOKEN in the environment."
 SLACK_MISSING_SIGNING_SECRET = (
     "Slack HTTP mode needs SLACK_SIGNING_SECRET in the environment (or set SLACK_APP_TOKEN for Socket Mode)."
+)
+# The engine's HELP with the workspace's command names; Slack has no /list command.
+SLACK_HELP = """I answer questions about films from our review corpus.
+
+`{review} TITLE`  the review: verdict, summary and highlights
+`{verdict} TITLE`  positive, mixed or negative, with the sentence that says so
+`{ask} QUESTION`  e.g. "how is the soundtrack in Radiant Reflections?"
+Mention me with `list`  the films I know
+`{help}`  this message{featured}
+
+Typos are fine: "celestial symphny" finds Celestial Symphony. After asking about a
+film, follow up without naming it again: "and the visuals?\""""
+SLACK_HELP_FEATURED = (
+    "\n`{featured} today`  today's featured review (admins: `{featured} subscribe 09:00 Europe/Paris`)"
 )
 
 # --- featured posts -------------------------------------------------------------

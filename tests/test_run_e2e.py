@@ -42,6 +42,7 @@ async def test_run_starts_discord_and_slack_through_the_configured_endpoints(tmp
             interaction = await discord.slash("review", {"title": "celestial symphny"})
             (card,) = await discord.interaction_replies(interaction)
             assert "Celestial Symphony" in discord_driver.flatten(card.data)
+            assert "featured" in discord.command_names()
 
             await slack.wait_connected(START_WITHIN)
             (reply,) = await slack.slash("/verdict", "radiant reflection")
@@ -55,5 +56,6 @@ async def test_run_starts_discord_and_slack_through_the_configured_endpoints(tmp
     assert "discord" in logs.lower() and "slack" in logs.lower(), "DEBUG logging is on, so both platforms log"
     assert proc.returncode in (0, 130), logs
     assert "Traceback" not in logs
+    assert (tmp_path / "reviewbot.sqlite3").exists(), "state lives in SQLite under data_dir by default"
     for secret in (discord_driver.TOKEN, slack.bot_token, slack.app_token):
         assert secret not in logs, "secrets never appear in logs"

@@ -19,6 +19,7 @@ import discord.http
 from adapters.discord_bot import configure_endpoints, create_client
 from bot.config import DiscordConfig
 from bot.engine import Engine
+from bot.featured import FeaturedCommands
 from tests.contract.driver import Reply
 from tests.fakes.discord_fake import EPHEMERAL, GUILD_IDS, FakeDiscord, FakeMessage
 
@@ -88,6 +89,19 @@ class DiscordDriver:
                     return [to_reply(m) for m in await self.fake.interaction_replies(iid, self.timeout)]
         raise AssertionError(f"no button {label!r} on reply (buttons: {reply.buttons})")
 
+    async def featured(
+        self,
+        sub: str,
+        options: dict[str, str] | None = None,
+        *,
+        channel: str = "c1",
+        guild: bool = True,
+        permissions: str | int | None = None,
+    ) -> list[Reply]:
+        """Run `/featured <sub>` as a member with `permissions` (default: all)."""
+        iid = await self.fake.slash(f"featured {sub}", options, channel=channel, guild=guild, permissions=permissions)
+        return [to_reply(m) for m in await self.fake.interaction_replies(iid, self.timeout)]
+
     async def autocomplete(self, name: str, value: str) -> list[dict[str, Any]]:
         return await self.fake.autocomplete(name, OPTION_OF.get(name, "title"), value)
 
@@ -100,10 +114,12 @@ async def discord_driver(
     guild_ids: tuple[int, ...] = GUILD_IDS[:1],
     defer_after: float | None = None,
     start_within: float = 10.0,
+    featured: FeaturedCommands | None = None,
 ) -> AsyncIterator[DiscordDriver]:
     """Start the fake and the real client through the adapter; yield a ready `DiscordDriver`.
 
     Without `config`, mentions and DMs are on (`message_content=True`) as the contract suite needs.
+    With `featured`, /featured is registered.
     """
     saved = (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
     async with FakeDiscord(guild_ids=guild_ids) as fake:
@@ -111,7 +127,7 @@ async def discord_driver(
             config or DiscordConfig(message_content=True), api_base_url=fake.api_base_url, gateway_url=fake.gateway_url
         )
         configure_endpoints(cfg)
-        options: dict[str, Any] = {"guild_ready_timeout": 0.05}
+        options: dict[str, Any] = {"guild_ready_timeout": 0.05, "featured": featured}
         if defer_after is not None:
             options["defer_after"] = defer_after
         client = create_client(engine, cfg, **options)

@@ -4,8 +4,14 @@ Point discord.py at it with `discord.http.Route.BASE = fake.api_base_url` and
 `DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake.gateway_url)` (the adapter's
 `configure_endpoints` does both). The fake records every request, enforces the
 platform limits neither library checks (3 s interaction deadline, message and
-embed sizes, components, autocomplete choices) and lets tests act as users:
+embed sizes, components, autocomplete choices, nonces) and lets tests act as users:
 `slash`, `autocomplete`, `click`, `send_message`, then wait for the bot's replies.
+
+Channel messages are kept and readable (`GET /channels/{id}/messages`, newest first);
+a create with `nonce` + `enforce_nonce` returns the same author's earlier message with
+that nonce for `nonce_window` seconds, as Discord does. Faults can be injected into
+creates (`fail_creates`, `rate_limit_next_create`), and `deny_channel` makes a channel
+answer 403 Missing Access.
 """
 
 from __future__ import annotations
@@ -14,8 +20,10 @@ import asyncio
 import contextlib
 import itertools
 import json
+import math
 import re
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,6 +40,11 @@ OTHER_BOT_ID = 1100000000000000003
 GUILD_IDS = (100 << 22, 101 << 22)
 DM_CHANNEL_ID = 1100000000000000009
 ALL_PERMISSIONS = str((1 << 50) - 1)
+MANAGE_GUILD = 1 << 5
+# View Channel, Send Messages, Read Message History, Use Application Commands: no Manage Server.
+MEMBER_PERMISSIONS = str((1 << 10) | (1 << 11) | (1 << 16) | (1 << 31))
+NONCE_MAX = 25
+NONCE_WINDOW = 180.0  # seconds; Discord says "the past few minutes"
 INTERACTION_DEADLINE = 3.0
 
 EPHEMERAL = 1 << 6
@@ -66,9 +79,9 @@ def _now_iso() -> str:
     return datetime.now(UTC).isoformat()
 
 
-def json_response(data: Any, status: int = 200) -> web.Response:
+def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     """JSON with Content-Type exactly `application/json` (discord.py ignores anything else)."""
-    return web.Response(body=json.dumps(data).encode(), status=status, content_type="application/json")
+    return web.Response(body=json.dumps(data).encode(), status=status, content_type="application/json", headers=headers)
 
 
 def _dict_body(request: web.Request) -> dict[str, Any]:
@@ -106,6 +119,11 @@ def message_problems(payload: dict[str, Any], *, edit: bool = False) -> list[tup
             problems.append((path, f"Must be {minimum} or more in length."))
 
     too_long("content", payload.get("content"), 2000)
+    nonce = payload.get("nonce")
+    if nonce is not None and (isinstance(nonce, bool) or not isinstance(nonce, str | int)):
+        problems.append(("nonce", "Must be a string or an integer."))
+    elif nonce is not None and len(str(nonce)) > NONCE_MAX:
+        problems.append(("nonce", f"Must be {NONCE_MAX} or fewer in length."))
     embeds = payload.get("embeds") or []
     if len(embeds) > 10:
         problems.append(("embeds", "Must be 10 or fewer in length."))
@@ -245,6 +263,17 @@ class FakeMessage:
         return not self.deleted and not self.loading
 
 
+@dataclass(frozen=True)
+class CreateFault:
+    """What one message create in a channel does instead of succeeding."""
+
+    status: int  # 429, or a 5xx
+    retry_after: float = 0.0  # for 429
+    is_global: bool = False  # for 429
+    via: bool = True  # 429 through Discord's proxy (with `Via`); False looks like Cloudflare
+    after_write: bool = False  # for 5xx: the message is created, the response still fails
+
+
 @dataclass
 class GatewaySession:
     ws: web.WebSocketResponse
@@ -281,6 +310,11 @@ class FakeDiscord:
         self.messages: dict[int, FakeMessage] = {}
         self.undelivered: list[dict[str, Any]] = []  # MESSAGE_CREATEs no session had the intent for
         self.channels: dict[str, int] = {}
+        self.member_permissions = ALL_PERMISSIONS  # of the user in guild interactions; per call in `slash`
+        self.create_faults: dict[int, deque[CreateFault]] = {}
+        self.denied_channels: set[int] = set()
+        self.nonce_window = NONCE_WINDOW
+        self._nonces: dict[tuple[str, str], tuple[int, float]] = {}  # (author, nonce) -> (message, when)
         self._ids = itertools.count(1200000000000000000)
         self._seq = itertools.count(1)
         self._changed = asyncio.Event()
@@ -338,6 +372,7 @@ class FakeDiscord:
             ("PATCH", "/webhooks/{app}/{token}/messages/{mid}", self._edit_webhook_message),
             ("DELETE", "/webhooks/{app}/{token}/messages/{mid}", self._delete_webhook_message),
             ("POST", "/channels/{cid}/messages", self._channel_message),
+            ("GET", "/channels/{cid}/messages", self._channel_history),
             ("POST", "/channels/{cid}/typing", self._typing),
             ("POST", "/users/@me/channels", self._dm_channel),
         ]
@@ -579,6 +614,42 @@ class FakeDiscord:
         await self.settle(quiet, within)
         return self.replies_to(interaction_id)
 
+    def channel_messages(self, channel: str | int) -> list[FakeMessage]:
+        """The channel's messages as its history shows them (no ephemeral or deleted ones), oldest first."""
+        channel_id = str(self.channel_id(channel))
+        msgs = [
+            m
+            for m in self.messages.values()
+            if m.data["channel_id"] == channel_id and not m.deleted and not m.ephemeral
+        ]
+        return sorted(msgs, key=lambda m: m.seq)
+
+    def bot_posts(self, channel: str | int) -> list[FakeMessage]:
+        """Messages the bot created in the channel with `POST /channels/{id}/messages`, oldest first."""
+        return [
+            m
+            for m in self.channel_messages(channel)
+            if m.interaction_id is None and m.data["author"]["id"] == str(BOT_ID)
+        ]
+
+    # -- faults
+
+    def fail_creates(self, channel: str | int, count: int = 1, status: int = 500, *, after_write: bool = False) -> None:
+        """The next `count` message creates in `channel` answer `status` (after creating it, if `after_write`)."""
+        queue = self.create_faults.setdefault(self.channel_id(channel), deque())
+        queue.extend(CreateFault(status, after_write=after_write) for _ in range(count))
+
+    def rate_limit_next_create(
+        self, channel: str | int, retry_after: float = 0.2, *, is_global: bool = False, via: bool = True
+    ) -> None:
+        """The next message create in `channel` answers 429 with Discord's body and headers."""
+        fault = CreateFault(429, retry_after=retry_after, is_global=is_global, via=via)
+        self.create_faults.setdefault(self.channel_id(channel), deque()).append(fault)
+
+    def deny_channel(self, channel: str | int) -> None:
+        """The bot loses access to `channel`: reads and writes answer 403 Missing Access."""
+        self.denied_channels.add(self.channel_id(channel))
+
     async def message_replies(self, message_id: int, within: float = 5.0, quiet: float = 0.15) -> list[FakeMessage]:
         await self.wait_for(lambda: self.replies_after(message_id), within, f"a reply to message {message_id}")
         await self.settle(quiet, within)
@@ -613,7 +684,9 @@ class FakeDiscord:
         channel: str | int = "c1",
         guild: bool = True,
         message: dict[str, Any] | None = None,
+        permissions: str | int | None = None,
     ) -> int:
+        perms = self.member_permissions if permissions is None else str(permissions)
         guild_id = self.guild_ids[0] if guild else None
         channel_id = self.channel_id(channel) if guild else DM_CHANNEL_ID
         if message is not None:
@@ -629,7 +702,7 @@ class FakeDiscord:
             "version": 1,
             "data": data,
             "channel_id": str(channel_id),
-            "channel": dict(self._channel(channel_id, guild_id), permissions=ALL_PERMISSIONS),
+            "channel": dict(self._channel(channel_id, guild_id), permissions=perms if guild_id else ALL_PERMISSIONS),
             "locale": "en-US",
             "app_permissions": ALL_PERMISSIONS,
             "entitlements": [],
@@ -640,7 +713,7 @@ class FakeDiscord:
         if guild_id is not None:
             payload["guild_id"] = str(guild_id)
             payload["guild_locale"] = "en-US"
-            payload["member"] = dict(self._member(self.user), permissions=ALL_PERMISSIONS)
+            payload["member"] = dict(self._member(self.user), permissions=perms)
         else:
             payload["user"] = self.user
         if message is not None:
@@ -658,7 +731,14 @@ class FakeDiscord:
         await session.send(0, payload, "INTERACTION_CREATE")
         return iid
 
-    def _options(self, cmd: dict[str, Any], values: dict[str, str], focused: str | None = None) -> list[dict[str, Any]]:
+    def _options(
+        self, cmd: dict[str, Any], values: dict[str, str], focused: str | None = None, sub: str | None = None
+    ) -> list[dict[str, Any]]:
+        if sub:  # a subcommand: its options nest inside it
+            subs = {o["name"]: o for o in cmd.get("options") or [] if o["type"] == 1}
+            if sub not in subs:
+                raise AssertionError(f"fake discord: /{cmd['name']} has no subcommand {sub!r} (has {list(subs)})")
+            return [{"name": sub, "type": 1, "options": self._options(subs[sub], values, focused)}]
         types = {o["name"]: o["type"] for o in cmd.get("options") or []}
         options = []
         for name, value in values.items():
@@ -671,26 +751,38 @@ class FakeDiscord:
         return options
 
     async def slash(
-        self, name: str, options: dict[str, str] | None = None, *, channel: str | int = "c1", guild: bool = True
+        self,
+        name: str,
+        options: dict[str, str] | None = None,
+        *,
+        channel: str | int = "c1",
+        guild: bool = True,
+        permissions: str | int | None = None,
     ) -> int:
-        """Run `/name` with string `options`; returns the interaction id."""
+        """Run `/name` ("featured status" for a subcommand) with string `options`; returns the interaction id.
+
+        `permissions` are the member's (default `member_permissions`, i.e. everything).
+        """
+        top, _, sub = name.partition(" ")
         guild_id = self.guild_ids[0] if guild else None
-        cmd = self._command(name, guild_id)
-        data: dict[str, Any] = {"id": cmd["id"], "name": name, "type": 1, "options": self._options(cmd, options or {})}
+        cmd = self._command(top, guild_id)
+        options_ = self._options(cmd, options or {}, sub=sub or None)
+        data: dict[str, Any] = {"id": cmd["id"], "name": top, "type": 1, "options": options_}
         if cmd.get("guild_id"):
             data["guild_id"] = cmd["guild_id"]
-        return await self._dispatch_interaction(2, data, channel=channel, guild=guild)
+        return await self._dispatch_interaction(2, data, channel=channel, guild=guild, permissions=permissions)
 
     async def autocomplete(
         self, name: str, option: str, value: str, *, channel: str | int = "c1", within: float = 5.0
     ) -> list[dict[str, Any]]:
         """Type `value` into `/name option:`; returns the choices the bot offered (AssertionError if refused)."""
-        cmd = self._command(name, self.guild_ids[0])
+        top, _, sub = name.partition(" ")
+        cmd = self._command(top, self.guild_ids[0])
         data: dict[str, Any] = {
             "id": cmd["id"],
-            "name": name,
+            "name": top,
             "type": 1,
-            "options": self._options(cmd, {option: value}, focused=option),
+            "options": self._options(cmd, {option: value}, focused=option, sub=sub or None),
         }
         iid = await self._dispatch_interaction(4, data, channel=channel)
         inter = self.interactions[iid]
@@ -1014,15 +1106,81 @@ class FakeDiscord:
         message.deleted = True
         return web.Response(status=204)
 
+    def _channel_error(self, channel_id: int) -> web.Response | None:
+        if channel_id in self.denied_channels:
+            return _error(403, 50001, "Missing Access")
+        if channel_id != DM_CHANNEL_ID and channel_id not in self.channels.values():
+            return _error(404, 10003, "Unknown Channel")
+        return None
+
+    def _fault_response(self, fault: CreateFault) -> web.Response:
+        if fault.status != 429:
+            return _error(fault.status, 0, f"{fault.status}: Internal Server Error")
+        wait = fault.retry_after
+        headers = {
+            "Retry-After": str(math.ceil(wait)),
+            "X-RateLimit-Limit": "5",
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": f"{time.time() + wait:.3f}",
+            "X-RateLimit-Reset-After": f"{wait:.3f}",
+            "X-RateLimit-Bucket": "80c17d2f203122d936070c88c8d10f33",
+            "X-RateLimit-Scope": "global" if fault.is_global else "user",
+        }
+        if fault.is_global:
+            headers["X-RateLimit-Global"] = "true"
+        if fault.via:
+            headers["Via"] = "1.1 google"
+        body = {"message": "You are being rate limited.", "retry_after": wait, "global": fault.is_global}
+        return json_response(body, 429, headers)
+
     async def _channel_message(self, request: web.Request) -> web.Response:
         channel_id = int(request.match_info["cid"])
+        if (refused := self._channel_error(channel_id)) is not None:
+            return refused
         body = _dict_body(request)
         problems = message_problems(body)
         if problems:
             return _form_error(problems)
-        guild_id = None if channel_id == DM_CHANNEL_ID else self.guild_ids[0]
-        message = self._new_message(body, channel_id=channel_id, guild_id=guild_id, author=self.bot_user)
-        return json_response(message.data)
+        queue = self.create_faults.get(channel_id)
+        fault = queue.popleft() if queue else None
+        if fault is not None and not fault.after_write:
+            return self._fault_response(fault)
+        nonce = body.get("nonce")
+        key = (str(self.bot_user["id"]), str(nonce)) if nonce is not None and body.get("enforce_nonce") else None
+        earlier = self._nonces.get(key) if key else None
+        if earlier is not None and time.monotonic() - earlier[1] <= self.nonce_window:
+            message = self.messages[earlier[0]]  # Discord returns the first message, creates nothing
+        else:
+            guild_id = None if channel_id == DM_CHANNEL_ID else self.guild_ids[0]
+            message = self._new_message(body, channel_id=channel_id, guild_id=guild_id, author=self.bot_user)
+            if key is not None:
+                self._nonces[key] = (message.id, time.monotonic())
+        if fault is not None:
+            return self._fault_response(fault)
+        # The create response echoes the nonce; history (`message.data`) never has it.
+        return json_response(message.data if nonce is None else dict(message.data, nonce=nonce))
+
+    async def _channel_history(self, request: web.Request) -> web.Response:
+        channel_id = int(request.match_info["cid"])
+        if (refused := self._channel_error(channel_id)) is not None:
+            return refused
+        try:
+            limit = int(request.query.get("limit", "50"))
+            before, after, around = (int(request.query.get(k, 0)) for k in ("before", "after", "around"))
+        except ValueError:
+            return _form_error([("limit", "Value is not int.")])
+        if not 1 <= limit <= 100:
+            return _form_error([("limit", "Must be between 1 and 100.")])
+        msgs = self.channel_messages(channel_id)  # oldest first; ids grow with time
+        if around:
+            older = [m for m in msgs if m.id < around][-(limit // 2) :] if limit > 1 else []
+            newer = [m for m in msgs if m.id >= around][: limit - len(older)]
+            page = older + newer
+        elif after:
+            page = [m for m in msgs if m.id > after][:limit]
+        else:
+            page = [m for m in msgs if not before or m.id < before][-limit:]
+        return json_response([m.data for m in reversed(page)])
 
     async def _typing(self, request: web.Request) -> web.Response:
         return web.Response(status=204)

@@ -28,7 +28,9 @@ from bot.actions import PREFIX, buttons, question_for
 from bot.config import DiscordConfig
 from bot.engine import Engine
 from bot.featured import FeaturedCommands, FeaturedReply, PermanentPostError, Scheduler, TransientPostError
-from bot.models import Answer, Film, Kind, Label, Question
+from bot.models import Answer, Kind, Label, Question
+from bot.render import film_label
+from bot.text import shorten
 
 log = logging.getLogger("reviewbot.discord")
 R = TypeVar("R")
@@ -77,13 +79,6 @@ _KIND_TITLES = {
 # --- rendering -----------------------------------------------------------------
 
 
-def cut(text: str, limit: int) -> str:
-    """`text` shortened to at most `limit` characters, ending in "…" when cut."""
-    if len(text) <= limit:
-        return text
-    return text[: max(limit - 1, 0)].rstrip() + "…"
-
-
 def _quote(text: str) -> str:
     return "> " + " ".join(text.split())
 
@@ -98,35 +93,31 @@ def _embed_size(embed: discord.Embed) -> int:
 def fit_embed(embed: discord.Embed) -> discord.Embed:
     """Trim `embed` in place to every per-field limit and the 6000-character total."""
     if embed.title:
-        embed.title = cut(embed.title, TITLE_MAX)
+        embed.title = shorten(embed.title, TITLE_MAX)
     if embed.description:
-        embed.description = cut(embed.description, DESCRIPTION_MAX)
+        embed.description = shorten(embed.description, DESCRIPTION_MAX)
     if embed.footer.text:
-        embed.set_footer(text=cut(embed.footer.text, FOOTER_MAX))
+        embed.set_footer(text=shorten(embed.footer.text, FOOTER_MAX))
     while len(embed.fields) > FIELDS_MAX:
         embed.remove_field(-1)
     for i, f in enumerate(list(embed.fields)):
         embed.set_field_at(
             i,
-            name=cut(f.name or "\u200b", FIELD_NAME_MAX),
-            value=cut(f.value or "\u200b", FIELD_VALUE_MAX),
+            name=shorten(f.name or "\u200b", FIELD_NAME_MAX),
+            value=shorten(f.value or "\u200b", FIELD_VALUE_MAX),
             inline=bool(f.inline),
         )
     excess = _embed_size(embed) - EMBED_TOTAL_MAX
     if excess > 0 and embed.description:
         keep = max(len(embed.description) - excess, 200)
-        embed.description = cut(embed.description, keep)
+        embed.description = shorten(embed.description, keep)
     while _embed_size(embed) > EMBED_TOTAL_MAX and embed.fields:
         embed.remove_field(-1)
     if _embed_size(embed) > EMBED_TOTAL_MAX and embed.description:  # pathological: huge title/footer
-        embed.description = cut(
+        embed.description = shorten(
             embed.description, max(len(embed.description) - (_embed_size(embed) - EMBED_TOTAL_MAX), 1)
         )
     return embed
-
-
-def film_label(film: Film) -> str:
-    return f"{film.title} ({film.year})" if film.year else film.title
 
 
 def _title(answer: Answer) -> str:
@@ -225,7 +216,7 @@ class ActionButton(
             discord.ButtonStyle.primary if action_id.startswith(f"{PREFIX}:full:") else discord.ButtonStyle.secondary
         )
         button: discord.ui.Button[discord.ui.View] = discord.ui.Button(
-            label=cut(label, BUTTON_LABEL_MAX), custom_id=action_id[:CUSTOM_ID_MAX], style=style
+            label=shorten(label, BUTTON_LABEL_MAX), custom_id=action_id[:CUSTOM_ID_MAX], style=style
         )
         super().__init__(button)
 
@@ -264,7 +255,7 @@ def featured_embed(answer: Answer, marker: str, title_of: Callable[[str], str | 
     embed = render(answer, title_of)[0]
     footer = embed.footer.text or ""
     tail = f" · {marker}" if footer else marker
-    embed.set_footer(text=cut(footer, FOOTER_MAX - len(tail)) + tail)
+    embed.set_footer(text=shorten(footer, FOOTER_MAX - len(tail)) + tail)
     return fit_embed(embed)  # the footer fits, so only the description or fields can shrink
 
 
@@ -392,8 +383,8 @@ class ReviewBot:
             return []
         choices = []
         for s in suggestions[:CHOICES_MAX]:
-            value = s.film_id if len(s.film_id) <= CHOICE_MAX else cut(s.title, CHOICE_MAX)
-            choices.append(app_commands.Choice(name=cut(s.title, CHOICE_MAX), value=value))
+            value = s.film_id if len(s.film_id) <= CHOICE_MAX else shorten(s.title, CHOICE_MAX)
+            choices.append(app_commands.Choice(name=shorten(s.title, CHOICE_MAX), value=value))
         return choices
 
     async def respond(self, interaction: discord.Interaction[Any], question: Question) -> None:
@@ -458,7 +449,7 @@ class ReviewBot:
     ) -> None:
         first: dict[str, Any] = {"embed": embeds[0], "allowed_mentions": NO_MENTIONS}
         if content:
-            first["content"] = cut(content, CONTENT_MAX)
+            first["content"] = shorten(content, CONTENT_MAX)
         if view is not None:
             first["view"] = view
         if not deferred:

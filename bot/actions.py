@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.models import Answer, Kind, Question
+from bot.text import shorten
 
 PREFIX = "rb"
 LABEL_MAX = 75  # Slack button text limit (Discord allows 80)
@@ -18,9 +19,7 @@ class Button:
 
 
 def _button(label: str, action: str, film_id: str) -> Button:
-    if len(label) > LABEL_MAX:
-        label = label[: LABEL_MAX - 1] + "…"
-    return Button(label, f"{PREFIX}:{action}:{film_id}"[:100])
+    return Button(shorten(label, LABEL_MAX), f"{PREFIX}:{action}:{film_id}"[:100])
 
 
 def buttons(answer: Answer) -> tuple[Button, ...]:

@@ -31,6 +31,13 @@ def clean(text: str, limit: int = 500) -> str:
     return text[:limit]
 
 
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, ending in "…" when cut."""
+    if len(text) <= limit:
+        return text
+    return text[: max(limit - 1, 0)].rstrip() + "…"
+
+
 def fold(text: str) -> str:
     """Lower case, accents removed, `&` spelled out."""
     text = unicodedata.normalize("NFKD", text)

@@ -8,6 +8,9 @@ we echo can ping (`<!everyone>` becomes `&lt;!everyone&gt;`).
 Modes: Socket Mode when `secrets.slack_app_token` is set, otherwise an aiohttp
 server on `config.host:config.port` + `config.path`, where Bolt verifies Slack's
 request signatures (bad or older than 5 minutes: 401).
+
+Featured reviews: `/featured` (given a `FeaturedCommands`) and `SlackPoster`, the
+`bot.featured.Poster` that posts the daily card tagged with message metadata.
 """
 
 from __future__ import annotations
@@ -15,13 +18,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from secrets import token_hex
 from typing import Any, Protocol
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import async_default_handlers as default_async_retry_handlers
@@ -29,8 +37,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
 from bot.actions import buttons, question_for
-from bot.config import Secrets, SlackConfig
+from bot.config import Secrets, SlackCommands, SlackConfig
 from bot.errors import ConfigError
+from bot.featured import FeaturedCommands, FeaturedReply, PermanentPostError, Scheduler, TransientPostError
 from bot.models import Answer, Kind, Label, Question
 
 
@@ -56,6 +65,13 @@ MAX_ACTION_ELEMENTS = 25
 MAX_CONTEXT_TEXT = 2000
 MAX_FALLBACK_TEXT = 3000  # the API allows 40000; Slack truncates display at 4000
 MAX_RESPONSE_URL_USES = 5  # a response_url accepts at most 5 messages in 30 minutes
+
+FEATURED_EVENT_TYPE = "reviewbot_featured"  # message metadata event_type of featured posts
+HISTORY_LIMIT = 50  # recent messages find_existing looks through
+ADMIN_CACHE_SECONDS = 60.0  # how long a users.info admin answer is reused
+SEEN_EVENTS = 10_000  # event ids remembered to drop Slack's retries
+# Slack errors (HTTP 200, ok: false) worth retrying; any other error code is permanent.
+TRANSIENT_ERRORS = frozenset({"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"})
 
 LABEL_EMOJI = {
     Label.POSITIVE: ":large_green_circle:",
@@ -329,6 +345,32 @@ def render(answer: Answer, *, max_messages: int | None = None) -> list[Message]:
     return [{"text": _fallback(answer.text or title or messages.INTERNAL_ERROR), "blocks": fit_blocks(blocks)}]
 
 
+def text_message(text: str) -> Message:
+    """A plain-text message (escaped: user input such as a timezone is echoed back)."""
+    return {"text": _fallback(text), "blocks": sections(escape(text))}
+
+
+def card_message(answer: Answer, intro: str, text: str) -> Message:
+    """A review card as one message: the intro line (mrkdwn), then `render(answer)`'s blocks."""
+    card = _safe_render(answer)[0]
+    return {"text": _fallback(text), "blocks": fit_blocks([section_block(intro), *card["blocks"]])}
+
+
+def featured_post(answer: Answer) -> Message:
+    """The daily featured post: the card under a "Featured review of the day" heading."""
+    title = answer.film.title if answer.film else _title(answer)
+    intro = f":star: *{escape(messages.FEATURED_POST)}*"
+    return card_message(answer, intro, messages.FEATURED_TODAY.format(title=title))
+
+
+def help_text(commands: SlackCommands, *, featured: bool = False) -> str:
+    """The engine's help with this workspace's command names (and /featured when enabled)."""
+    extra = messages.SLACK_HELP_FEATURED.format(featured=commands.featured) if featured else ""
+    return messages.SLACK_HELP.format(
+        review=commands.review, verdict=commands.verdict, ask=commands.ask, help=commands.help, featured=extra
+    )
+
+
 # --- questions ----------------------------------------------------------------------
 
 
@@ -371,7 +413,11 @@ Respond = Callable[..., Awaitable[Any]]
 
 async def _respond_all(respond: Respond, answer: Answer) -> None:
     response_type = "ephemeral" if answer.is_error else "in_channel"
-    for message in _safe_render(answer, MAX_RESPONSE_URL_USES)[:MAX_RESPONSE_URL_USES]:
+    await _respond_messages(respond, _safe_render(answer, MAX_RESPONSE_URL_USES), response_type)
+
+
+async def _respond_messages(respond: Respond, rendered: Sequence[Message], response_type: str) -> None:
+    for message in rendered[:MAX_RESPONSE_URL_USES]:
         try:
             result = await respond(
                 text=message["text"],
@@ -434,8 +480,12 @@ def create_app(
     secrets: Secrets,
     *,
     client: AsyncWebClient | None = None,
+    featured: FeaturedCommands | None = None,
 ) -> AsyncApp:
-    """A Bolt app answering slash commands, mentions, DMs and our buttons with `engine`."""
+    """A Bolt app answering slash commands, mentions, DMs and our buttons with `engine`.
+
+    With `featured`, `config.commands.featured` manages the channel's daily featured review.
+    """
     if not secrets.slack_bot_token and client is None:
         raise ConfigError(messages.SLACK_MISSING_BOT_TOKEN)
     if client is None:
@@ -452,6 +502,13 @@ def create_app(
         process_before_response=False,  # ack goes out at once; the answer follows
         logger=logging.getLogger("reviewbot.slack.bolt"),
     )
+
+    app.middleware(_skip_seen_events())
+    engine = SlackHelp(engine, help_text(config.commands, featured=featured is not None))
+    if featured is not None:
+        app.command(config.commands.featured)(
+            _featured_listener(featured, config.commands.featured, AdminCheck(config.admins))
+        )
 
     command_kinds = {
         config.commands.review: Kind.REVIEW,
@@ -496,6 +553,107 @@ def create_app(
     return app
 
 
+class SlackHelp:
+    """The engine, except that help is Slack's own text (the configured command names)."""
+
+    def __init__(self, engine: Engine, text: str) -> None:
+        self.engine = engine
+        self.text = text
+
+    async def answer(self, question: Question) -> Answer:
+        if question.kind is Kind.HELP:
+            return Answer(kind=Kind.HELP, text=self.text)
+        return await self.engine.answer(question)
+
+
+def _skip_seen_events(size: int = SEEN_EVENTS) -> Callable[..., Awaitable[BoltResponse | None]]:
+    """Middleware acking Slack's retries of events we already took (by event_id) without answering.
+
+    Slack retries an event (X-Slack-Retry-Num; `retry_attempt` in Socket Mode) when the ack
+    came late or not at all. We ack at once, so a retry of an event we saw is a duplicate;
+    a retry of one we never saw (we were down) is answered as usual.
+    """
+    seen: OrderedDict[str, None] = OrderedDict()
+
+    async def skip_seen_events(
+        body: dict[str, Any], request: AsyncBoltRequest, next_: Callable[[], Awaitable[None]]
+    ) -> BoltResponse | None:
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if isinstance(event_id, str) and event_id:
+            if event_id in seen:
+                retry = (request.headers.get("x-slack-retry-num") or ["?"])[0]
+                log.info("slack: ignoring retry %s of event %s", retry, event_id)
+                return BoltResponse(status=200, body="")
+            seen[event_id] = None
+            while len(seen) > size:
+                seen.popitem(last=False)
+        await next_()
+        return None
+
+    return skip_seen_events
+
+
+class AdminCheck:
+    """May a user change featured posts? In `admins`, or a workspace admin/owner (users.info, cached)."""
+
+    def __init__(
+        self,
+        admins: Collection[str] = (),
+        ttl: float = ADMIN_CACHE_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.admins = frozenset(admins)
+        self.ttl = ttl
+        self._clock = clock
+        self._cache: dict[str, tuple[float, bool]] = {}
+
+    async def __call__(self, client: AsyncWebClient, user: str) -> bool:
+        if user in self.admins:
+            return True
+        now = self._clock()
+        cached = self._cache.get(user)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        try:
+            response = await client.users_info(user=user)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as e:
+            log.warning("slack: users.info failed, treating %s as no admin: %s", user, _describe(e))
+            return False  # not cached: the next try asks again
+        info = response.get("user") or {}
+        allowed = any(bool(info.get(flag)) for flag in ("is_admin", "is_owner", "is_primary_owner"))
+        if len(self._cache) >= 1000:
+            self._cache = {u: c for u, c in self._cache.items() if c[0] > now}
+        self._cache[user] = (now + self.ttl, allowed)
+        return allowed
+
+
+def _featured_listener(featured: FeaturedCommands, name: str, is_admin: AdminCheck) -> Callable[..., Awaitable[None]]:
+    async def on_featured(
+        ack: Callable[[], Awaitable[Any]], command: dict[str, Any], respond: Respond, client: AsyncWebClient
+    ) -> None:
+        await ack()  # users.info and the database may be slow
+        text = str(command.get("text") or "")
+        user = str(command.get("user_id") or "")
+        words = text.split()
+        try:
+            changes = bool(words) and words[0].lower() in ("subscribe", "unsubscribe")
+            admin = changes and await is_admin(client, user)
+            reply = await featured.run("slack", str(command.get("channel_id") or ""), text, user=user, is_admin=admin)
+        except Exception:
+            log.exception("/featured failed")
+            reply = FeaturedReply(messages.INTERNAL_ERROR)
+        await _respond_featured(respond, reply, name)
+
+    return on_featured
+
+
+async def _respond_featured(respond: Respond, reply: FeaturedReply, name: str) -> None:
+    # The shared texts say /featured; show the command under its name in this workspace.
+    text = re.sub(r"(?<![\w/-])/featured\b", lambda _: name, reply.text)
+    message = text_message(text) if reply.answer is None else card_message(reply.answer, escape(text), text)
+    await _respond_messages(respond, [message], "ephemeral" if reply.ephemeral else "in_channel")
+
+
 def _command_listener(engine: Engine, kind: Kind) -> Callable[..., Awaitable[None]]:
     async def on_command(ack: Callable[[], Awaitable[Any]], command: dict[str, Any], respond: Respond) -> None:
         await ack()  # before anything slow: Slack gives us 3 seconds
@@ -535,6 +693,129 @@ async def _answer_message(
     )
 
 
+# --- featured posts -----------------------------------------------------------------
+
+
+def without_retries(client: AsyncWebClient) -> AsyncWebClient:
+    """A copy of `client` (same token, URL, session) with no retry handlers."""
+    return AsyncWebClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=client.timeout,
+        ssl=client.ssl,
+        proxy=client.proxy,
+        session=client.session,
+        trust_env_in_session=client.trust_env_in_session,
+        headers=client.headers,
+        logger=client.logger,
+        retry_handlers=[],
+    )
+
+
+def _retry_after(headers: Any) -> float | None:
+    for key in headers or {}:
+        if str(key).lower() == "retry-after":
+            try:
+                return max(0.0, float(headers[key]))
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, SlackApiError):
+        data = error.response.data
+        code = data.get("error") if isinstance(data, dict) else None
+        return f"HTTP {error.response.status_code} {code or ''}".strip()
+    return type(error).__name__
+
+
+def post_error(error: Exception) -> TransientPostError | PermanentPostError:
+    """A Slack failure as the scheduler sees it.
+
+    HTTP 5xx, 429 / `ratelimited` (with Retry-After), Slack's own temporary errors and network
+    errors are transient; any other error code (`channel_not_found`, `not_in_channel`,
+    `is_archived`, `invalid_auth`, `missing_scope`, …) is permanent.
+    """
+    detail = _describe(error)
+    if not isinstance(error, SlackApiError):
+        return TransientPostError(detail)
+    status = error.response.status_code
+    data = error.response.data
+    code = str(data.get("error") or "") if isinstance(data, dict) else ""
+    if status == 429 or status >= 500 or code in TRANSIENT_ERRORS:
+        return TransientPostError(detail, retry_after=_retry_after(error.response.headers))
+    return PermanentPostError(code or detail)
+
+
+def _channel_id(channel_key: str) -> str:
+    return channel_key.removeprefix("slack:")
+
+
+class SlackPoster:
+    """`bot.featured.Poster` for Slack: posts the card with chat.postMessage, its marker in the
+    message metadata, and finds it again in conversations.history.
+
+    The poster never retries by itself: it uses a copy of `client` without retry handlers.
+    Retries belong to the `Scheduler`, which checks `find_existing` before each one (a 500
+    may come after Slack stored the message) and honours Retry-After within its lease.
+    slack_sdk's rate-limit handler would instead sleep inside `post` and hide the 429, and
+    its connection-error handler could re-send a message Slack already has.
+
+    Needs the chat:write scope, plus channels:history / groups:history for `find_existing`.
+    """
+
+    def __init__(self, client: AsyncWebClient, engine: Engine, *, history_limit: int = HISTORY_LIMIT) -> None:
+        self.client = without_retries(client)
+        self.engine = engine
+        self.history_limit = history_limit
+
+    async def post(self, channel_key: str, film_id: str, marker: str) -> str:
+        answer = await ask(self.engine, Question(kind=Kind.REVIEW, film_id=film_id))
+        if answer.film is None:
+            raise PermanentPostError(answer.text or f"no film {film_id}")
+        message = featured_post(answer)
+        try:
+            response = await self.client.chat_postMessage(
+                channel=_channel_id(channel_key),
+                text=message["text"],
+                blocks=message["blocks"],
+                metadata={"event_type": FEATURED_EVENT_TYPE, "event_payload": {"marker": marker}},
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as e:
+            raise post_error(e) from e
+        return str(response["ts"])
+
+    async def find_existing(self, channel_key: str, marker: str) -> str | None:
+        """The ts of a recent message whose metadata carries `marker`; raises when Slack can't say."""
+        try:
+            response = await self.client.conversations_history(
+                channel=_channel_id(channel_key), limit=self.history_limit, include_all_metadata=True
+            )
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as e:
+            raise post_error(e) from e
+        for item in response.get("messages") or []:
+            metadata = item.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == FEATURED_EVENT_TYPE and payload.get("marker") == marker:
+                return str(item["ts"])
+        return None
+
+
+def featured_scheduler(client: AsyncWebClient, featured: FeaturedCommands, **options: Any) -> Scheduler:
+    """A `Scheduler` for Slack subscriptions, posting with a `SlackPoster` on `client`."""
+    engine = featured.engine
+    return Scheduler(
+        featured.store,
+        SlackPoster(client, engine),
+        lambda: [film.id for film in engine.films],
+        platforms={"slack"},
+        **options,
+    )
+
+
 # --- running ------------------------------------------------------------------------
 
 
@@ -564,11 +845,29 @@ async def close_socket_mode(handler: AsyncSocketModeHandler) -> None:
     await close()
 
 
-async def run(engine: Engine, config: SlackConfig, secrets: Secrets) -> None:
-    """Run until cancelled: Socket Mode if SLACK_APP_TOKEN is set, else HTTP with signature checks."""
+async def run(
+    engine: Engine, config: SlackConfig, secrets: Secrets, *, featured: FeaturedCommands | None = None
+) -> None:
+    """Run until cancelled: Socket Mode if SLACK_APP_TOKEN is set, else HTTP with signature checks.
+
+    With `featured`, also serve the featured command and run the scheduler for Slack channels.
+    """
     if not secrets.slack_app_token and not secrets.slack_signing_secret:
         raise ConfigError(messages.SLACK_MISSING_SIGNING_SECRET)
-    app = create_app(engine, config, secrets)
+    app = create_app(engine, config, secrets, featured=featured)
+    stop = asyncio.Event()
+    scheduler = None if featured is None else asyncio.create_task(featured_scheduler(app.client, featured).run(stop))
+    try:
+        await _serve(app, config, secrets)
+    finally:
+        stop.set()  # let a post in flight finish, briefly; a cut-off claim is recovered later
+        if scheduler is not None:
+            await asyncio.wait({scheduler}, timeout=5.0)
+            scheduler.cancel()
+            await asyncio.gather(scheduler, return_exceptions=True)
+
+
+async def _serve(app: AsyncApp, config: SlackConfig, secrets: Secrets) -> None:
     if secrets.slack_app_token:
         handler = await start_socket_mode(app, secrets)
         log.info("slack: connected in Socket Mode")

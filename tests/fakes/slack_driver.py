@@ -6,8 +6,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from slack_bolt.async_app import AsyncApp
+
 from adapters.slack_app import create_app, start_http
 from bot.config import Secrets, SlackCommands, SlackConfig
+from bot.featured import FeaturedCommands
 from tests.contract.driver import Reply
 from tests.fakes.slack_fake import Received, SlackFake, buttons_of, find_button
 
@@ -50,9 +53,10 @@ def to_reply(received: Received) -> Reply:
 class SlackDriver:
     platform = "slack"
 
-    def __init__(self, fake: SlackFake, commands: SlackCommands) -> None:
+    def __init__(self, fake: SlackFake, commands: SlackCommands, app: AsyncApp | None = None) -> None:
         self.fake = fake
         self.commands = commands
+        self.app = app
 
     def _replies(self, received: list[Received]) -> list[Reply]:
         late = [d for d in self.fake.deliveries if not d.acked_in_time]
@@ -80,10 +84,16 @@ class SlackDriver:
 
 @asynccontextmanager
 async def slack_driver(
-    engine: Any, *, commands: SlackCommands | None = None, reply_timeout: float = 5.0
+    engine: Any,
+    *,
+    commands: SlackCommands | None = None,
+    reply_timeout: float = 5.0,
+    featured: FeaturedCommands | None = None,
+    admins: tuple[str, ...] = (),
+    settle: float = 0.3,
 ) -> AsyncIterator[SlackDriver]:
     """Start the fake and the real Bolt app in HTTP mode; yield a SlackDriver; shut both down."""
-    fake = SlackFake(reply_timeout=reply_timeout)
+    fake = SlackFake(reply_timeout=reply_timeout, settle=settle)
     await fake.start()
     try:
         config = SlackConfig(
@@ -91,13 +101,14 @@ async def slack_driver(
             host="127.0.0.1",
             port=0,
             commands=commands or SlackCommands(),
+            admins=admins,
         )
         secrets = Secrets(slack_bot_token=fake.bot_token, slack_signing_secret=fake.signing_secret)
-        app = create_app(engine, config, secrets)
+        app = create_app(engine, config, secrets, featured=featured)
         runner = await start_http(app, config)
         try:
             fake.app_url = f"http://127.0.0.1:{runner.addresses[0][1]}{config.path}"
-            yield SlackDriver(fake, config.commands)
+            yield SlackDriver(fake, config.commands, app)
         finally:
             await runner.cleanup()
     finally:

@@ -11,6 +11,11 @@ The fake plays both sides of Slack for a real slack-bolt app:
 
 Helpers (`slash`, `mention`, `dm`, `click`) return the replies the bot produced,
 waiting with timeouts (never hang).
+
+It also keeps each channel's posted messages with their metadata (`messages`), answers
+`conversations.history` (metadata only with `include_all_metadata`, as Slack does) and
+`users.info` (see `set_user`), and injects faults into the next calls of a method
+(`fail_next`: HTTP 5xx, `rate_limit_next`: 429 + Retry-After, `error_next`: ok=false).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,6 +49,22 @@ MAX_CONTEXT_ELEMENTS = 10
 MAX_RESPONSE_URL_USES = 5
 ACK_DEADLINE = 3.0  # seconds Slack waits for the ack of a command, event or interaction
 BLOCK_TYPES = {"section", "header", "context", "actions", "divider", "image", "rich_text", "input", "video", "file"}
+MAX_HISTORY_LIMIT = 999
+EVENT_TYPE_RE = re.compile(r"^[A-Za-z0-9_]{1,255}$")
+
+
+def check_metadata(metadata: Any) -> str | None:
+    """The error Slack would return for a message's `metadata`, or None if it is accepted."""
+    if isinstance(metadata, str):
+        try:
+            metadata = json.loads(metadata)
+        except ValueError:
+            return "invalid_metadata_format"
+    if not isinstance(metadata, dict) or not isinstance(metadata.get("event_payload"), dict):
+        return "invalid_metadata_format"
+    if not isinstance(metadata.get("event_type"), str) or not EVENT_TYPE_RE.match(metadata["event_type"]):
+        return "invalid_metadata_format"
+    return None
 
 
 def check_message(payload: dict[str, Any]) -> str | None:
@@ -145,7 +167,21 @@ class ApiCall:
     method: str
     payload: dict[str, Any]
     token: str | None
-    response: dict[str, Any]
+    response: dict[str, Any] | str
+    status: int = 200
+    http_method: str = "POST"
+
+
+@dataclass
+class Fault:
+    """What the next matching Web API call gets instead of its normal answer."""
+
+    method: str
+    channel: str | None  # None: any channel
+    status: int
+    body: dict[str, Any] | str  # a str is sent as text/html, like a proxy's error page
+    headers: dict[str, str] = field(default_factory=dict)
+    after_write: bool = False  # do the call (e.g. store the message), then fail anyway
 
 
 @dataclass
@@ -210,6 +246,10 @@ class SlackFake:
         self.app_url: str | None = None  # HTTP mode target (the app's web_app)
         self.mode = "http"  # or "socket"
 
+        self.messages: dict[str, list[dict[str, Any]]] = {}  # channel -> posted messages, oldest first
+        self.users: dict[str, dict[str, Any]] = {}  # users.info overrides, see set_user
+        self.faults: list[Fault] = []
+
         self._ids = itertools.count(1)
         self._response_uses: dict[str, int] = {}
         self._changed = asyncio.Condition()
@@ -224,7 +264,7 @@ class SlackFake:
 
     async def start(self) -> Self:
         app = web.Application()
-        app.router.add_post("/api/{method}", self._api)
+        app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{rid}", self._response_url)
         app.router.add_get("/ws", self._websocket)
         self._runner = web.AppRunner(app, access_log=None)
@@ -279,23 +319,81 @@ class SlackFake:
 
     # --- what the bot sends ---------------------------------------------------------
 
+    # --- fault injection -----------------------------------------------------------
+
+    def fail_next(
+        self,
+        method: str = "chat.postMessage",
+        *,
+        channel: str | None = None,
+        times: int = 1,
+        status: int = 500,
+        after_write: bool = False,
+    ) -> None:
+        """The next `times` calls of `method` (in `channel`) get an HTTP `status` error page."""
+        for _ in range(times):
+            self.faults.append(Fault(method, channel, status, f"<html>{status} Server Error</html>", {}, after_write))
+
+    def rate_limit_next(
+        self, method: str = "chat.postMessage", *, channel: str | None = None, times: int = 1, retry_after: int = 1
+    ) -> None:
+        """The next `times` calls get Slack's 429: Retry-After and `{"ok": false, "error": "ratelimited"}`."""
+        body = {"ok": False, "error": "ratelimited"}
+        for _ in range(times):
+            self.faults.append(Fault(method, channel, 429, body, {"Retry-After": str(retry_after)}))
+
+    def error_next(self, error: str, method: str = "chat.postMessage", *, channel: str | None = None) -> None:
+        """The next call of `method` gets HTTP 200 with `{"ok": false, "error": error}`."""
+        self.faults.append(Fault(method, channel, 200, {"ok": False, "error": error}))
+
+    def _take_fault(self, method: str, payload: dict[str, Any]) -> Fault | None:
+        for n, fault in enumerate(self.faults):
+            if fault.method == method and fault.channel in (None, payload.get("channel")):
+                return self.faults.pop(n)
+        return None
+
+    def set_user(self, user_id: str, **fields: Any) -> None:
+        """What users.info says about `user_id`, e.g. `set_user("U2", is_admin=True)`."""
+        self.users[user_id] = fields
+
+    def history(self, channel: str) -> list[dict[str, Any]]:
+        """The messages posted in `channel` (chat.postMessage, accepted), oldest first."""
+        return list(self.messages.get(channel, []))
+
+    # --- what the bot sends ---------------------------------------------------------
+
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         raw = await request.read()
         payload: dict[str, Any]
-        if request.content_type == "application/json":
+        if request.method == "GET":
+            payload = dict(request.query)
+        elif request.content_type == "application/json":
             payload = json.loads(raw or b"{}")
         else:
             payload = dict(parse_qsl(raw.decode()))
-            for key in ("blocks", "attachments"):
+            for key in ("blocks", "attachments", "metadata"):
                 if isinstance(payload.get(key), str):
                     with contextlib.suppress(ValueError):
                         payload[key] = json.loads(payload[key])
         auth = request.headers.get("Authorization", "")
         token = auth[len("Bearer ") :] if auth.startswith("Bearer ") else payload.get("token")
+        fault = self._take_fault(method, payload) if token == self.bot_token else None
+        if fault is not None and not fault.after_write:
+            return self._fault_response(method, payload, token, fault, request.method)
         response = await self._api_response(method, payload, token)
-        self.calls.append(ApiCall(method, payload, token, response))
+        if fault is not None:
+            return self._fault_response(method, payload, token, fault, request.method)
+        self.calls.append(ApiCall(method, payload, token, response, 200, request.method))
         return web.json_response(response)  # Slack answers errors with HTTP 200 too
+
+    def _fault_response(
+        self, method: str, payload: dict[str, Any], token: str | None, fault: Fault, http_method: str
+    ) -> web.Response:
+        self.calls.append(ApiCall(method, payload, token, fault.body, fault.status, http_method))
+        if isinstance(fault.body, str):
+            return web.Response(status=fault.status, text=fault.body, content_type="text/html", headers=fault.headers)
+        return web.json_response(fault.body, status=fault.status, headers=fault.headers)
 
     async def _api_response(self, method: str, payload: dict[str, Any], token: str | None) -> dict[str, Any]:
         if method == "apps.connections.open":
@@ -324,26 +422,69 @@ class SlackFake:
             if method == "chat.update" and not payload.get("ts"):
                 return {"ok": False, "error": "message_not_found"}
             error = check_message(payload)
+            if error is None and payload.get("metadata") is not None:
+                error = check_metadata(payload["metadata"])
             ts = payload.get("ts") if method == "chat.update" else self._next_ts()
             await self._record(Received(method, payload, method == "chat.postEphemeral", error, ts=str(ts)))
             if error is not None:
                 return {"ok": False, "error": error}
             if method == "chat.postEphemeral":
                 return {"ok": True, "message_ts": ts}
-            message = {"type": "message", "text": payload.get("text", ""), "ts": ts, "bot_id": self.bot_id}
+            message = self._store_message(method, str(channel), str(ts), payload)
             return {"ok": True, "channel": channel, "ts": ts, "message": message}
         if method == "users.info":
             user = payload.get("user", "")
-            return {"ok": True, "user": {"id": user, "name": user.lower(), "is_admin": False, "is_bot": False}}
+            info = {"id": user, "name": user.lower(), "is_admin": False, "is_owner": False, "is_bot": False}
+            return {"ok": True, "user": {**info, **self.users.get(user, {})}}
         if method == "conversations.history":
-            channel = payload.get("channel")
-            history = [
-                {"type": "message", "ts": r.ts, "text": r.payload.get("text", ""), "bot_id": self.bot_id}
-                for r in self.replies
-                if r.via == "chat.postMessage" and r.payload.get("channel") == channel
-            ]
-            return {"ok": True, "messages": history[::-1], "has_more": False}
+            return self._history(payload)
         return {"ok": False, "error": "unknown_method"}
+
+    def _store_message(self, method: str, channel: str, ts: str, payload: dict[str, Any]) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "type": "message",
+            "user": self.bot_user_id,
+            "bot_id": self.bot_id,
+            "ts": ts,
+            "text": payload.get("text", ""),
+        }
+        if payload.get("blocks"):
+            blocks = payload["blocks"]
+            message["blocks"] = json.loads(blocks) if isinstance(blocks, str) else blocks
+        if payload.get("thread_ts"):
+            message["thread_ts"] = payload["thread_ts"]
+        metadata = payload.get("metadata")
+        if metadata is not None:
+            message["metadata"] = json.loads(metadata) if isinstance(metadata, str) else metadata
+        stored = self.messages.setdefault(channel, [])
+        if method == "chat.update":
+            for n, old in enumerate(stored):
+                if old["ts"] == ts:
+                    stored[n] = {**old, **message}
+        else:
+            stored.append(message)
+        return {k: v for k, v in message.items() if k != "metadata"}
+
+    def _history(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """conversations.history: newest first, `limit` and `cursor`; metadata only if asked for."""
+        channel = payload.get("channel")
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        try:
+            limit = min(max(int(payload.get("limit") or 100), 1), MAX_HISTORY_LIMIT)
+            offset = int(payload.get("cursor") or 0)
+        except ValueError:
+            return {"ok": False, "error": "invalid_arguments"}
+        with_metadata = str(payload.get("include_all_metadata", "")).lower() in ("1", "true")
+        newest_first = self.messages.get(str(channel), [])[::-1]
+        page = newest_first[offset : offset + limit]
+        if not with_metadata:
+            page = [{k: v for k, v in m.items() if k != "metadata"} for m in page]
+        more = offset + limit < len(newest_first)
+        response: dict[str, Any] = {"ok": True, "messages": page, "has_more": more}
+        if more:
+            response["response_metadata"] = {"next_cursor": str(offset + limit)}
+        return response
 
     async def _response_url(self, request: web.Request) -> web.Response:
         rid = request.match_info["rid"]
@@ -403,7 +544,7 @@ class SlackFake:
         """Wait until the app has opened its Socket Mode websocket."""
         await asyncio.wait_for(self._ws_ready.wait(), wait)
 
-    async def _send_envelope(self, kind: str, payload: dict[str, Any], wait: float = 3.0) -> Delivery:
+    async def _send_envelope(self, kind: str, payload: dict[str, Any], wait: float = 3.0, retry: int = 0) -> Delivery:
         await self.wait_connected()
         assert self._ws is not None
         envelope_id = f"env-{next(self._ids)}"
@@ -416,7 +557,7 @@ class SlackFake:
             "accepts_response_payload": kind != "events_api",
         }
         if kind == "events_api":
-            envelope.update(retry_attempt=0, retry_reason="")
+            envelope.update(retry_attempt=retry, retry_reason="timeout" if retry else "")
         start = time.monotonic()
         await self._ws.send_json(envelope)
         try:
@@ -440,6 +581,7 @@ class SlackFake:
         timestamp: int | None = None,
         signature: str | None = None,
         wait: float = 10.0,
+        extra_headers: dict[str, str] | None = None,
     ) -> Delivery:
         """POST `body` to the app as Slack does; `timestamp`/`signature` override the real ones."""
         assert self.app_url is not None and self._session is not None, "no app_url to deliver to"
@@ -448,6 +590,7 @@ class SlackFake:
             "Content-Type": content_type,
             "X-Slack-Request-Timestamp": str(ts),
             "X-Slack-Signature": signature if signature is not None else sign(self.signing_secret, ts, body),
+            **(extra_headers or {}),
         }
         start = time.monotonic()
         async with self._session.post(
@@ -458,17 +601,24 @@ class SlackFake:
         self.deliveries.append(delivery)
         return delivery
 
-    async def deliver(self, kind: str, payload: dict[str, Any]) -> Delivery:
-        """Deliver a slash command, event or interaction by the current mode."""
+    async def deliver(self, kind: str, payload: dict[str, Any], *, retry: int = 0) -> Delivery:
+        """Deliver a slash command, event or interaction by the current mode.
+
+        `retry` > 0 redelivers an event as Slack's retry number `retry` (X-Slack-Retry-Num
+        over HTTP, `retry_attempt` in Socket Mode).
+        """
         if self.mode == "socket":
-            return await self._send_envelope(kind, payload)
+            return await self._send_envelope(kind, payload, retry=retry)
         if kind == "slash_commands":
             body = urlencode(payload).encode()
             return await self.post_signed(body, "application/x-www-form-urlencoded", kind=kind)
         if kind == "interactive":
             body = urlencode({"payload": json.dumps(payload)}).encode()
             return await self.post_signed(body, "application/x-www-form-urlencoded", kind=kind)
-        return await self.post_signed(json.dumps(payload).encode(), "application/json", kind=kind)
+        retry_headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
+        return await self.post_signed(
+            json.dumps(payload).encode(), "application/json", kind=kind, extra_headers=retry_headers
+        )
 
     # --- payloads ---------------------------------------------------------------------
 
@@ -592,9 +742,11 @@ class SlackFake:
 
     # --- user actions -----------------------------------------------------------------
 
-    async def slash(self, command: str, text: str, *, channel: str = "C1", wait: float | None = None) -> list[Received]:
+    async def slash(
+        self, command: str, text: str, *, channel: str = "C1", user: str | None = None, wait: float | None = None
+    ) -> list[Received]:
         start = len(self.received)
-        await self.deliver("slash_commands", self.slash_payload(command, text, channel=channel))
+        await self.deliver("slash_commands", self.slash_payload(command, text, channel=channel, user=user))
         return await self.collect(start, wait=wait)
 
     async def event(self, event: dict[str, Any], *, wait: float | None = None) -> list[Received]:

@@ -2,10 +2,12 @@
 
     python -m tests.featured_worker --data-dir D [--url U] --log L --now ISO --mode M
 
-Runs one `Scheduler.tick(now)`. The poster blocks forever inside `post()`, so the test
-can SIGKILL the process at a known point: mode "before-post" blocks before writing the
-post to the log file, "after-post" after (a post the store never hears about). The
-process prints CLAIMED or POSTED when it reaches that point.
+Runs one `Scheduler.tick(now)`. In the crash modes the poster blocks forever inside
+`post()`, so the test can SIGKILL the process at a known point: mode "before-post" blocks
+before writing the post to the log file, "after-post" after (a post the store never hears
+about); the process prints CLAIMED or POSTED when it reaches that point. Mode "post" posts
+normally and exits; with `--at EPOCH` it first waits until that wall-clock instant, so
+several processes fire at once.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import asyncio
 import json
 import os
 import sys
+import time
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -77,11 +80,15 @@ class BlockingPoster(FileLogPoster):
 async def _main(args: argparse.Namespace) -> None:
     now = datetime.fromisoformat(args.now)
     store = await Store.open(args.url or None, Path(args.data_dir), clock=lambda: now)
-    poster = BlockingPoster(Path(args.log), args.mode)
+    poster = FileLogPoster(Path(args.log)) if args.mode == "post" else BlockingPoster(Path(args.log), args.mode)
     films = args.films.split(",")
-    scheduler = Scheduler(store, poster, lambda: films, clock=lambda: now, owner="worker", lease_seconds=300)
-    await scheduler.tick(now)
-    print("TICK-RETURNED", flush=True)  # the test fails if we get here
+    owner = f"worker-{os.getpid()}" if args.mode == "post" else "worker"
+    scheduler = Scheduler(store, poster, lambda: films, clock=lambda: now, owner=owner, lease_seconds=300)
+    if args.at:
+        await asyncio.sleep(max(0.0, args.at - time.time()))
+    outcomes = await scheduler.tick(now)
+    await store.close()
+    print("TICK-RETURNED " + " ".join(o.status for o in outcomes), flush=True)
 
 
 if __name__ == "__main__":
@@ -90,7 +97,8 @@ if __name__ == "__main__":
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--log", required=True)
     parser.add_argument("--now", required=True)
-    parser.add_argument("--mode", choices=["before-post", "after-post"], required=True)
+    parser.add_argument("--mode", choices=["before-post", "after-post", "post"], required=True)
+    parser.add_argument("--at", type=float, default=0.0)
     parser.add_argument("--films", required=True)
     asyncio.run(_main(parser.parse_args()))
     sys.exit(0)

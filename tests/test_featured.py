@@ -10,6 +10,7 @@ import asyncio
 import os
 import signal
 import sys
+import time as clock_time
 from collections import Counter, deque
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -515,6 +516,34 @@ async def test_sigkilled_process_then_restart_posts_once(db: Database, tmp_path:
     post = await store.get_post(key, now.date())
     assert post is not None and post.message_id == entries[0]["message_id"]
     assert await store.history(key) == [entries[0]["film"]] == [claimed.film_id]
+
+
+async def test_two_bot_processes_firing_at_the_same_instant_post_once(db: Database, tmp_path: Path) -> None:
+    now = utc(2026, 1, 15, 9, 0)
+    store = await db.open(clock=FakeClock(now))
+    key = await subscribe(store, "1", "09:00", "UTC", utc(2026, 1, 14))
+    log = tmp_path / "platform.jsonl"
+    args = ["--url", db.url or "", "--data-dir", str(db.data_dir), "--log", str(log)]
+    args += ["--now", now.isoformat(), "--mode", "post", "--films", ",".join(FILMS), "--at", str(clock_time.time() + 4)]
+    workers = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "tests.featured_worker",
+            *args,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        for _ in range(2)
+    ]
+    results = [await asyncio.wait_for(w.communicate(), timeout=60) for w in workers]
+    assert all(w.returncode == 0 for w in workers), [err.decode() for _, err in results]
+    statuses = sorted(" ".join(out.decode().split()[1:]) for out, _ in results)
+    assert statuses in (["", "posted"], ["busy", "posted"]), statuses  # the loser finds it claimed or done
+    entries = FileLogPoster(log).entries()
+    assert len(entries) == 1 and entries[0]["marker"] == marker(key, now.date())
 
 
 # --- scheduler: rotation, config, platforms, run loop -------------------------------

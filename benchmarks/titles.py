@@ -151,16 +151,25 @@ def score_ours(index: TitleIndex, qs: list[Query]) -> Scores:
                   {k: sum(v) / len(v) for k, v in per.items()})  # fmt: skip
 
 
-def score_baseline(films: list[Film], qs: list[Query], cutoff: float = 0.0) -> Scores:
-    """`extractOne(query, titles, scorer=WRatio, processor=default_process)`, as a bot author would."""
-    titles = [f"{f.title} ({f.year})" if f.year else f.title for f in films]
+def baseline_hits(films: list[Film], qs: list[Query]) -> list[tuple[str, float]]:
+    """`extractOne(query, titles, scorer=WRatio, processor=default_process)`, as a bot author would write it.
+
+    The titles are processed once up front: the same result as passing the processor, only faster.
+    """
+    titles = [utils.default_process(f"{f.title} ({f.year})" if f.year else f.title) for f in films]
+    out: list[tuple[str, float]] = []
+    for q in qs:
+        hit = process.extractOne(utils.default_process(q.text), titles, scorer=fuzz.WRatio)
+        out.append((films[hit[2]].id, float(hit[1])) if hit else ("", 0.0))
+    return out
+
+
+def score_baseline(qs: list[Query], hits: list[tuple[str, float]], cutoff: float = 0.0) -> Scores:
+    """The baseline's figures when answers scoring below `cutoff` count as "not found"."""
     per: dict[str, list[bool]] = defaultdict(list)
     present = correct = absent = wrong = 0
-    for q in qs:
-        hit = process.extractOne(
-            q.text, titles, scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=cutoff
-        )
-        got = films[hit[2]].id if hit else None
+    for q, (film_id, score) in zip(qs, hits, strict=True):
+        got = film_id if film_id and score >= cutoff else None
         if q.target is None:
             absent += 1
             wrong += got is not None
@@ -169,7 +178,7 @@ def score_baseline(films: list[Film], qs: list[Query], cutoff: float = 0.0) -> S
             present += 1
             correct += got == q.target
             per[q.category].append(got == q.target)
-    return Scores(correct / present, 0.0, wrong / max(absent, 1), {k: sum(v) / len(v) for k, v in per.items()})
+    return Scores(correct / max(present, 1), 0.0, wrong / max(absent, 1), {k: sum(v) / len(v) for k, v in per.items()})
 
 
 def split_catalogue(films: list[Film], absent_share: float = 0.03, seed: int = 11) -> tuple[list[Film], list[Film]]:

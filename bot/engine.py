@@ -7,16 +7,18 @@ import re
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import replace
+from pathlib import Path
 from typing import Protocol
 
 from bot import messages as msg
+from bot.index import load_or_build
 from bot.models import Answer, Film, Kind, Question, Snippet, Suggestion
 from bot.reading import Reading, read
 from bot.render import plain
-from bot.search import SentenceIndex, aspects_in, terms_of
+from bot.search import aspects_in, terms_of
 from bot.sentiment import Polarity
-from bot.text import clean, paginate, words
-from bot.titles import Outcome, TitleIndex
+from bot.text import clean, paginate, shorten, words
+from bot.titles import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -66,14 +68,15 @@ class Engine:
         *,
         context: ContextStore | None = None,
         polarity: Polarity | None = None,
+        index_dir: Path | None = None,
     ) -> None:
+        """`index_dir`: where to persist the search indexes, so a restart over the same corpus loads them."""
         self.films = tuple(films)
         self.context: ContextStore = context or MemoryContext()
         self._polarity = polarity or Polarity.default()
         self._by_id = {f.id: f for f in self.films}
         self._index = {f.id: i for i, f in enumerate(self.films)}
-        self._titles = TitleIndex(self.films)
-        self._sentences = SentenceIndex(self.films)
+        self._titles, self._sentences = load_or_build(index_dir, self.films)
         self._readings: dict[str, Reading] = {}
         self._example = self.films[0].title if self.films else "Celestial Symphony"
 
@@ -94,7 +97,7 @@ class Engine:
         """The verdict, summary and highlights of one review (computed once)."""
         cached = self._readings.get(film.id)
         if cached is None:
-            sents = [self._sentences.sentences[i] for i in self._sentences.by_film[self._index[film.id]]]
+            sents = self._sentences.sentences_of(self._index[film.id])
             cached = read(film, sents, self._polarity.document, self._polarity.sentence)
             self._readings[film.id] = cached
         return cached
@@ -156,7 +159,7 @@ class Engine:
         return self._unresolved(text, res.outcome, res.suggestions)
 
     def _unresolved(self, query: str, outcome: Outcome, suggestions: tuple[Suggestion, ...]) -> Answer:
-        shown = query if len(query) <= 80 else query[:79] + "…"
+        shown = shorten(query, 80)
         if outcome is Outcome.AMBIGUOUS:
             return self._done(Answer(Kind.AMBIGUOUS, text=msg.AMBIGUOUS.format(query=shown), suggestions=suggestions))
         if suggestions:

@@ -7,13 +7,18 @@ how opinionated they are, so verdict-bearing sentences outrank plot summary.
 
 from __future__ import annotations
 
-import math
 import re
+import sys
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from bot.models import Aspect, Film
-from bot.text import sentences, stem, words
+from bot.text import _INITIALISM, _WORD, sentences, stem, words
 
 _LEXICON: dict[Aspect, str] = {
     Aspect.MUSIC: "music musical score scores soundtrack soundtracks composer composed melody melodies song songs "
@@ -79,6 +84,20 @@ class Sentence:
 
 
 LEAD_WORDS = 5
+# Global search reads every posting of a term in at most RARE_DF sentences; postings of commoner terms
+# (and of the asked aspects) only for the first sentences of the corpus, as many as BUDGET postings
+# allow. Below BUDGET postings in all (a corpus of a few thousand reviews) the search is exhaustive.
+RARE_DF = 1_000
+BUDGET = 6_000
+
+Array = npt.NDArray[Any]
+# The stems a sentence is matched on when an aspect is asked: the aspect's and its related one's.
+_GROUPS: list[frozenset[str]] = list(
+    dict.fromkeys(ASPECT_STEMS[a] | ASPECT_STEMS.get(_RELATED.get(a, a), frozenset()) for a in Aspect)
+)
+_GROUP_OF = {a: _GROUPS.index(ASPECT_STEMS[a] | ASPECT_STEMS.get(_RELATED.get(a, a), frozenset())) for a in Aspect}
+_ASPECT_BIT = {a: 1 << (3 * len(_GROUPS) + j) for j, a in enumerate(Aspect)}
+_POPCOUNT = np.array([bin(i).count("1") for i in range(1 << len(Aspect))], dtype=np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,34 +107,111 @@ class Hit:
     aspect: Aspect | None
 
 
-class SentenceIndex:
-    """An inverted index over every sentence of every review."""
+def tokens(text: str, cache: dict[str, str] | None = None) -> list[str]:
+    """The stems of `text`, as `[stem(w) for w in words(text)]` (faster on ASCII text)."""
+    if text.isascii():
+        folded = text.lower().replace("&", " and ").replace("'", "")
+        if "." in folded:
+            folded = _INITIALISM.sub(lambda m: m.group(0).replace(".", ""), folded)
+        found = _WORD.findall(folded)
+    else:
+        found = words(text)
+    if cache is None:
+        return [stem(w) for w in found]
+    out: list[str] = []
+    for w in found:
+        s = cache.get(w)
+        if s is None:
+            s = cache[w] = stem(w)
+        out.append(s)
+    return out
 
-    def __init__(self, films: Sequence[Film]) -> None:
-        self.sentences: list[Sentence] = []
-        self.by_film: list[range] = []
-        postings: dict[str, list[int]] = {}
-        for f, film in enumerate(films):
-            start = len(self.sentences)
-            sents = sentences(film.text)
-            for i, text in enumerate(sents):
-                toks = [stem(w) for w in words(text)]
-                sid = len(self.sentences)
-                position = i / max(len(sents) - 1, 1)
-                self.sentences.append(
-                    Sentence(text, f, position, frozenset(toks), len(toks), frozenset(toks[:LEAD_WORDS]))
-                )
-                for tok in set(toks):
-                    postings.setdefault(tok, []).append(sid)
-            self.by_film.append(range(start, len(self.sentences)))
-        self._postings = postings
-        total = sum(s.length for s in self.sentences)
-        self._avg_len = total / max(len(self.sentences), 1)
-        n = max(len(self.sentences), 1)
-        self._idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in postings.items()}
+
+def _stem_bits(term: str) -> int:
+    """Which aspect groups (bits 0…) and aspects (bits 3·groups…) a stem belongs to."""
+    bits = sum(1 << g for g, stems in enumerate(_GROUPS) if term in stems)
+    return bits | sum(_ASPECT_BIT[a] for a in Aspect if term in ASPECT_STEMS[a])
+
+
+class SentenceIndex:
+    """An inverted index over every sentence of every review, in flat numpy arrays.
+
+    Sentence `sid` of film `f` is `start[f] + i`. Per sentence: its length in words and `feat`, its
+    aspect features packed in bits (per aspect group: matching stems up to 3, and whether one is
+    among the first LEAD_WORDS words; per aspect: whether it is mentioned at all). Per stem and per
+    aspect group, the sentences that have it, in order (`post_ptr`, `post_ids`; groups after stems).
+    Sentence texts are kept as one UTF-8 blob (`text`, cut at `text_ptr`), cheap to persist and map.
+    """
+
+    ARRAYS = ("start", "length", "feat", "post_ptr", "post_ids", "text", "text_ptr")
+
+    def __init__(
+        self, films: Sequence[Film], arrays: dict[str, Array] | None = None, terms: Sequence[str] = ()
+    ) -> None:
+        self.films = films
+        if arrays is None:
+            arrays, terms = _build(films)
+        self.terms: list[str] = list(terms)
+        self.arrays = arrays
+        self._vocab = {t: i for i, t in enumerate(self.terms)}
+        self._start: Array = arrays["start"]
+        self._length: Array = arrays["length"]
+        self._feat: Array = arrays["feat"]
+        self._post_ptr: Array = arrays["post_ptr"]
+        self._post_ids: Array = arrays["post_ids"]
+        self._text: Array = arrays["text"]
+        self._text_ptr: Array = arrays["text_ptr"]
+        self.size = len(self._length)
+        n = max(self.size, 1)
+        self._df: Array = np.diff(self._post_ptr).astype(np.float64)
+        df = self._df[: len(self.terms)]
+        self._idf: Array = np.log(1 + (n - df + 0.5) / (df + 0.5))
+        self._avg_len = float(self._length.sum()) / n
 
     def idf(self, term: str) -> float:
-        return self._idf.get(term, 0.0)
+        i = self._vocab.get(term)
+        return 0.0 if i is None else float(self._idf[i])
+
+    def span(self, film: int) -> range:
+        """The sentence ids of one film."""
+        return range(int(self._start[film]), int(self._start[film + 1]))
+
+    def text(self, sid: int) -> str:
+        """The text of one sentence."""
+        return bytes(self._text[self._text_ptr[sid] : self._text_ptr[sid + 1]]).decode("utf-8")
+
+    def sentence(self, sid: int) -> Sentence:
+        """One sentence, with its stems."""
+        film = int(np.searchsorted(self._start, sid, side="right")) - 1
+        first, last = int(self._start[film]), int(self._start[film + 1]) - 1
+        text = self.text(sid)
+        toks = tokens(text)
+        position = (sid - first) / max(last - first, 1)
+        return Sentence(text, film, position, frozenset(toks), len(toks), frozenset(toks[:LEAD_WORDS]))
+
+    def sentences_of(self, film: int) -> list[Sentence]:
+        """The sentences of one film, in order."""
+        return [self.sentence(sid) for sid in self.span(film)]
+
+    def _postings(self, row: int) -> Array:
+        return self._post_ids[self._post_ptr[row] : self._post_ptr[row + 1]]
+
+    def _pool(self, rows: Sequence[int]) -> Array:
+        """Sentence ids worth scoring: every sentence with a rare term, the first ones with a common term."""
+        common = [r for r in rows if self._df[r] > RARE_DF]
+        total = float(self._df[common].sum()) if common else 0.0
+        horizon = self.size if total <= BUDGET else int(self.size * BUDGET / total)
+        parts = []
+        for r in rows:
+            ids = self._postings(r)
+            if r in common and horizon < self.size:
+                ids = ids[: int(np.searchsorted(ids, horizon))]
+            parts.append(ids)
+        if not parts:
+            return np.zeros(0, dtype=np.int64)
+        ids = np.concatenate(parts).astype(np.int64)
+        ids.sort()
+        return ids[np.concatenate(([True], ids[1:] != ids[:-1]))] if len(ids) else ids
 
     def search(
         self,
@@ -127,44 +223,114 @@ class SentenceIndex:
         opinion: Callable[[str], float] | None = None,
     ) -> list[Hit]:
         """The best `k` sentences for `terms` and `aspects`, optionally within one film."""
-        wanted = {t: self.idf(t) for t in terms if t in self._idf}
-        aspect_terms = {a: ASPECT_STEMS[a] | ASPECT_STEMS.get(_RELATED.get(a, a), frozenset()) for a in aspects}
-        near = set(aspects) | {_RELATED[a] for a in aspects if a in _RELATED} | {Aspect.SEQUEL}
-        others = [ASPECT_STEMS[a] for a in Aspect if a not in near] if aspects else []
+        wanted = list(dict.fromkeys(self._vocab[t] for t in terms if t in self._vocab))
+        asked = list(dict.fromkeys(aspects))
+        near = set(asked) | {_RELATED[a] for a in asked if a in _RELATED} | {Aspect.SEQUEL}
+        others = sum(_ASPECT_BIT[a] for a in Aspect if a not in near) if asked else 0
         if film is not None:
-            pool: Iterable[int] = self.by_film[film]
+            pool: Array = np.arange(self._start[film], self._start[film + 1], dtype=np.int64)
         else:
-            ids: set[int] = set()
+            groups = {len(self.terms) + _GROUP_OF[a] for a in asked}
+            pool = self._pool(sorted(set(wanted) | groups))
+        if not len(pool):
+            return []
+        m = len(pool)
+        score = np.zeros(m)
+        if wanted:
+            matched = np.zeros(m)
             for t in wanted:
-                ids.update(self._postings.get(t, ()))
-            for stems in aspect_terms.values():
-                for t in stems:
-                    ids.update(self._postings.get(t, ()))
-            pool = ids
-        scored: list[tuple[float, int, Aspect | None]] = []
-        for sid in pool:
-            sent = self.sentences[sid]
-            score = 0.0
-            norm = _BM25_K1 * (1 - _BM25_B + _BM25_B * sent.length / self._avg_len)
-            for t, idf in wanted.items():
-                if t in sent.stems:
-                    score += idf * (_BM25_K1 + 1) / (1 + norm)
-            best_aspect: Aspect | None = None
-            for a, stems in aspect_terms.items():
-                hits = len(sent.stems & stems)
-                if hits:
-                    score += 2.5 + 0.5 * min(hits - 1, 2) + 0.5 * bool(sent.lead & stems)
-                    best_aspect = best_aspect or a
-            if best_aspect is not None:  # a sentence about the asked aspect beats one that only mentions it
-                score -= 0.6 * min(sum(1 for stems in others if sent.stems & stems), 2)
-            if score > 0:
-                scored.append((score, sid, best_aspect))
-        scored.sort(key=lambda x: (-x[0], x[1]))
-        shortlist = scored[: max(k * 8, 24)]
+                ids = self._postings(t)
+                at = np.minimum(np.searchsorted(ids, pool), len(ids) - 1)
+                matched += np.where(ids[at] == pool, self._idf[t], 0.0)
+            norm = _BM25_K1 * (1 - _BM25_B + _BM25_B * self._length[pool] / self._avg_len)
+            score += matched * (_BM25_K1 + 1) / (1 + norm)
+        best = np.full(m, -1)
+        if asked:
+            feat = self._feat[pool].astype(np.int64)
+            for n, a in enumerate(asked):
+                g = _GROUP_OF[a]
+                hits = (feat >> (3 * g)) & 3
+                lead = (feat >> (3 * g + 2)) & 1
+                score += np.where(hits > 0, 2.5 + 0.5 * np.minimum(hits - 1, 2) + 0.5 * lead, 0.0)
+                best = np.where((best < 0) & (hits > 0), n, best)
+            about = _POPCOUNT[(feat & others) >> (3 * len(_GROUPS))]
+            score -= np.where(best >= 0, 0.6 * np.minimum(about, 2), 0.0)
+        found = np.flatnonzero(score > 0)
+        size = max(k * 8, 24)
+        if len(found) > size:  # the best `size`, ties broken by sentence order as a full sort would
+            cut = np.partition(-score[found], size - 1)[size - 1]
+            found = found[-score[found] <= cut]
+        order = sorted(found.tolist(), key=lambda j: (-score[j], j))[:size]
+        shortlist = [(float(score[j]), int(pool[j]), asked[int(best[j])] if best[j] >= 0 else None) for j in order]
         if opinion is not None:
-            shortlist = [(s + 1.2 * abs(opinion(self.sentences[sid].text)), sid, a) for s, sid, a in shortlist]
+            shortlist = [(s + 1.2 * abs(opinion(self.text(sid))), sid, a) for s, sid, a in shortlist]
             shortlist.sort(key=lambda x: (-x[0], x[1]))
-        return [Hit(self.sentences[sid], round(s, 3), a) for s, sid, a in shortlist[:k]]
+        return [Hit(self.sentence(sid), round(s, 3), a) for s, sid, a in shortlist[:k]]
+
+
+def _build(films: Sequence[Film]) -> tuple[dict[str, Array], list[str]]:
+    """The index arrays and stem list of `films`."""
+    vocab: dict[str, int] = {}
+    bits: list[int] = []
+    cache: dict[str, str] = {}
+    start = array("q", [0])
+    length = array("i")
+    feat = array("i")
+    pairs = array("q")  # stem id << 32 | sentence id
+    blob = bytearray()
+    text_ptr = array("q", [0])
+    ngroups = len(_GROUPS)
+    for film in films:
+        for text in sentences(film.text):
+            toks = tokens(text, cache)
+            sid = len(length)
+            hits = [0] * ngroups
+            f = 0
+            for t in dict.fromkeys(toks):
+                i = vocab.get(t)
+                if i is None:
+                    i = vocab[t] = len(vocab)
+                    bits.append(_stem_bits(t))
+                pairs.append(i << 32 | sid)
+                b = bits[i]
+                if b:
+                    f |= b >> (3 * ngroups) << (3 * ngroups)
+                    for g in range(ngroups):
+                        if b >> g & 1:
+                            hits[g] += 1
+            lead = set(toks[:LEAD_WORDS])
+            for g in range(ngroups):
+                if hits[g]:
+                    f |= min(hits[g], 3) << (3 * g)
+                    if lead & _GROUPS[g]:
+                        f |= 4 << (3 * g)
+            length.append(len(toks))
+            feat.append(f)
+            blob += text.encode("utf-8")
+            text_ptr.append(len(blob))
+        start.append(len(length))
+    # Sorted in place and cut without 64-bit temporaries: at 2.5M sentences these arrays are ~350 MB.
+    ordered = np.frombuffer(pairs, dtype=np.int64) if len(pairs) else np.zeros(0, dtype=np.int64)
+    ordered.sort()
+    bounds = np.searchsorted(ordered, np.arange(len(vocab) + 1, dtype=np.int64) << 32)
+    low = ordered.view(np.int32)[0 if sys.byteorder == "little" else 1 :: 2]
+    post_ids = low.copy()
+    del ordered, low, pairs
+    counts = np.diff(bounds)
+    feats = np.frombuffer(feat, dtype=np.int32).copy() if len(feat) else np.zeros(0, dtype=np.int32)
+    group_ids = [np.flatnonzero(feats & (3 << (3 * g))).astype(np.int32) for g in range(ngroups)]
+    post_ptr = np.zeros(len(vocab) + ngroups + 1, dtype=np.int64)
+    np.cumsum(np.concatenate([counts, [len(ids) for ids in group_ids]]), out=post_ptr[1:])
+    arrays: dict[str, Array] = {
+        "start": np.frombuffer(start, dtype=np.int64).copy(),
+        "length": np.frombuffer(length, dtype=np.int32).copy() if len(length) else np.zeros(0, dtype=np.int32),
+        "feat": feats,
+        "post_ptr": post_ptr,
+        "post_ids": np.concatenate([post_ids, *group_ids]),
+        "text": np.frombuffer(blob, dtype=np.uint8) if blob else np.zeros(0, dtype=np.uint8),
+        "text_ptr": np.frombuffer(text_ptr, dtype=np.int64).copy(),
+    }
+    return arrays, list(vocab)
 
 
 _CONTRAST = re.compile(r"\b(but|however|although|though|while|yet|despite|unfortunately)\b", re.I)

@@ -18,9 +18,10 @@ from importlib import resources
 from itertools import pairwise, repeat
 from typing import Any
 
-__all__ = ["Polarity", "tokens"]
+__all__ = ["Opinion", "Polarity", "tokens"]
 
 MODEL_FILE = "verdict_model.json.gz"
+OPINION_FILE = "opinion_model.json.gz"
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[.,!?;:()\"\n]")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
@@ -154,3 +155,32 @@ class Polarity:
 def _default() -> Polarity:
     raw = resources.files("bot").joinpath("data", MODEL_FILE).read_bytes()
     return Polarity(json.loads(gzip.decompress(raw)))
+
+
+class Opinion:
+    """How much a sentence reads as the reviewer's opinion rather than plot summary.
+
+    Weights trained by `scripts/train_opinion.py` on Pang & Lee's subjectivity data.
+    """
+
+    def __init__(self, model: dict[str, Any]) -> None:
+        self._w = _weights(model)
+        self._b = float(model["bias"])
+
+    @classmethod
+    def default(cls) -> Opinion:
+        """The shipped model, read from the package data once per process."""
+        return _default_opinion()
+
+    def probability(self, text: str) -> float:
+        """P(opinion) in [0, 1]; 0.5 when the text has no words."""
+        feats = set(tokens(text))
+        if not feats:
+            return 0.5
+        return _sigmoid(sum(map(self._w.get, feats, repeat(0.0))) + self._b)
+
+
+@cache
+def _default_opinion() -> Opinion:
+    raw = resources.files("bot").joinpath("data", OPINION_FILE).read_bytes()
+    return Opinion(json.loads(gzip.decompress(raw)))

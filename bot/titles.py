@@ -9,25 +9,41 @@ in the corpus comes back not found or ambiguous, never as a confident wrong film
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
+from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.models import Film, Suggestion
-from bot.text import clean, fold, normalise, split_year, title_parts, words
+from bot.text import clean, fold, normalise, shorten, split_year, title_parts, words
 
 # A confident match needs a high score and some lead over the next film, or a fair score and a
 # wide lead (a misspelt title far from every other). Tuned on MovieLens queries: docs/benchmarks.md.
 MATCH, MATCH_LEAD = 92.0, 2.0
 LIKELY, LIKELY_LEAD = 84.0, 16.0
+TYPO, TYPO_LEAD = 75.0, 25.0  # a title misspelt (typos only, nothing missing or extra) far from every other
 CLOSE = 6.0  # films within this many points of the best are shown together when unsure
 SUGGEST = 55.0  # lowest score worth suggesting
-BRUTE_FORCE_MAX = 50_000  # above this many keys, narrow candidates with the trigram index
-_KEY_WEIGHT = {"full": 1.0, "alias": 1.0, "main": 0.96, "sub": 0.94}
+BRUTE_FORCE_MAX = 5_000  # above this many keys, narrow candidates with the trigram index
+POOL = 500  # keys sharing the most trigrams with a query, scored by rapidfuzz (trigram index only)
+FIND_SPANS = 2  # spans of a question resolved in full when looking for a title in it (trigram index only)
+# "main" of a numbered sequel ("Madagascar" of "Madagascar: Escape 2 Africa") rather names the first film;
+# a one-word subtitle that other titles also use ("Justice League: Doom") is a weak name for its film.
+_KEY_WEIGHT = {"full": 1.0, "alias": 1.0, "main": 0.92, "sub": 0.94, "sequel_main": 0.86, "generic_sub": 0.86}
+PREFIX_FLOOR = 74.0  # the first words of a title: worth suggesting, never a match on their own
+NUMBER_MISS = 20.0  # the query's numbers differ from the title's ("Toy Story" for "Toy Story 2")
+REAL_WORD_MISS = 16.0  # a title word where the key has another ("Bride" for "Pride"): another film
+SHORT_SLIP = 6.0  # one edit on a word of at most three letters that makes another word ("ad" for "and")
+EXTRA_WORD_MISS = 14.0  # a query word the title lacks entirely
 _YEAR_IN_QUERY = re.compile(r"(?:^|\s)\(?((?:18[89]|19\d|20[0-4])\d)\)?\s*$")
 _DIGITS = re.compile(r"\d+")
 
@@ -56,41 +72,61 @@ def _numbers(text: str) -> frozenset[str]:
     return frozenset(_DIGITS.findall(text))
 
 
-def _typo_score(query: str, key: str) -> float:
-    """Typos cost about the same on a short title as on a long one; a moved space costs nothing."""
-    q, k = query.replace(" ", ""), key.replace(" ", "")
-    n = max(len(q), len(k))
+def _typo_edits(query: str, key: str) -> int:
+    """Edits between query and key ignoring spaces (a moved space costs nothing), capped at 3."""
+    return OSA.distance(query.replace(" ", ""), key.replace(" ", ""), score_cutoff=3)
+
+
+def _typo_score(query: str, key: str, edits: int) -> float:
+    """Typos cost about the same on a short title as on a long one."""
+    n = max(len(query.replace(" ", "")), len(key.replace(" ", "")))
     if n < 4:
         return 0.0
-    edits = OSA.distance(q, k, score_cutoff=3)
     return 100.0 - edits * (6 if n >= 12 else 8 if n >= 7 else 12)
 
 
-def _score(query: str, key: _Key, year: int | None, film: Film, vocab: frozenset[str] | set[str]) -> float:
+def _score(
+    query: str, key: _Key, year: int | None, film: Film, vocab: frozenset[str] | set[str], weight: float
+) -> tuple[float, bool]:
+    """The score of `key` for `query`, and whether the query differs from it by typos alone."""
+    edits = _typo_edits(query, key.text)
     base = max(
         fuzz.ratio(query, key.text),
         OSA.normalized_similarity(query, key.text) * 100,  # a swapped pair of letters is one typo
         fuzz.token_sort_ratio(query, key.text) - 18,
-        _typo_score(query, key.text),
+        _typo_score(query, key.text, edits),
     )
-    if len(query) >= 5 and key.text.startswith(query + " "):  # the first words of a title: worth suggesting
-        base = max(base, 82.0)
-    score = base * _KEY_WEIGHT[key.kind]
+    typos_only = True
+    if len(query) >= 5 and key.text.startswith(query + " ") and base < PREFIX_FLOOR:
+        base, typos_only = PREFIX_FLOOR, False  # the first words of a title: worth suggesting, no more
+    score = base * weight
     q_nums, k_nums = _numbers(query), _numbers(key.text)
     if q_nums != k_nums:
-        score -= 20 if q_nums else 12  # asking for "Part 2" when only the first film is here is a miss
+        score -= NUMBER_MISS  # asking for "Part 2" when only the first film is here is a miss, and the reverse
+        typos_only = False
     key_words = key.text.split()
+    letters = key.text.replace(" ", "")
     for word in query.split():
         if word in key_words or len(word) < 2:
             continue
-        if word in vocab:  # a real word where the title has another ("Bride" for "Pride"): another film
-            score -= 16
-        elif not any(OSA.normalized_similarity(word, k) >= 0.6 for k in key_words):
-            score -= 10  # a word the title does not have at all, not a misspelling of one of its words
+        near = any(OSA.normalized_similarity(word, k) >= 0.6 for k in key_words)
+        if word in vocab:
+            if len(word) <= 3 and any(OSA.distance(word, k) <= 1 for k in key_words):
+                score -= SHORT_SLIP  # a slip on a short word ("he" for "the", "is" for "in")
+            elif near:
+                score -= REAL_WORD_MISS  # another real word where the title has this one ("Bride" for "Pride")
+                typos_only = False
+            elif edits > 2 or word not in letters:  # not a piece of a title word split by a moved space
+                score -= EXTRA_WORD_MISS
+                typos_only = False
+        elif not near and word not in letters:
+            score -= EXTRA_WORD_MISS  # a word the title does not have at all, not a misspelling of one of its words
+            typos_only = False
     if year is not None and film.year is not None:
         gap = abs(year - film.year)
         score += 3 if gap == 0 else (-4 if gap == 1 else -30)
-    return score
+        typos_only = typos_only and gap == 0
+    return score, typos_only and weight >= _KEY_WEIGHT["sub"]
 
 
 class TitleIndex:
@@ -116,12 +152,8 @@ class TitleIndex:
             self._exact.setdefault(k.text, []).append(k.film)
         self._sorted = sorted((k.text, k.film) for k in self._keys)
         self._sorted_texts = [t for t, _ in self._sorted]
-        self._grams: dict[str, list[int]] | None = None
-        if len(self._keys) > BRUTE_FORCE_MAX:
-            self._grams = {}
-            for n, text in enumerate(self._texts):
-                for g in set(_trigrams(text)):
-                    self._grams.setdefault(g, []).append(n)
+        self._grams: _Grams | None = _Grams(self._texts) if len(self._keys) > BRUTE_FORCE_MAX else None
+        self._first: list[Suggestion] | None = None
 
     @staticmethod
     def _raw_keys(film: Film) -> Iterable[tuple[str, str]]:
@@ -137,16 +169,40 @@ class TitleIndex:
         for part in parts[1:]:
             yield "sub", part
 
+    @cached_property
+    def _key_weights(self) -> list[float]:
+        """How strongly each key names its film (by position in self._keys)."""
+        films_with: dict[str, set[int]] = {}
+        sequel: set[int] = set()
+        for k in self._keys:
+            if k.kind == "full":
+                for w in set(k.text.split()):
+                    films_with.setdefault(w, set()).add(k.film)
+            elif k.kind == "sub" and _numbers(k.text):
+                sequel.add(k.film)
+        out: list[float] = []
+        for k in self._keys:
+            kind = k.kind
+            if kind == "main" and k.film in sequel:
+                kind = "sequel_main"
+            elif kind == "sub" and " " not in k.text and len(films_with.get(k.text, ())) > 1:
+                kind = "generic_sub"
+            out.append(_KEY_WEIGHT[kind])
+        return out
+
     def _candidates(self, query: str, limit: int) -> list[int]:
         """Indexes into self._keys worth scoring for `query`."""
         if self._grams is None:
             return self._best_of(query, self._texts, limit)
-        counts: dict[int, int] = {}
-        for g in set(_trigrams(query)):
-            for n in self._grams.get(g, ()):
-                counts[n] = counts.get(n, 0) + 1
-        pool = sorted(counts, key=counts.__getitem__, reverse=True)[:1000]
-        return [pool[i] for i in self._best_of(query, [self._texts[n] for n in pool], limit)]
+        cache: dict[tuple[str, int], list[int]] = self.__dict__.setdefault("_recent", {})
+        found = cache.get((query, limit))
+        if found is None:  # a question's spans are resolved, then ranked again: the same query twice
+            pool = self._grams.closest(query, POOL)
+            found = [pool[i] for i in self._best_of(query, [self._texts[n] for n in pool], limit)]
+            if len(cache) >= 256:
+                cache.clear()
+            cache[(query, limit)] = found
+        return found
 
     @staticmethod
     def _best_of(query: str, texts: Sequence[str], limit: int) -> list[int]:
@@ -159,33 +215,42 @@ class TitleIndex:
 
     def rank(self, text: str, limit: int = 25) -> list[tuple[float, Film]]:
         """Films ranked by how well their title matches `text`, best first."""
+        return [(score, self.films[i]) for score, i, _ in self._ranked(text, limit)]
+
+    def _ranked(self, text: str, limit: int) -> list[tuple[float, int, bool]]:
+        """(score, film position, typos only) of the best films for `text`."""
         raw, year = split_year(clean(text, 200))
         if year is None and (m := _YEAR_IN_QUERY.search(raw)) and len(raw) > len(m.group(0)) + 1:
             variants = [(raw, None), (raw[: m.start()], int(m.group(1)))]
         else:
             variants = [(raw, year)]
-        best: dict[int, float] = {}
+        best: dict[int, tuple[float, bool]] = {}
         for variant, vyear in variants:
             query = normalise(variant)
             if not query:
                 continue
             for n in self._candidates(query, max(limit * 2, 30)):
                 key = self._keys[n]
-                score = _score(query, key, vyear, self.films[key.film], self._vocab)
-                if score > best.get(key.film, -1.0):
-                    best[key.film] = score
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1], self.films[kv[0]].title))
-        return [(min(score, 100.0), self.films[i]) for i, score in ranked[:limit]]
+                scored = _score(query, key, vyear, self.films[key.film], self._vocab, self._key_weights[n])
+                if scored[0] > best.get(key.film, (-1.0, False))[0]:
+                    best[key.film] = scored
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], self.films[kv[0]].title))
+        return [(min(score, 100.0), i, typos) for i, (score, typos) in ranked[:limit]]
 
     def resolve(self, text: str) -> Resolution:
         """One clear match, ambiguous (close candidates) or not found (with up to 3 suggestions)."""
-        ranked = self.rank(text, 10)
-        if not ranked:
+        scored = self._ranked(text, 10)
+        if not scored:
             return Resolution(Outcome.NOT_FOUND, None, ())
-        top, film = ranked[0]
-        lead = top - (ranked[1][0] if len(ranked) > 1 else 0.0)
-        if (top >= MATCH and lead >= MATCH_LEAD) or (top >= LIKELY and lead >= LIKELY_LEAD):
+        top, film, typos_only = scored[0][0], self.films[scored[0][1]], scored[0][2]
+        lead = top - (scored[1][0] if len(scored) > 1 else 0.0)
+        if (
+            (top >= MATCH and lead >= MATCH_LEAD)
+            or (top >= LIKELY and lead >= LIKELY_LEAD)
+            or (typos_only and top >= TYPO and lead >= TYPO_LEAD)  # misspelt, and far from every other title
+        ):
             return Resolution(Outcome.MATCH, film, ())
+        ranked = [(score, self.films[i]) for score, i, _ in scored]
         close = [r for r in ranked if r[0] >= max(SUGGEST, top - CLOSE)]
         if top >= LIKELY - 4 and len(close) > 1:
             return Resolution(Outcome.AMBIGUOUS, None, _suggestions(close[:5]))
@@ -196,9 +261,10 @@ class TitleIndex:
         limit = max(0, min(limit, 25))
         query = normalise(clean(prefix, 100))
         if not query:
-            return [
-                Suggestion(f.title[:100], 0.0, f.id) for f in sorted(self.films, key=lambda f: fold(f.title))[:limit]
-            ]
+            if self._first is None:  # computed once: sorting a million titles takes a while
+                first = heapq.nsmallest(25, self.films, key=lambda f: fold(f.title))
+                self._first = [Suggestion(f.title[:100], 0.0, f.id) for f in first]
+            return self._first[:limit]
         seen: dict[int, float] = {}
         lo = bisect.bisect_left(self._sorted_texts, query)
         for text, i in self._sorted[lo : lo + 200]:
@@ -213,7 +279,7 @@ class TitleIndex:
 
     def _fuzzy_prefix(self, query: str, limit: int) -> list[tuple[float, int]]:
         out: list[tuple[float, int]] = []
-        pool = self._candidates(query, limit * 4) if self._grams is not None else range(len(self._keys))
+        pool = self._grams.closest(query, POOL, prefix=True) if self._grams is not None else range(len(self._keys))
         texts = [self._texts[n][: len(query) + 2] for n in pool]
         pool = list(pool)
         for _, score, j in process.extract(query, texts, scorer=fuzz.ratio, limit=limit, score_cutoff=60):
@@ -244,9 +310,16 @@ class TitleIndex:
                     best = cand
         if best is not None:
             return best[2], ()
-        for span in spans:
-            if len(span) < 6:
-                continue
+        worth = [span for span in spans if len(span) >= 6]
+        if self._grams is not None:  # at scale: only the few spans spelt most like a title the question could name
+            near = self._grams.near(" ".join(tokens))
+            alike = [
+                (hit[1], len(span), span)
+                for span in worth
+                if (hit := process.extractOne(span, near, scorer=fuzz.ratio, score_cutoff=55)) is not None
+            ]
+            worth = [span for _, _, span in sorted(alike, reverse=True)[:FIND_SPANS]]
+        for span in worth:
             res = self.resolve(span)
             if res.outcome is Outcome.MATCH and res.film is not None:
                 score = self.rank(span, 1)[0][0]
@@ -274,9 +347,96 @@ def _trigrams(text: str) -> list[str]:
     return [padded[i : i + 3] for i in range(len(padded) - 2)]
 
 
+class _Grams:
+    """A trigram index over title keys in numpy arrays: which keys share the most trigrams with a query.
+
+    Grams are read rarest first, up to GRAM_BUDGET postings, so a query made only of common grams
+    ("the", "man") costs the same as any other; a key needs to share rare grams to be found, which a
+    title spelt with a typo or two still does.
+    """
+
+    GRAM_BUDGET = 40_000
+    RARE = 5_000  # grams in at most this many keys count for `near`
+
+    def __init__(self, texts: Sequence[str], state: dict[str, Any] | None = None) -> None:
+        if state is None:
+            state = _Grams.build(texts)
+        self.state = state
+        self.texts = texts
+        self.ids: dict[str, int] = {g: i for i, g in enumerate(state["grams"])}
+        self.ptr: npt.NDArray[np.int64] = state["ptr"]
+        self.post: npt.NDArray[np.int32] = state["post"]
+        self.sizes: npt.NDArray[np.int16] = state["sizes"]  # distinct grams per key
+        self.rare: npt.NDArray[np.int16] = state["rare"]  # distinct rare grams per key
+        self.df = np.diff(self.ptr)
+
+    @staticmethod
+    def build(texts: Sequence[str]) -> dict[str, Any]:
+        ids: dict[str, int] = {}
+        pairs = array("q")
+        sizes = array("h")
+        for n, text in enumerate(texts):
+            grams = set(_trigrams(text))
+            sizes.append(min(len(grams), 32767))
+            for g in grams:
+                i = ids.get(g)
+                if i is None:
+                    i = ids[g] = len(ids)
+                pairs.append(i << 32 | n)
+        ordered = np.frombuffer(pairs, dtype=np.int64).copy() if len(pairs) else np.zeros(0, dtype=np.int64)
+        ordered.sort()
+        gram_of = (ordered >> 32).astype(np.int32)
+        post = (ordered & 0xFFFFFFFF).astype(np.int32)
+        ptr = np.zeros(len(ids) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(gram_of, minlength=len(ids)), out=ptr[1:])
+        rare_gram = np.diff(ptr)[gram_of] <= _Grams.RARE
+        rare = np.bincount(post[rare_gram], minlength=len(texts)).astype(np.int16)
+        return {"grams": list(ids), "ptr": ptr, "post": post, "sizes": np.frombuffer(sizes, dtype=np.int16).copy(),
+                "rare": rare}  # fmt: skip
+
+    def _counts(self, grams: Iterable[str], budget: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]]:
+        """(keys touched, with repeats; how many of `grams` each key has), reading rarest grams first."""
+        rows = sorted((int(self.df[i]), i) for g in set(grams) if (i := self.ids.get(g)) is not None)
+        parts: list[npt.NDArray[np.int32]] = []
+        total = 0
+        for df, i in rows:
+            if parts and total + df > budget:
+                break
+            parts.append(self.post[self.ptr[i] : self.ptr[i + 1]])
+            total += df
+        if not parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(len(self.texts), dtype=np.int32)
+        counts = np.zeros(len(self.texts), dtype=np.int32)
+        for ids in parts:
+            counts[ids] += 1
+        return np.concatenate(parts).astype(np.int64), counts
+
+    def closest(self, query: str, size: int, prefix: bool = False) -> list[int]:
+        """About `size` keys sharing the most trigrams with `query` (as a prefix: ignoring the key's length)."""
+        touched, counts = self._counts(_trigrams(query)[:-1] if prefix else _trigrams(query), self.GRAM_BUDGET)
+        if not len(touched):
+            return []
+        shared = counts[touched].astype(np.float64)
+        weight = shared if prefix else shared / (len(query) + 2 + self.sizes[touched])
+        if len(touched) > size * 4:
+            keep = np.argpartition(-weight, size * 4)[: size * 4]
+            touched, weight = touched[keep], weight[keep]
+        order = np.argsort(-weight, kind="stable")
+        return list(dict.fromkeys(touched[order].tolist()))[:size]
+
+    def near(self, text: str) -> list[str]:
+        """Keys most of whose rare trigrams occur in `text`: the titles a question could be naming."""
+        rows = [i for g in set(_trigrams(text)) if (i := self.ids.get(g)) is not None and self.df[i] <= self.RARE]
+        if not rows:
+            return []
+        touched, counts = self._counts((self.state["grams"][i] for i in rows), 1 << 62)
+        shared = counts[touched]
+        ok = np.unique(touched[(shared * 2 >= self.rare[touched]) & (shared >= 2)])
+        return [self.texts[n] for n in ok[np.argsort(-counts[ok], kind="stable")][:200].tolist()]
+
+
 def _label(film: Film) -> str:
-    label = f"{film.title} ({film.year})" if film.year else film.title
-    return label if len(label) <= 100 else label[:99] + "…"
+    return shorten(f"{film.title} ({film.year})" if film.year else film.title, 100)
 
 
 def _suggestions(ranked: Sequence[tuple[float, Film]]) -> tuple[Suggestion, ...]:

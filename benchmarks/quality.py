@@ -1,0 +1,439 @@
+"""Answer-quality benchmarks: title lookup, verdicts and snippets, each against a simple baseline.
+
+Run with `make bench-quality` (`python -m benchmarks.quality`); `--small` runs the slice the smoke test uses.
+The reference data is read in place from ../shared/data (see its README), never copied into the project.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import re
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from benchmarks import data
+from benchmarks import titles as bt
+from bot.corpus import load_corpus
+from bot.engine import Engine
+from bot.models import Film, Kind, Question
+from bot.sentiment import Polarity
+from bot.text import sentences, words
+from bot.titles import _GLUE, TitleIndex
+
+CREDITS = (
+    "Data: MovieLens ml-latest-small (F. M. Harper & J. A. Konstan, ACM TiiS 2015; GroupLens, research use only); "
+    "Pang & Lee movie_reviews v2.0, subjectivity v1.0 (ACL 2004) and sentence polarity v1.0 (ACL 2005), CC BY 4.0; "
+    "VADER snippet ratings and analyser (C. J. Hutto & E. Gilbert, ICWSM 2014), MIT."
+)
+REPORT_SEED = 7  # title queries are reported on seed 7; thresholds were tuned on other query and split seeds
+TUNED_ON = "query seeds 99, 5, 1 with catalogue split seeds 3, 4, 2 (and 99, 5 with split 11 earlier)"
+
+
+@dataclass(frozen=True)
+class Figure:
+    section: str
+    name: str
+    ours: float
+    baseline: float | None
+    baseline_name: str
+    target: str = ""  # ">=0.97", "<=0.02" or ""
+    n: int = 0
+
+    def met(self) -> str:
+        if not self.target:
+            return ""
+        bound = float(self.target[2:])
+        ok = self.ours >= bound if self.target.startswith(">=") else self.ours <= bound
+        return "yes" if ok else f"no ({(self.ours - bound) * 100:+.1f} pts)"
+
+
+@dataclass
+class Report:
+    figures: list[Figure] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def add(self, *figs: Figure) -> None:
+        self.figures.extend(figs)
+
+    def get(self, section: str, name: str) -> Figure:
+        return next(f for f in self.figures if f.section == section and f.name == name)
+
+
+# ---- title lookup ---------------------------------------------------------------------------------------------
+
+
+def bench_titles(report: Report, *, limit: int | None = None, per_kind: int = 400, seed: int = REPORT_SEED) -> None:
+    films = data.movielens()
+    if limit is not None:
+        films = random.Random(0).sample(films, limit)
+    present, absent = bt.split_catalogue(films)
+    qs = bt.queries(present, absent, seed=seed, per_kind=per_kind)
+    t0 = time.perf_counter()
+    ours = bt.score_ours(TitleIndex(present), qs)
+    report.seconds["titles (ours)"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    hits = bt.baseline_hits(present, qs)
+    base0 = bt.score_baseline(qs, hits, cutoff=0)
+    base80 = bt.score_baseline(qs, hits, cutoff=80)
+    report.seconds["titles (baseline)"] = time.perf_counter() - t0
+    n_present = sum(q.target is not None for q in qs)
+    n_absent = len(qs) - n_present
+    b0, b80 = "WRatio extractOne", "WRatio extractOne, cutoff 80"
+    report.add(
+        Figure("titles", "top-1 accuracy (present films)", ours.top1, base0.top1, b0, ">=0.97", n_present),
+        Figure("titles", "top-1 accuracy, baseline cutoff 80", ours.top1, base80.top1, b80, "", n_present),
+        Figure("titles", "ambiguous (present films)", ours.ambiguous, None, "", "", n_present),
+        Figure("titles", "absent film answered with a wrong film", ours.wrong_absent, base0.wrong_absent, b0,
+               "<=0.02", n_absent),
+        Figure("titles", "absent -> wrong film, baseline cutoff 80", ours.wrong_absent, base80.wrong_absent, b80,
+               "", n_absent),
+    )  # fmt: skip
+    counts = defaultdict(int)
+    for q in qs:
+        counts[q.category] += 1
+    for cat, value in ours.by_category.items():
+        name = f"  {cat}" + (" (not a wrong film)" if cat.startswith("absent") else "")
+        report.add(Figure("titles", name, value, base80.by_category.get(cat), b80, "", counts[cat]))
+    report.notes.append(
+        f"Titles: {len(present)} MovieLens films in the catalogue, {len(absent)} held out as absent plus "
+        f"{len(bt.INVENTED)} invented titles; query seed {seed} (reporting seed: thresholds were tuned on "
+        f"{TUNED_ON}, never on seed 7)."
+    )
+
+
+# ---- verdicts -------------------------------------------------------------------------------------------------
+
+
+def _accuracy_f1(gold: Sequence[int], pred: Sequence[int]) -> tuple[float, float]:
+    from sklearn.metrics import accuracy_score, f1_score
+
+    return float(accuracy_score(gold, pred)), float(f1_score(gold, pred, average="macro"))
+
+
+def bench_verdicts(report: Report, *, reviews_limit: int | None = None, snippets_limit: int | None = None) -> None:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from scripts.train_verdict import band, load_vader  # the held-out selection the model was trained around
+
+    pol, vs = Polarity.default(), SentimentIntensityAnalyzer()
+    t0 = time.perf_counter()
+    held = [r for r in data.movie_reviews() if r[2] >= 8]  # folds 8-9: cv800-cv999, not trained on
+    if reviews_limit is not None:
+        held = random.Random(0).sample(held, reviews_limit)
+    gold = [label for _, label, _ in held]
+    ours = [int(pol.document(text) >= 0.5) for text, _, _ in held]  # the engine's two-class rule
+    vader = [int(vs.polarity_scores(text)["compound"] > 0) for text, _, _ in held]
+    (oa, of), (va, vf) = _accuracy_f1(gold, ours), _accuracy_f1(gold, vader)
+    base = "VADER compound > 0"
+    report.add(
+        Figure("verdict", "reviews, 2 classes: accuracy", oa, va, base, ">=0.90", len(held)),
+        Figure("verdict", "reviews, 2 classes: macro-F1", of, vf, base, "", len(held)),
+    )
+    rows = [(mean, text) for _, mean, text, test in load_vader(data.DATA) if test]
+    if snippets_limit is not None:
+        rows = random.Random(0).sample(rows, snippets_limit)
+    gold3 = [band(mean) for mean, _ in rows]
+    ours3 = []
+    for _, text in rows:
+        v = pol.sentence(text)
+        ours3.append(1 if v > pol.mixed else (-1 if v < -pol.mixed else 0))
+    vader3 = []
+    for _, text in rows:
+        c = vs.polarity_scores(text)["compound"]
+        vader3.append(1 if c >= 0.05 else (-1 if c <= -0.05 else 0))
+    (oa, of), (va, vf) = _accuracy_f1(gold3, ours3), _accuracy_f1(gold3, vader3)
+    base = "VADER compound +-0.05"
+    report.add(
+        Figure("verdict", "snippets, 3 bands: accuracy", oa, va, base, ">=0.70", len(rows)),
+        Figure("verdict", "snippets, 3 bands: macro-F1", of, vf, base, "", len(rows)),
+    )
+    report.seconds["verdicts"] = time.perf_counter() - t0
+    report.notes.append(
+        "Verdicts: reviews are movie_reviews folds 8-9 (cv800-cv999; the shipped model trained on folds 0-7), "
+        "positive iff document() >= 0.5; snippets are the VADER rows with sha256(id) % 5 == 0 "
+        "(scripts/train_verdict.load_vader), bands mean < -0.5 / > 0.5 / else mixed, sentence() with the "
+        "model's own neutral band."
+    )
+
+
+# ---- snippets -------------------------------------------------------------------------------------------------
+
+# The labelling rule, written for this benchmark (not the engine's lexicon): a sentence answers an aspect
+# question when it matches the aspect's pattern below AND a subjectivity classifier trained on the odd lines of
+# Pang & Lee's subjectivity data calls it an opinion (P >= 0.5). The engine's own opinion model trained on the
+# even lines only, so the two never share a sentence.
+ASPECT_PATTERNS: dict[str, re.Pattern[str]] = {
+    name: re.compile(pattern, re.I)
+    for name, pattern in {
+        "music": r"\b(music|musical score|score|scored by|soundtrack|songs?|composer|orchestra\w*|melod(y|ies|ic))\b",
+        "visuals": r"\b(cinematograph\w*|photograph\w*|visual(s|ly)?|camera\w*|lighting|imagery|production "
+        r"design|set design|costumes?|beautifully shot|looks? (great|gorgeous|stunning|beautiful|terrible))\b",
+        "acting": r"\b(acting|actors?|actress(es)?|performances?|performer|cast|miscast|portray\w*)\b",
+        "story": r"\b(plot\w*|story|storyline|screenplay|script|narrative|dialogue|twists?)\b",
+        "pacing": r"\b(pac(e|ing|ed)|slow-moving|too slow|drags?|dragg(ed|ing)|tedious|boring|running time|overlong"
+        r"|too long|brisk|padded)\b",
+        "effects": r"\b(special effects|visual effects|effects|cgi|computer[- ]generated|stunts?)\b",
+        "sequel": r"\b(sequels?|original (film|movie)|the original|predecessor|first (film|movie|one|installment)"
+        r"|follow-up)\b",
+    }.items()
+}
+QUESTIONS = {
+    "music": "how is the music in {t}?",
+    "visuals": "how is the cinematography in {t}?",
+    "acting": "how is the acting in {t}?",
+    "story": "what does the review say about the plot of {t}?",
+    "pacing": "how is the pacing of {t}?",
+    "effects": "how are the special effects in {t}?",
+    "sequel": "is {t} better than the original?",
+}
+_DETOK = [(re.compile(r" ([.,;:!?)'])"), r"\1"), (re.compile(r"\( "), "("), (re.compile(r" n't\b"), "n't")]
+
+
+def _detok(line: str) -> str:
+    """A tokenised, lower-cased Pang & Lee sentence made to read like typed text."""
+    line = line.strip()
+    for pattern, repl in _DETOK:
+        line = pattern.sub(repl, line)
+    line = re.sub(r"\bi\b", "I", line)
+    return line[:1].upper() + line[1:]
+
+
+def _review_text(raw: str) -> str:
+    """A movie_reviews file (one sentence a line) as paragraphs of four sentences."""
+    lines = [_detok(x) for x in raw.splitlines() if x.strip()]
+    return "\n\n".join(" ".join(lines[i : i + 4]) for i in range(0, len(lines), 4))
+
+
+class Subjectivity:
+    """Opinion vs plot-summary classifier (TF-IDF + logistic regression) on half the subjectivity data."""
+
+    def __init__(self, subj: list[str], obj: list[str]) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        self._vec = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
+        x = self._vec.fit_transform(subj + obj)
+        self._clf = LogisticRegression(C=4.0, max_iter=2000).fit(x, [1] * len(subj) + [0] * len(obj))
+
+    def p(self, texts: Sequence[str]) -> list[float]:
+        return [float(v) for v in self._clf.predict_proba(self._vec.transform([t.lower() for t in texts]))[:, 1]]
+
+
+def _tfidf_top(question: str, title: str, cands: Sequence[str]) -> int:
+    """Baseline: the sentence with the highest TF-IDF cosine to the question's words (title words removed)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    skip = set(words(title))
+    q = " ".join(w for w in words(question) if w not in skip)
+    vec = TfidfVectorizer(stop_words="english").fit([*cands, q])
+    sims = (vec.transform(cands) @ vec.transform([q]).T).toarray().ravel()
+    return int(sims.argmax())
+
+
+@dataclass
+class _Case:
+    film: Film
+    aspect: str
+    answers: frozenset[str]  # sentence texts that answer the question
+    sents: list[str]
+
+
+def _ask_all(engine: Engine, cases: list[_Case]) -> tuple[float, float]:
+    """(ours, TF-IDF baseline) top-1: how often the first snippet is an answer sentence."""
+
+    async def run() -> list[bool]:
+        out = []
+        for n, case in enumerate(cases):
+            q = QUESTIONS[case.aspect].format(t=case.film.title)
+            a = await engine.answer(Question(Kind.ASK, q, f"bench-{n}"))
+            top = a.snippets[0].text if a.snippets and a.snippets[0].film_id == case.film.id else None
+            out.append(top in case.answers)
+        return out
+
+    ours = asyncio.run(run())
+    base = []
+    for case in cases:
+        q = QUESTIONS[case.aspect].format(t=case.film.title)
+        base.append(case.sents[_tfidf_top(q, case.film.title, case.sents)] in case.answers)
+    return sum(ours) / max(len(ours), 1), sum(base) / max(len(base), 1)
+
+
+def _cases(films: Sequence[Film], subj: Subjectivity) -> list[_Case]:
+    out = []
+    for film in films:
+        sents = sentences(film.text)
+        p = subj.p(sents)
+        for aspect, pattern in ASPECT_PATTERNS.items():
+            answers = frozenset(s for s, ps in zip(sents, p, strict=True) if pattern.search(s) and ps >= 0.5)
+            if answers:
+                out.append(_Case(film, aspect, answers, sents))
+    return out
+
+
+def _generated_titles(n: int, rng: random.Random) -> list[str]:
+    """Real-looking titles for the constructed corpus: MovieLens titles of 2+ words, no digits, not starting or
+    ending with a word the engine reads as part of the question ("Now You See Me"; see the final notes)."""
+    seen: set[str] = set()
+    pool = []
+    for f in data.movielens():
+        key = " ".join(words(f.title))
+        ends = {key.split()[0], key.split()[-1]} if key else set()
+        if len(key.split()) >= 2 and not ends & _GLUE and not re.search(r"\d", key) and key not in seen:
+            seen.add(key)
+            pool.append(f.title)
+    return rng.sample(pool, n)
+
+
+def bench_snippets(report: Report, *, reviews: int = 200, trials_per_aspect: int = 40) -> None:
+    t0 = time.perf_counter()
+    rng = random.Random(3)
+    quotes, plots = data.subjectivity()
+    # The engine's opinion model trained on the even lines (scripts/train_opinion.py). The opinion-vs-plot
+    # trials below come from the odd lines, and this benchmark's labeller trains on the odd lines left over,
+    # so the engine and the labeller never share data and the trials are held out from both.
+    odd_q, odd_p = quotes[1::2], plots[1::2]
+    trials: list[tuple[str, str, list[str]]] = []
+    for aspect, pattern in ASPECT_PATTERNS.items():
+        s_pool = [s for s in odd_q if pattern.search(s)]
+        o_pool = [s for s in odd_p if pattern.search(s)]
+        rng.shuffle(s_pool)
+        rng.shuffle(o_pool)
+        for i in range(min(trials_per_aspect, len(s_pool), len(o_pool) // 2)):
+            trials.append((aspect, s_pool[i], [o_pool[2 * i], o_pool[2 * i + 1]]))
+    used = {s for _, subj_line, objs in trials for s in (subj_line, *objs)}
+    subj = Subjectivity([s for s in odd_q if s not in used], [s for s in odd_p if s not in used])
+    held_p = subj.p(quotes[0::2][:500] + plots[0::2][:500])  # lines the labeller never saw
+    subj_acc = (sum(v >= 0.5 for v in held_p[:500]) + sum(v < 0.5 for v in held_p[500:])) / 1000
+
+    # 1. the bundled corpus
+    bundled = list(load_corpus(data.ROOT / "corpus").films)
+    cases = _cases(bundled, subj)
+    ours, base = _ask_all(Engine(bundled), cases)
+    report.add(Figure("snippets", "bundled corpus: top snippet answers", ours, base, "TF-IDF cosine", ">=0.90",
+                      len(cases)))  # fmt: skip
+
+    # 2. held-out Pang & Lee reviews with generated titles
+    held = [r for r in data.movie_reviews() if r[2] >= 8]
+    picked = rng.sample(held, min(reviews, len(held)))
+    titles = _generated_titles(len(picked), rng)
+    films = [Film(id=f"pl{n}", title=t, year=None, text=_review_text(text)) for n, (t, (text, _, _)) in
+             enumerate(zip(titles, picked, strict=True))]  # fmt: skip
+    cases = _cases(films, subj)
+    ours, base = _ask_all(Engine(films), cases)
+    report.add(Figure("snippets", "Pang & Lee reviews: top snippet answers", ours, base, "TF-IDF cosine", ">=0.90",
+                      len(cases)))  # fmt: skip
+    per_aspect: dict[str, list[_Case]] = defaultdict(list)
+    for c in cases:
+        per_aspect[c.aspect].append(c)
+
+    # 3. opinion beats plot summary: one subjective and two objective sentences on the same aspect
+    mixed_films, mixed_cases = [], []
+    for n, (aspect, subj_line, objs) in enumerate(trials):
+        opinion = _detok(subj_line)
+        sents = [opinion, *(_detok(o) for o in objs)]
+        rng.shuffle(sents)
+        film = Film(id=f"mix{n}", title=f"Trial Picture {_roman(n + 1)}", year=None, text="\n\n".join(sents))
+        mixed_films.append(film)
+        mixed_cases.append(_Case(film, aspect, frozenset({opinion}), sents))
+    ours, base = _ask_all(Engine(mixed_films), mixed_cases)
+    report.add(Figure("snippets", "opinion outranks plot summary (1 of 3)", ours, base, "TF-IDF cosine", "",
+                      len(mixed_cases)))  # fmt: skip
+    report.seconds["snippets"] = time.perf_counter() - t0
+    sizes = ", ".join(f"{a} {len(v)}" for a, v in per_aspect.items())
+    report.notes.append(
+        f"Snippets: a sentence answers an aspect question iff it matches this benchmark's own aspect pattern "
+        f"(benchmarks/quality.py ASPECT_PATTERNS) and a subjectivity classifier trained on the odd lines of Pang & "
+        f"Lee's subjectivity data (accuracy {subj_acc:.3f} on even lines) calls it an opinion; the engine's opinion "
+        f"model trained on the even lines only. Questions are asked through "
+        f"Engine.answer with the film named; the top snippet must be an answer sentence of that film. Pang & Lee "
+        f"set: {len(picked)} reviews from folds 8-9 with MovieLens titles, questions per aspect: {sizes}. "
+        f"Opinion-vs-plot: one subjective and two objective odd-line sentences, none seen by the engine or the "
+        f"labeller, all matching the asked aspect (chance 1/3)."
+    )
+
+
+def _roman(n: int) -> str:
+    """Distinct, digit-free trial titles: 1 -> 'a', 27 -> 'ba' (letters, so no sequel numbers)."""
+    out = ""
+    while True:
+        n, r = divmod(n - 1, 26)
+        out = chr(97 + r) + out
+        if n == 0:
+            return "Zeta " + out.capitalize()
+
+
+# ---- report ---------------------------------------------------------------------------------------------------
+
+
+def _fmt(v: float | None) -> str:
+    return "—" if v is None else f"{v * 100:.1f}%"
+
+
+def _ratio(f: Figure) -> str:
+    if f.baseline is None:
+        return "—"
+    if f.baseline == 0:
+        return "∞" if f.ours > 0 else "—"
+    return f"{f.ours / f.baseline:.2f}×"
+
+
+def render(report: Report, markdown: bool) -> str:
+    head = ("section", "figure", "n", "ours", "baseline", "ratio", "target", "met", "baseline is")
+    rows = [
+        (f.section, f.name, str(f.n), _fmt(f.ours), _fmt(f.baseline), _ratio(f), f.target, f.met(), f.baseline_name)
+        for f in report.figures
+    ]
+    if markdown:
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        lines += ["| " + " | ".join(c.replace("|", "/") for c in r) + " |" for r in rows]
+        return "\n".join(lines)
+    widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
+    return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) for r in [head, *rows])
+
+
+def run(small: bool = False) -> Report:
+    report = Report()
+    steps: list[Callable[[Report], None]]
+    if small:
+        steps = [
+            lambda r: bench_titles(r, limit=400, per_kind=25),
+            lambda r: bench_verdicts(r, reviews_limit=50, snippets_limit=200),
+            lambda r: bench_snippets(r, reviews=50, trials_per_aspect=5),
+        ]
+    else:
+        steps = [bench_titles, bench_verdicts, bench_snippets]
+    for step in steps:
+        step(report)
+    return report
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description="Answer-quality benchmarks (titles, verdicts, snippets).")
+    ap.add_argument("--small", action="store_true", help="a quick slice (the smoke test's size)")
+    args = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    print("reviewbot answer-quality benchmarks")
+    print(CREDITS)
+    print()
+    report = run(small=args.small)
+    print(render(report, markdown=False))
+    print()
+    for note in report.notes:
+        print("- " + note)
+    timing = ", ".join(f"{k} {v:.1f} s" for k, v in report.seconds.items())
+    print(f"- Time: {timing}; total {time.perf_counter() - t0:.1f} s.")
+    print()
+    print("Markdown (for the README):")
+    print()
+    print(render(report, markdown=True))
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

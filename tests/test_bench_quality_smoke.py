@@ -1,0 +1,50 @@
+"""A small slice of every answer-quality benchmark runs, and its report has every figure (needs ../shared/data)."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks import data
+
+pytestmark = pytest.mark.skipif(
+    not all((data.DATA / p).exists() for p in ("movielens/movies.csv", "pang_lee", "vader")),
+    reason="reference data (../shared/data) not available",
+)
+
+FIGURES = {
+    "titles": [
+        "top-1 accuracy (present films)",
+        "top-1 accuracy, baseline cutoff 80",
+        "ambiguous (present films)",
+        "absent film answered with a wrong film",
+        "absent -> wrong film, baseline cutoff 80",
+    ],
+    "verdict": [
+        "reviews, 2 classes: accuracy",
+        "reviews, 2 classes: macro-F1",
+        "snippets, 3 bands: accuracy",
+        "snippets, 3 bands: macro-F1",
+    ],
+    "snippets": [
+        "bundled corpus: top snippet answers",
+        "Pang & Lee reviews: top snippet answers",
+        "opinion outranks plot summary (1 of 3)",
+    ],
+}
+
+
+def test_quality_benchmarks_report_every_figure() -> None:
+    from benchmarks import quality
+
+    report = quality.run(small=True)
+    for section, names in FIGURES.items():
+        for name in names:
+            fig = report.get(section, name)
+            assert 0.0 <= fig.ours <= 1.0 and fig.n > 0, fig
+            assert fig.baseline is not None or name.startswith("ambiguous"), fig
+    categories = {f.name.strip() for f in report.figures if f.name.startswith("  ")}
+    assert {"one typo", "two typos", "subtitle alone", "main title only"} <= categories
+    text = quality.render(report, markdown=True)
+    assert text.count("\n") == len(report.figures) + 1 and text.startswith("| section")
+    assert report.get("titles", "top-1 accuracy (present films)").ours > 0.9
+    assert report.get("verdict", "reviews, 2 classes: accuracy").ours > 0.8

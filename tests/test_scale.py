@@ -1,0 +1,79 @@
+"""Indexes at scale: persisted and reloaded, the same answers from the trigram and capped paths."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bot import index as persisted
+from bot import search, titles
+from bot.engine import Engine
+from bot.models import Film, Kind, Question
+from bot.search import SentenceIndex, aspects_in, terms_of
+from bot.titles import TitleIndex
+from tests.test_titles import CATALOGUE
+
+
+async def test_a_persisted_index_is_reloaded_and_answers_the_same(seed_films: tuple[Film, ...], tmp_path: Path) -> None:
+    first = Engine(seed_films, index_dir=tmp_path)
+    assert persisted.load(tmp_path, seed_films) is not None
+    again = Engine(seed_films, index_dir=tmp_path)
+    for kind, text in [(Kind.ASK, "how is the soundtrack in radiant reflections"), (Kind.REVIEW, "celestial symphny"),
+                       (Kind.ASK, "which film has the best music?")]:  # fmt: skip
+        a, b = await first.answer(Question(kind, text)), await again.answer(Question(kind, text))
+        assert a.text == b.text
+    assert again.suggest("cel") == first.suggest("cel")
+
+
+def test_an_edited_corpus_is_not_read_from_a_stale_index(seed_films: tuple[Film, ...], tmp_path: Path) -> None:
+    Engine(seed_films, index_dir=tmp_path)
+    edited = (replace(seed_films[0], text=seed_films[0].text + "\n\nOne more line."), *seed_films[1:])
+    assert persisted.fingerprint(edited) != persisted.fingerprint(seed_films)
+    assert persisted.load(tmp_path, edited) is None
+    Engine(edited, index_dir=tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == [persisted.fingerprint(edited)]
+
+
+def test_a_damaged_index_is_rebuilt(seed_films: tuple[Film, ...], tmp_path: Path) -> None:
+    Engine(seed_films, index_dir=tmp_path)
+    (tmp_path / persisted.fingerprint(seed_films) / "post_ids.npy").write_bytes(b"garbage")
+    assert persisted.load(tmp_path, seed_films) is None
+    engine = Engine(seed_films, index_dir=tmp_path)
+    assert engine.suggest("radiant")[0].title.startswith("Radiant")
+
+
+def test_the_trigram_index_resolves_like_brute_force(monkeypatch: pytest.MonkeyPatch) -> None:
+    brute = TitleIndex(CATALOGUE)
+    monkeypatch.setattr(titles, "BRUTE_FORCE_MAX", 0)
+    grams = TitleIndex(CATALOGUE)
+    assert grams._grams is not None
+    for q in ["celestial symphny", "toy story two", "a new hope", "amelie", "heat 1995", "shawshank redemtion",
+              "The Godfather Part II (1974)", "the matrix", "toy"]:  # fmt: skip
+        a, b = brute.resolve(q), grams.resolve(q)
+        assert (a.outcome, a.film) == (b.outcome, b.film), q
+    for q in ["how is the music in celestial symphny", "is toy story 2 any good", "tell me about heat"]:
+        assert brute.find_in(q)[0] == grams.find_in(q)[0], q
+    assert [s.film_id for s in brute.suggest("toy")] == [s.film_id for s in grams.suggest("toy")]
+    assert grams.suggest("celestail")[0].film_id == "celestial-symphony"
+
+
+def test_capped_search_still_finds_rare_terms(seed_films: tuple[Film, ...], monkeypatch: pytest.MonkeyPatch) -> None:
+    films = [*seed_films] * 1  # the seed corpus, searched exhaustively and then with tiny caps
+    exhaustive = SentenceIndex(films)
+    q = "hauntingly beautiful soundtrack"
+    full = exhaustive.search(terms_of(q), aspects_in(q), k=3)
+    monkeypatch.setattr(search, "BUDGET", 1)
+    monkeypatch.setattr(search, "RARE_DF", 1)
+    capped = exhaustive.search(terms_of(q), aspects_in(q), k=3)
+    assert capped and "hauntingly beautiful soundtrack" in capped[0].sentence.text
+    assert full[0].sentence == capped[0].sentence
+
+
+def test_sentences_of_a_film_carry_their_stems(seed_films: tuple[Film, ...]) -> None:
+    idx = SentenceIndex(seed_films)
+    sents = idx.sentences_of(0)
+    assert len(sents) == len(idx.span(0)) and sents[0].position == 0.0 and sents[-1].position == 1.0
+    assert all(s.text in " ".join(seed_films[0].text.split()) for s in sents)
+    assert idx.sentence(idx.span(1)[0]).film == 1

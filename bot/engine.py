@@ -16,7 +16,7 @@ from bot.models import Answer, Film, Kind, Question, Snippet, Suggestion
 from bot.reading import Reading, read
 from bot.render import plain
 from bot.search import aspects_in, terms_of
-from bot.sentiment import Polarity
+from bot.sentiment import Opinion, Polarity
 from bot.text import clean, paginate, shorten, words
 from bot.titles import Outcome
 
@@ -74,6 +74,7 @@ class Engine:
         self.films = tuple(films)
         self.context: ContextStore = context or MemoryContext()
         self._polarity = polarity or Polarity.default()
+        self._opinion = Opinion.default()
         self._by_id = {f.id: f for f in self.films}
         self._index = {f.id: i for i, f in enumerate(self.films)}
         self._titles, self._sentences = load_or_build(index_dir, self.films)
@@ -195,7 +196,7 @@ class Engine:
             aspects,
             film=None if film is None else self._index[film.id],
             k=3,
-            opinion=self._polarity.sentence,
+            opinion=self._opinion.probability,
         )
         if hits:
             floor = hits[0].score * 0.5

@@ -54,6 +54,7 @@ _RELATED = {
     Aspect.VISUALS: Aspect.EFFECTS, Aspect.EFFECTS: Aspect.VISUALS,
     Aspect.STORY: Aspect.PACING, Aspect.PACING: Aspect.STORY,
 }  # fmt: skip
+OPINION_WEIGHT = 3.0  # P(opinion) counts about as much as one more aspect word: benchmarks/quality.py
 _BM25_K1 = 1.2
 _BM25_B = 0.75
 
@@ -263,7 +264,7 @@ class SentenceIndex:
         order = sorted(found.tolist(), key=lambda j: (-score[j], j))[:size]
         shortlist = [(float(score[j]), int(pool[j]), asked[int(best[j])] if best[j] >= 0 else None) for j in order]
         if opinion is not None:
-            shortlist = [(s + 1.2 * abs(opinion(self.text(sid))), sid, a) for s, sid, a in shortlist]
+            shortlist = [(s + OPINION_WEIGHT * opinion(self.text(sid)), sid, a) for s, sid, a in shortlist]
             shortlist.sort(key=lambda x: (-x[0], x[1]))
         return [Hit(self.sentence(sid), round(s, 3), a) for s, sid, a in shortlist[:k]]
 

@@ -19,6 +19,7 @@ from bot.corpus import Corpus, load_corpus
 from bot.engine import ContextStore, Engine
 from bot.errors import ConfigError, StorageError
 from bot.featured import FeaturedCommands, ScheduleError, apply_config
+from bot.importer import import_corpus, progress_bar
 from bot.models import Kind, Question
 from bot.store import Store
 
@@ -49,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     corpus_sub = corpus.add_subparsers(dest="corpus_command", required=True, metavar="ACTION")
     check = corpus_sub.add_parser("check", parents=[common], help="list every problem in the review files")
     check.add_argument("dir", nargs="?", type=Path, help="folder to check (default: the configured corpus)")
+    bulk = corpus_sub.add_parser("import", parents=[common], help="import reviews from CSV, JSON Lines or a folder")
+    bulk.add_argument("source", type=Path, help="a .csv or .jsonl file (columns title, year, text, ...) or a folder")
     return parser
 
 
@@ -64,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logs.setup(config.log_level, _secret_values(secrets))
     corpus_dir = getattr(args, "dir", None) or args.corpus or config.corpus
     try:
+        if args.command == "corpus" and args.corpus_command == "import":
+            return _corpus_import(args.source, args.corpus or config.corpus)
         if args.command == "corpus":
             return _corpus_check(corpus_dir)
         if args.command == "check":
@@ -127,6 +132,15 @@ def _corpus_check(corpus_dir: Path) -> int:
     for problem in corpus.problems:
         print(f"  {problem}")
     return EXIT_PROBLEMS
+
+
+def _corpus_import(source: Path, dest: Path) -> int:
+    report = import_corpus(source, dest, progress=progress_bar)
+    for problem in report.skipped:
+        print(f"  {problem}", file=sys.stderr)
+    print(msg.CLI_IMPORT_DONE.format(written=len(report.written), total=report.total, dest=dest,
+                                     skipped=len(report.skipped)))  # fmt: skip
+    return EXIT_PROBLEMS if report.skipped else 0
 
 
 def platforms(config: Config, secrets: Secrets) -> list[str]:

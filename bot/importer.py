@@ -20,18 +20,12 @@ from typing import Any, TextIO
 
 import yaml
 
+from bot import messages as msg
 from bot.corpus import FIELDS, load_corpus, parse_file, review_files, slug
 from bot.errors import CorpusError
 from bot.text import normalise
 
 TEXT_COLUMNS = ("text", "review", "body", "content")
-NOT_A_SOURCE = "not a .csv, .jsonl file or a folder"
-NO_TEXT = "no review text: add a `text` column"
-NOT_AN_OBJECT = "not a JSON object"
-BAD_JSON = "not valid JSON: {problem}"
-BAD_CSV = "not valid CSV: {problem}"
-UNKNOWN_COLUMN = "unknown column `{key}`: use title, year, text, aliases, sequel_of, reviewer, rating or verdict"
-DUPLICATE = "duplicate title “{title}”, already in {other}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +47,7 @@ def import_corpus(
     source, dest = Path(source), Path(dest)
     rows = _rows(source)
     if rows is None:
-        return ImportReport((), (CorpusError(str(source), None, NOT_A_SOURCE),), 0)
+        return ImportReport((), (CorpusError(str(source), None, msg.IMPORT_NOT_A_SOURCE),), 0)
     dest.mkdir(parents=True, exist_ok=True)
     seen = {(normalise(f.title), f.year): f.source for f in load_corpus(dest).films}
     written: list[Path] = []
@@ -90,11 +84,14 @@ def _csv_rows(path: Path) -> Iterator[Row]:
                 line = reader.line_num  # the record's last line: where a reader would look
                 extra = record.pop(None, None)
                 if extra:
-                    yield line, CorpusError(str(path), line, BAD_CSV.format(problem="more fields than columns"))
+                    yield (
+                        line,
+                        CorpusError(str(path), line, msg.IMPORT_BAD_CSV.format(problem="more fields than columns")),
+                    )
                     continue
                 yield line, {k.strip().lower(): v for k, v in record.items() if k and v not in (None, "")}
         except csv.Error as exc:
-            yield reader.line_num, CorpusError(str(path), reader.line_num, BAD_CSV.format(problem=exc))
+            yield reader.line_num, CorpusError(str(path), reader.line_num, msg.IMPORT_BAD_CSV.format(problem=exc))
 
 
 def _jsonl_rows(path: Path) -> Iterator[Row]:
@@ -105,10 +102,10 @@ def _jsonl_rows(path: Path) -> Iterator[Row]:
             try:
                 record = json.loads(raw)
             except json.JSONDecodeError as exc:
-                yield line, CorpusError(str(path), line, BAD_JSON.format(problem=exc.msg))
+                yield line, CorpusError(str(path), line, msg.IMPORT_BAD_JSON.format(problem=exc.msg))
                 continue
             if not isinstance(record, dict):
-                yield line, CorpusError(str(path), line, NOT_AN_OBJECT)
+                yield line, CorpusError(str(path), line, msg.IMPORT_NOT_AN_OBJECT)
                 continue
             yield line, {str(k).strip().lower(): v for k, v in record.items() if v not in (None, "")}
 
@@ -139,10 +136,10 @@ def _write(dest: Path, fields: dict[str, Any], seen: dict[tuple[str, int | None]
 
     text = next((fields.pop(c) for c in TEXT_COLUMNS if c in fields), None)
     if not isinstance(text, str) or not text.strip():
-        raise fail(NO_TEXT)
+        raise fail(msg.IMPORT_NO_TEXT)
     for key in fields:
         if key not in FIELDS:
-            raise fail(UNKNOWN_COLUMN.format(key=key))
+            raise fail(msg.IMPORT_UNKNOWN_COLUMN.format(key=key))
     meta = {k: _typed(k, v) for k, v in fields.items()}
     body = text.replace("\r\n", "\n").strip() + "\n"
     content = "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n" + body
@@ -157,7 +154,7 @@ def _write(dest: Path, fields: dict[str, Any], seen: dict[tuple[str, int | None]
             raise fail(exc.message) from None
         title_key = (normalise(film.title), film.year)
         if title_key in seen:
-            raise fail(DUPLICATE.format(title=film.title, other=seen[title_key]))
+            raise fail(msg.IMPORT_DUPLICATE.format(title=film.title, other=seen[title_key]))
         name, n = slug(film.title, film.year), 2
         final = dest / f"{name}.md"
         while final.exists():

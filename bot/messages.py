@@ -81,6 +81,13 @@ CORPUS_BAD_FIELD = {
 CORPUS_BAD_RATING = "`rating` {value!r} is not a rating: use forms like 4/5, 8/10, 85%, 3.5 stars or B+"
 CORPUS_EMPTY_BODY = "the review text is empty"
 CORPUS_NO_TITLE = "no title found: add front matter with `title:` (rename to .md), or start the text with the title"
+IMPORT_NOT_A_SOURCE = "not a .csv, .jsonl file or a folder"
+IMPORT_NO_TEXT = "no review text: add a `text` column"
+IMPORT_NOT_AN_OBJECT = "not a JSON object"
+IMPORT_BAD_JSON = "not valid JSON: {problem}"
+IMPORT_BAD_CSV = "not valid CSV: {problem}"
+IMPORT_UNKNOWN_COLUMN = "unknown column `{key}`: use title, year, text, aliases, sequel_of, reviewer, rating or verdict"
+IMPORT_DUPLICATE = "duplicate title “{title}”, already in {other}"
 CORPUS_DUPLICATE = "duplicate title “{title}”, already in {other}: give one a `year` or remove it"
 
 # --- console and command line ---------------------------------------------------------
@@ -104,6 +111,7 @@ CLI_SLACK_NEEDS_MODE = (
     "SLACK_BOT_TOKEN is set, but Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)."
 )
 CLI_INTERRUPTED = "Stopped."
+CLI_IMPORT_DONE = "Imported {written} of {total} reviews into {dest}; {skipped} skipped."
 CLI_STORAGE_ERROR = "Database error: {error}. Check database.url (REVIEWBOT_DATABASE_URL) and that the server is up."
 
 # --- discord adapter ------------------------------------------------------------

@@ -82,3 +82,13 @@ def test_check_reports_what_would_start_without_leaking_secrets() -> None:
     assert token not in done.stdout + done.stderr and "xoxb-1-2-abc" not in done.stdout + done.stderr
     bad = reviewbot("check", env={"SLACK_BOT_TOKEN": "nope"})
     assert bad.returncode == 2 and "SLACK_BOT_TOKEN does not look right" in bad.stdout
+
+
+def test_corpus_import_writes_reviews_reports_bad_rows_and_shows_progress(tmp_path: Path) -> None:
+    source = tmp_path / "reviews.csv"
+    source.write_text('title,year,text\nPaper Moon,1973,"A delightful, warm film."\n,2000,no title here\n')
+    done = reviewbot("corpus", "import", str(source), "--corpus", str(tmp_path / "corpus"))
+    assert done.returncode == 1 and "Imported 1 of 2 reviews" in done.stdout
+    assert "reviews.csv:3:" in done.stderr and "100%" in done.stderr
+    answer = reviewbot("review", "paper moon", "--corpus", str(tmp_path / "corpus"))
+    assert answer.stdout.startswith("Paper Moon (1973)")

@@ -168,6 +168,7 @@ class SentenceIndex:
         df = self._df[: len(self.terms)]
         self._idf: Array = np.log(1 + (n - df + 0.5) / (df + 0.5))
         self._avg_len = float(self._length.sum()) / n
+        self._stems: dict[str, str] = {}  # word -> stem, for the corpus's words only
 
     def idf(self, term: str) -> float:
         i = self._vocab.get(term)
@@ -186,7 +187,7 @@ class SentenceIndex:
         film = int(np.searchsorted(self._start, sid, side="right")) - 1
         first, last = int(self._start[film]), int(self._start[film + 1]) - 1
         text = self.text(sid)
-        toks = tokens(text)
+        toks = tokens(text, self._stems)
         position = (sid - first) / max(last - first, 1)
         return Sentence(text, film, position, frozenset(toks), len(toks), frozenset(toks[:LEAD_WORDS]))
 

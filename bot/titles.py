@@ -34,7 +34,8 @@ TYPO, TYPO_LEAD = 75.0, 25.0  # a title misspelt (typos only, nothing missing or
 CLOSE = 6.0  # films within this many points of the best are shown together when unsure
 SUGGEST = 55.0  # lowest score worth suggesting
 BRUTE_FORCE_MAX = 5_000  # above this many keys, narrow candidates with the trigram index
-POOL = 500  # keys sharing the most trigrams with a query, scored by rapidfuzz (trigram index only)
+POOL = 300  # keys sharing the most trigrams with a query, scored by rapidfuzz (trigram index only)
+SHORTLIST = 16  # keys per rapidfuzz scorer handed to the full score (trigram index only)
 FIND_SPANS = 2  # spans of a question resolved in full when looking for a title in it (trigram index only)
 # "main" of a numbered sequel ("Madagascar" of "Madagascar: Escape 2 Africa") rather names the first film;
 # a one-word subtitle that other titles also use ("Justice League: Doom") is a weak name for its film.
@@ -198,7 +199,7 @@ class TitleIndex:
         found = cache.get((query, limit))
         if found is None:  # a question's spans are resolved, then ranked again: the same query twice
             pool = self._grams.closest(query, POOL)
-            found = [pool[i] for i in self._best_of(query, [self._texts[n] for n in pool], limit)]
+            found = [pool[i] for i in self._best_of(query, [self._texts[n] for n in pool], min(limit, SHORTLIST))]
             if len(cache) >= 256:
                 cache.clear()
             cache[(query, limit)] = found
@@ -355,7 +356,7 @@ class _Grams:
     title spelt with a typo or two still does.
     """
 
-    GRAM_BUDGET = 40_000
+    GRAM_BUDGET = 20_000
     RARE = 5_000  # grams in at most this many keys count for `near`
 
     def __init__(self, texts: Sequence[str], state: dict[str, Any] | None = None) -> None:

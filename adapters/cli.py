@@ -110,10 +110,10 @@ def _secret_values(secrets: Secrets) -> list[str | None]:
     return [secrets.discord_token, secrets.slack_bot_token, secrets.slack_app_token, secrets.slack_signing_secret]
 
 
-def _engine(corpus_dir: Path, context: ContextStore | None = None) -> Engine:
+def _engine(corpus_dir: Path, context: ContextStore | None = None, index_dir: Path | None = None) -> Engine:
     corpus = load_corpus(corpus_dir)
     _report(corpus)
-    return Engine(corpus.films, context=context)
+    return Engine(corpus.films, context=context, index_dir=index_dir)
 
 
 def _report(corpus: Corpus) -> None:
@@ -199,7 +199,8 @@ async def _run(corpus_dir: Path, config: Config, secrets: Secrets) -> None:
     store = await Store.open(config.database.url, config.data_dir)
     try:
         await apply_config(store, config.featured)
-        engine = _engine(corpus_dir, context=store)  # follow-ups survive restarts, work across replicas
+        # follow-ups survive restarts and work across replicas; a persisted index makes restarts warm
+        engine = _engine(corpus_dir, context=store, index_dir=config.data_dir / "index")
         featured = FeaturedCommands(store, engine)
         jobs: list[Awaitable[None]] = []
         if discord_on and secrets.discord_token:

@@ -57,5 +57,6 @@ async def test_run_starts_discord_and_slack_through_the_configured_endpoints(tmp
     assert proc.returncode in (0, 130), logs
     assert "Traceback" not in logs
     assert (tmp_path / "reviewbot.sqlite3").exists(), "state lives in SQLite under data_dir by default"
+    assert any((tmp_path / "index").iterdir()), "the search indexes are persisted for a warm restart"
     for secret in (discord_driver.TOKEN, slack.bot_token, slack.app_token):
         assert secret not in logs, "secrets never appear in logs"

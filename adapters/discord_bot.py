@@ -623,6 +623,8 @@ def build_tree(bot: ReviewBot) -> app_commands.CommandTree[discord.Client]:
 
 
 class ReviewBotClient(discord.Client):
+    """A plain client whose commands and messages are handled by `ReviewBot`."""
+
     def __init__(
         self,
         engine: Engine,
@@ -642,24 +644,8 @@ class ReviewBotClient(discord.Client):
         await self.reviewbot.on_message(message)
 
 
-class ShardedReviewBotClient(discord.AutoShardedClient):
-    def __init__(
-        self,
-        engine: Engine,
-        config: DiscordConfig,
-        *,
-        defer_after: float = DEFER_AFTER,
-        featured: FeaturedCommands | None = None,
-        **options: Any,
-    ) -> None:
-        super().__init__(**options)
-        self.reviewbot = ReviewBot(self, engine, config, defer_after, featured)
-
-    async def setup_hook(self) -> None:
-        await self.reviewbot.setup()
-
-    async def on_message(self, message: discord.Message) -> None:
-        await self.reviewbot.on_message(message)
+class ShardedReviewBotClient(ReviewBotClient, discord.AutoShardedClient):
+    """The same bot on `AutoShardedClient` (shard count and ids from config)."""
 
 
 def intents_for(config: DiscordConfig) -> discord.Intents:

@@ -39,6 +39,18 @@ class FakeClock:
         return self.now
 
 
+class Sleeps:
+    """An injected sleep: records each delay and advances the fake clock instead of waiting."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+        self.delays: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.delays.append(seconds)
+        self.clock.advance(seconds=seconds)
+
+
 @dataclass
 class Database:
     """One empty database for one test."""

@@ -27,25 +27,13 @@ from tests.fakes.discord_fake import (
     FakeDiscord,
     Recorded,
 )
-from tests.storage_fixtures import Database, FakeClock
+from tests.storage_fixtures import Database, FakeClock, Sleeps
 
 ADMIN = str(int(MEMBER_PERMISSIONS) | MANAGE_GUILD)
 MEMBER = MEMBER_PERMISSIONS
 START = datetime(2026, 1, 15, 7, 0, tzinfo=UTC)  # 08:00 in Paris
 SLOT = datetime(2026, 1, 15, 8, 0, tzinfo=UTC)  # 09:00 in Paris
 DAY = date(2026, 1, 15)
-
-
-class Sleeps:
-    """The scheduler's sleep: records the delay and moves the fake clock instead of waiting."""
-
-    def __init__(self, clock: FakeClock) -> None:
-        self.clock = clock
-        self.delays: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.delays.append(seconds)
-        self.clock.advance(seconds=seconds)
 
 
 def films(engine: Engine) -> list[str]:

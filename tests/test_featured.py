@@ -37,7 +37,7 @@ from bot.featured import (
 )
 from bot.store import Store
 from tests.featured_worker import FileLogPoster
-from tests.storage_fixtures import Database, FakeClock
+from tests.storage_fixtures import Database, FakeClock, Sleeps
 
 ROOT = Path(__file__).resolve().parents[1]
 PARIS = ZoneInfo("Europe/Paris")
@@ -93,18 +93,6 @@ class FakePoster:
             assert when is not None
             counts[(key, when.astimezone(zone or UTC).date())] += 1
         return counts
-
-
-class Sleeps:
-    """An injected sleep that records delays and advances the fake clock."""
-
-    def __init__(self, clock: FakeClock) -> None:
-        self.clock = clock
-        self.delays: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.delays.append(seconds)
-        self.clock.advance(seconds=seconds)
 
 
 def make_scheduler(

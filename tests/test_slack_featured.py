@@ -26,7 +26,7 @@ from bot.store import Store
 from tests.contract.driver import Reply
 from tests.fakes.slack_driver import SlackDriver, slack_driver, to_reply
 from tests.fakes.slack_fake import SlackFake, buttons_of
-from tests.storage_fixtures import Database, FakeClock
+from tests.storage_fixtures import Database, FakeClock, Sleeps
 
 DAY = date(2026, 1, 15)
 KEY = "slack:C1"
@@ -34,18 +34,6 @@ KEY = "slack:C1"
 
 def utc(hour: int, minute: int = 0, day: int = 15) -> datetime:
     return datetime(2026, 1, day, hour, minute, tzinfo=UTC)
-
-
-class Sleeps:
-    """An injected sleep: records the delays and advances the fake clock instead of waiting."""
-
-    def __init__(self, clock: FakeClock) -> None:
-        self.clock = clock
-        self.delays: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.delays.append(seconds)
-        self.clock.advance(seconds=seconds)
 
 
 @asynccontextmanager

@@ -119,7 +119,7 @@ def _accuracy_f1(gold: Sequence[int], pred: Sequence[int]) -> tuple[float, float
 def bench_verdicts(report: Report, *, reviews_limit: int | None = None, snippets_limit: int | None = None) -> None:
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    from scripts.train_verdict import band, load_vader  # the held-out selection the model was trained around
+    from scripts.train_verdict import band, load_vader, our_bands, vader_bands  # the model's own held-out selection
 
     pol, vs = Polarity.default(), SentimentIntensityAnalyzer()
     t0 = time.perf_counter()
@@ -139,14 +139,8 @@ def bench_verdicts(report: Report, *, reviews_limit: int | None = None, snippets
     if snippets_limit is not None:
         rows = random.Random(0).sample(rows, snippets_limit)
     gold3 = [band(mean) for mean, _ in rows]
-    ours3 = []
-    for _, text in rows:
-        v = pol.sentence(text)
-        ours3.append(1 if v > pol.mixed else (-1 if v < -pol.mixed else 0))
-    vader3 = []
-    for _, text in rows:
-        c = vs.polarity_scores(text)["compound"]
-        vader3.append(1 if c >= 0.05 else (-1 if c <= -0.05 else 0))
+    ours3 = our_bands(pol, [text for _, text in rows])
+    vader3 = vader_bands(vs, [text for _, text in rows])
     (oa, of), (va, vf) = _accuracy_f1(gold3, ours3), _accuracy_f1(gold3, vader3)
     base = "VADER compound +-0.05"
     report.add(

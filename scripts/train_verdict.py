@@ -135,6 +135,17 @@ def band(mean: float) -> int:
     return -1 if mean < -0.5 else (1 if mean > 0.5 else 0)
 
 
+def our_bands(pol: Polarity, texts: list[str]) -> list[int]:
+    """Three bands from `sentence()` with the model's own neutral band."""
+    return [1 if v > pol.mixed else (-1 if v < -pol.mixed else 0) for v in map(pol.sentence, texts)]
+
+
+def vader_bands(vs: Any, texts: list[str]) -> list[int]:
+    """Three bands from VADER's compound score with its usual +-0.05 thresholds."""
+    compound = [vs.polarity_scores(t)["compound"] for t in texts]
+    return [1 if c >= 0.05 else (-1 if c <= -0.05 else 0) for c in compound]
+
+
 class Vocab:
     def __init__(self, feature_sets: list[set[str]]) -> None:
         self.index: dict[str, int] = {}
@@ -333,14 +344,8 @@ def main() -> None:
     vader_d = [int(vs.polarity_scores(t)["compound"] > 0) for t, _, _ in held]
     test_rows = [(m, t) for _, m, t, test in vader if test]
     t_y = [band(m) for m, _ in test_rows]
-    ours_s = []
-    for _, t in test_rows:
-        v = pol.sentence(t)
-        ours_s.append(1 if v > pol.mixed else (-1 if v < -pol.mixed else 0))
-    vader_s = []
-    for _, t in test_rows:
-        c = vs.polarity_scores(t)["compound"]
-        vader_s.append(1 if c >= 0.05 else (-1 if c <= -0.05 else 0))
+    ours_s = our_bands(pol, [t for _, t in test_rows])
+    vader_s = vader_bands(vs, [t for _, t in test_rows])
 
     figures = {
         "reviews_heldout_n": len(held),

@@ -128,11 +128,6 @@ def load_config(path: Path | str | None = None, env: Mapping[str, str] | None = 
     return _build(Config, raw, "", where, str(file))
 
 
-def env_names() -> dict[str, str]:
-    """Every config key and the environment variable that overrides it."""
-    return dict(_env_names())
-
-
 def _env_names(cls: type = Config, prefix: str = "") -> Iterator[tuple[str, str]]:
     for f in fields(cls):
         dotted = f"{prefix}{f.name}"

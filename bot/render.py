@@ -29,10 +29,6 @@ def verdict_lines(verdict: Verdict) -> list[str]:
     return lines
 
 
-def aspect_label(snippet: Snippet) -> str:
-    return msg.ASPECT_WORDS[snippet.aspect.value] if snippet.aspect else ""
-
-
 def highlight_label(snippet: Snippet) -> str:
     """The heading of a review card's highlight: its aspect group."""
     return msg.HIGHLIGHT_WORDS.get(snippet.aspect.value, "") if snippet.aspect else ""

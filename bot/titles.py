@@ -13,7 +13,7 @@ import heapq
 import re
 from array import array
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cached_property
 from typing import Any
@@ -69,6 +69,16 @@ class _Key:
     kind: str
 
 
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    """How well a film's best key matches a query."""
+
+    score: float
+    typos_only: bool  # the query differs from the key by typos alone
+    edits: int  # typos between query and key, ignoring spaces; 4 stands for more than 3
+    sure: bool  # the key may name the film on its own (see `_score`)
+
+
 def _numbers(text: str) -> frozenset[str]:
     return frozenset(_DIGITS.findall(text))
 
@@ -76,6 +86,11 @@ def _numbers(text: str) -> frozenset[str]:
 def _typo_edits(query: str, key: str) -> int:
     """Edits between query and key ignoring spaces (a moved space costs nothing), capped at 3."""
     return OSA.distance(query.replace(" ", ""), key.replace(" ", ""), score_cutoff=3)
+
+
+def _typos_explain(edits: int, letters: str) -> bool:
+    """Whether `edits` typos explain a word the title lacks (a misspelling, not another word)."""
+    return edits <= 1 or (edits == 2 and len(letters) >= 10)
 
 
 def _typo_score(query: str, key: str, edits: int) -> float:
@@ -88,8 +103,8 @@ def _typo_score(query: str, key: str, edits: int) -> float:
 
 def _score(
     query: str, key: _Key, year: int | None, film: Film, vocab: frozenset[str] | set[str], weight: float
-) -> tuple[float, bool]:
-    """The score of `key` for `query`, and whether the query differs from it by typos alone."""
+) -> _Scored:
+    """How well `key` matches `query`."""
     edits = _typo_edits(query, key.text)
     base = max(
         fuzz.ratio(query, key.text),
@@ -120,14 +135,31 @@ def _score(
             elif edits > 2 or word not in letters:  # not a piece of a title word split by a moved space
                 score -= EXTRA_WORD_MISS
                 typos_only = False
-        elif not near and word not in letters:
+        elif not near and word not in letters and not _typos_explain(edits, letters):
             score -= EXTRA_WORD_MISS  # a word the title does not have at all, not a misspelling of one of its words
             typos_only = False
     if year is not None and film.year is not None:
         gap = abs(year - film.year)
         score += 3 if gap == 0 else (-4 if gap == 1 else -30)
         typos_only = typos_only and gap == 0
-    return score, typos_only and weight >= _KEY_WEIGHT["sub"]
+    # A one-word title a typo or two away may be another word as much as a misspelling of this one:
+    # "Bobb" for "Cobb", "Cobbler" for "Cooler", "Predators" for "Predator".
+    plural = query in (key.text + "s", key.text + "es") or key.text in (query + "s", query + "es")
+    short = len(letters) <= 4 or (edits > 1 and len(letters) <= 8)
+    sure = not edits or " " in key.text or not (short or plural)
+    if edits and len(query.split()) < len(key_words):
+        # a title word the query lacks entirely: not a title with typos ("The Apple Dumpling Gang" is not
+        # "... Rides Again"), nor a sure name for it when the rest is a typo or so away
+        q_words, q_letters = query.split(), query.replace(" ", "")
+        if any(
+            len(k) > 2
+            and k.isalpha()
+            and k not in q_letters
+            and all(OSA.normalized_similarity(k, w) < 0.6 for w in q_words)
+            for k in key_words
+        ):
+            typos_only, sure = False, sure and edits > 3
+    return _Scored(score, typos_only and weight >= _KEY_WEIGHT["sub"], edits, sure)
 
 
 class TitleIndex:
@@ -216,16 +248,16 @@ class TitleIndex:
 
     def rank(self, text: str, limit: int = 25) -> list[tuple[float, Film]]:
         """Films ranked by how well their title matches `text`, best first."""
-        return [(score, self.films[i]) for score, i, _ in self._ranked(text, limit)]
+        return [(s.score, self.films[i]) for s, i in self._ranked(text, limit)]
 
-    def _ranked(self, text: str, limit: int) -> list[tuple[float, int, bool]]:
-        """(score, film position, typos only) of the best films for `text`."""
+    def _ranked(self, text: str, limit: int) -> list[tuple[_Scored, int]]:
+        """The best films for `text` (by position), best first, with their scores capped at 100."""
         raw, year = split_year(clean(text, 200))
         if year is None and (m := _YEAR_IN_QUERY.search(raw)) and len(raw) > len(m.group(0)) + 1:
             variants = [(raw, None), (raw[: m.start()], int(m.group(1)))]
         else:
             variants = [(raw, year)]
-        best: dict[int, tuple[float, bool]] = {}
+        best: dict[int, _Scored] = {}
         for variant, vyear in variants:
             query = normalise(variant)
             if not query:
@@ -233,25 +265,28 @@ class TitleIndex:
             for n in self._candidates(query, max(limit * 2, 30)):
                 key = self._keys[n]
                 scored = _score(query, key, vyear, self.films[key.film], self._vocab, self._key_weights[n])
-                if scored[0] > best.get(key.film, (-1.0, False))[0]:
+                if key.film not in best or scored.score > best[key.film].score:
                     best[key.film] = scored
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], self.films[kv[0]].title))
-        return [(min(score, 100.0), i, typos) for i, (score, typos) in ranked[:limit]]
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1].score, self.films[kv[0]].title))
+        return [(replace(s, score=min(s.score, 100.0)), i) for i, s in ranked[:limit]]
 
     def resolve(self, text: str) -> Resolution:
         """One clear match, ambiguous (close candidates) or not found (with up to 3 suggestions)."""
         scored = self._ranked(text, 10)
         if not scored:
             return Resolution(Outcome.NOT_FOUND, None, ())
-        top, film, typos_only = scored[0][0], self.films[scored[0][1]], scored[0][2]
-        lead = top - (scored[1][0] if len(scored) > 1 else 0.0)
-        if (
+        best, film = scored[0][0], self.films[scored[0][1]]
+        top = best.score
+        lead = top - (scored[1][0].score if len(scored) > 1 else 0.0)
+        others = min((s.edits for s, _ in scored[1:]), default=4)
+        if best.sure and (
             (top >= MATCH and lead >= MATCH_LEAD)
             or (top >= LIKELY and lead >= LIKELY_LEAD)
-            or (typos_only and top >= TYPO and lead >= TYPO_LEAD)  # misspelt, and far from every other title
+            # misspelt, and far from every other title: by score, or by typos (two here, four or more elsewhere)
+            or (best.typos_only and top >= TYPO and (lead >= TYPO_LEAD or (best.edits <= 2 and others > 3)))
         ):
             return Resolution(Outcome.MATCH, film, ())
-        ranked = [(score, self.films[i]) for score, i, _ in scored]
+        ranked = [(s.score, self.films[i]) for s, i in scored]
         close = [r for r in ranked if r[0] >= max(SUGGEST, top - CLOSE)]
         if top >= LIKELY - 4 and len(close) > 1:
             return Resolution(Outcome.AMBIGUOUS, None, _suggestions(close[:5]))

@@ -88,3 +88,49 @@ def test_autocomplete_ranks_prefixes_and_typos_within_discord_limits() -> None:
         got = index.suggest(prefix)
         assert len(got) <= 25 and all(len(s.title) <= 100 for s in got)
     assert len(index.suggest("the very long")) == 25
+
+
+@pytest.fixture(scope="module")
+def neighbours() -> TitleIndex:
+    return TitleIndex(
+        [
+            film("The Cooler", 2003),
+            film("Cobb", 1994),
+            film("Predator", 1987),
+            film("The Apple Dumpling Gang Rides Again", 1979),
+            film("The Rocker", 2008),
+            film("The Hurt Locker", 2008),
+            film("Corrina, Corrina", 1994),
+            film("Fear of a Black Hat", 1994),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("Tnhe Rocrker", "The Rocker"),  # two typos, every other title much further off
+        ("Coxrina, Corgrina", "Corrina, Corrina"),
+        ("Fear o fca Black Hat", "Fear of a Black Hat"),  # a moved space and a typo, not a missing word
+        ("Predatr", "Predator"),
+    ],
+)
+def test_misspelt_titles_far_from_others_match(neighbours: TitleIndex, query: str, title: str) -> None:
+    res = neighbours.resolve(query)
+    assert res.outcome is Outcome.MATCH, res
+    assert res.film is not None and res.film.title == title
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("The Cobbler", "The Cooler"),  # another one-word title two letters away, not a misspelling
+        ("Bobb", "Cobb"),
+        ("Predators", "Predator"),  # the sequel, not the film here
+        ("The Apple Dumpling Gang", "The Apple Dumpling Gang Rides Again"),  # a title word missing
+    ],
+)
+def test_other_titles_near_one_here_are_only_suggested(neighbours: TitleIndex, query: str, title: str) -> None:
+    res = neighbours.resolve(query)
+    assert res.outcome is not Outcome.MATCH, res
+    assert title in [s.title.rsplit(" (", 1)[0] for s in res.suggestions]

@@ -12,12 +12,12 @@ from typing import Protocol
 
 from bot import messages as msg
 from bot.index import load_or_build
-from bot.models import Answer, Film, Kind, Question, Snippet, Suggestion
-from bot.reading import Reading, read
+from bot.models import Answer, Aspect, Film, Kind, Question, Snippet, Suggestion, Verdict
+from bot.reading import Reading, judge, read
 from bot.render import plain
-from bot.search import aspects_in, terms_of
+from bot.search import ASPECT_STEMS, aspects_in, terms_of, tokens
 from bot.sentiment import Opinion, Polarity
-from bot.text import clean, paginate, shorten, words
+from bot.text import clean, paginate, sentences, shorten, stem, words
 from bot.titles import Outcome
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,28 @@ _VERDICT_INTENT = re.compile(
     re.I,
 )
 _REVIEW_INTENT = re.compile(r"^\W*(review( of)?|tell me about|what about|how about|summari[sz]e)\b", re.I)
+_ASKS = re.compile(
+    r"^\W*((how|what|which)('s|\s+(is|are|was|were|about|did|do|does|would|should|could))|is|are|was|were|do|does|did"
+    r"|should|would|could|can)\b",
+    re.I,
+)
+_QUESTION_WORDS = frozenset(
+    "how hows what whats which is are was were do does did should would could can tell me about any good bad worth "
+    "watch watching see seeing verdict recommend think review reviewer summarise summarize like liked".split()
+)
+_ASPECT_STEMS = frozenset().union(*ASPECT_STEMS.values())
 _NAMED_TAIL = re.compile(r"\b(?:in|of|about|for|from|on)\s+((?:[\"“']?[\w'’:.&-]+\s*){1,8})[?.!\"”']*$", re.I)
+
+
+def _plainly_asks(text: str, aspects: tuple[Aspect, ...]) -> bool:
+    """Whether `text` is worded as a question about a film rather than as a title."""
+    return bool(_REVIEW_INTENT.search(text) or _VERDICT_INTENT.search(text) or (aspects and _ASKS.match(text)))
+
+
+def _framed(text: str, film: Film) -> bool:
+    """Whether `text` asks about the film in at least three question words besides its title's."""
+    title = set(words(film.title))
+    return sum(1 for w in words(text) if w not in title and (w in _QUESTION_WORDS or stem(w) in _ASPECT_STEMS)) >= 3
 
 
 class ContextStore(Protocol):
@@ -79,6 +100,8 @@ class Engine:
         self._index = {f.id: i for i, f in enumerate(self.films)}
         self._titles, self._sentences = load_or_build(index_dir, self.films)
         self._readings: dict[str, Reading] = {}
+        self._verdicts: dict[str, Verdict] = {}  # of films read for a verdict only
+        self._stems: dict[str, str] = {}  # word -> stem, for the words of the films read
         self._example = self.films[0].title if self.films else "Celestial Symphony"
 
     @classmethod
@@ -98,10 +121,21 @@ class Engine:
         """The verdict, summary and highlights of one review (computed once)."""
         cached = self._readings.get(film.id)
         if cached is None:
-            sents = self._sentences.sentences_of(self._index[film.id])
-            cached = read(film, sents, self._polarity.document, self._polarity.sentence)
+            texts = sentences(film.text)  # as indexed, and cheaper than reading them back from the index
+            stems = [tokens(t, self._stems) for t in texts]
+            cached = read(film, judge(film, texts, self._polarity), stems)
             self._readings[film.id] = cached
+            self._verdicts.pop(film.id, None)
         return cached
+
+    def verdict(self, film: Film) -> Verdict:
+        """The verdict of one review (computed once; cheaper than a whole `reading`)."""
+        if (cached := self._readings.get(film.id)) is not None:
+            return cached.verdict
+        found = self._verdicts.get(film.id)
+        if found is None:
+            found = self._verdicts[film.id] = judge(film, sentences(film.text), self._polarity).verdict
+        return found
 
     def card(self, film: Film) -> Answer:
         """The review card of `film`: verdict, summary, highlights."""
@@ -143,7 +177,7 @@ class Engine:
         if kind is Kind.FULL:
             return self._done(Answer(Kind.FULL, film=film, pages=tuple(paginate(film.text, PAGE_SIZE))))
         if kind is Kind.VERDICT:
-            return self._done(Answer(Kind.VERDICT, film=film, verdict=self.reading(film).verdict))
+            return self._done(Answer(Kind.VERDICT, film=film, verdict=self.verdict(film)))
         return self.card(film)
 
     def _by_title(self, q: Question) -> Answer:
@@ -174,10 +208,17 @@ class Engine:
         text = clean(q.text, QUESTION_LIMIT)
         if not words(text):
             return Answer(Kind.ERROR, text=msg.EMPTY_QUESTION.format(example=self._example))
-        whole = self._titles.resolve(text)
-        if whole.outcome is Outcome.MATCH and whole.film is not None:
-            return self.card(whole.film)
-        film, _ = self._titles.find_in(text)
+        aspects = aspects_in(text)
+        # A question plainly about a title found in it is not also resolved as one whole title (slow
+        # when misspelt); a title worded like a question ("What About Bob?") still is.
+        asking = _plainly_asks(text, aspects)
+        film = self._titles.find_in(text)[0] if asking else None
+        if film is None or not _framed(text, film):
+            whole = self._titles.resolve(text)
+            if whole.outcome is Outcome.MATCH and whole.film is not None:
+                return self.card(whole.film)
+            if not asking:
+                film = self._titles.find_in(text)[0]
         title_words = words(film.title) if film else []
         if film is None:
             missing = self._missing_title(text)
@@ -185,7 +226,6 @@ class Engine:
                 return missing
             if q.conversation and (film_id := await self.context.get(q.conversation)):
                 film = self.film(film_id)
-        aspects = aspects_in(text)
         terms = terms_of(text, exclude=title_words)
         if film is not None and _VERDICT_INTENT.search(text) and not (set(aspects) - {aspects_in("sequel")[0]}):
             return self._about(Kind.VERDICT, film)

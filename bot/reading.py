@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.models import Aspect, Film, Label, SequelNote, Snippet, Verdict
-from bot.search import ASPECT_STEMS, Sentence, has_contrast, is_concluding
+from bot.search import ASPECT_STEMS, LEAD_WORDS, has_contrast, is_concluding
+from bot.sentiment import Polarity
 
 POSITIVE_AT = 0.6  # P(positive) at or above this reads as positive
 NEGATIVE_AT = 0.4  # at or below this, negative; between, mixed
@@ -18,6 +19,7 @@ HIGHLIGHT_GROUPS: tuple[tuple[Aspect, ...], ...] = (
     (Aspect.VISUALS, Aspect.EFFECTS),
     (Aspect.MUSIC,),
 )
+_GROUP_STEMS = [frozenset[str]().union(*(ASPECT_STEMS[a] for a in group)) for group in HIGHLIGHT_GROUPS]
 _LETTERS = {
     "a+": 1.0, "a": 0.95, "a-": 0.9, "b+": 0.85, "b": 0.8, "b-": 0.72, "c+": 0.62, "c": 0.55,
     "c-": 0.48, "d+": 0.4, "d": 0.35, "d-": 0.3, "e": 0.15, "f": 0.1,
@@ -72,29 +74,45 @@ class Reading:
     highlights: tuple[Snippet, ...]
 
 
-def read(
-    film: Film,
-    sents: Sequence[Sentence],
-    document: Callable[[str], float],
-    sentence: Callable[[str], float],
-) -> Reading:
-    """Read one review: verdict with its supporting sentence, summary and highlights."""
-    texts = [s.text for s in sents]
-    label, confidence = _label(film, document)
-    polarity = [sentence(t) for t in texts]
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """A review's verdict, and what its summary and highlights are built from."""
+
+    verdict: Verdict
+    texts: Sequence[str]
+    polarity: list[float]
+    quote_at: int
+
+
+def judge(film: Film, texts: Sequence[str], model: Polarity) -> Judgement:
+    """The verdict of one review (`texts`: its sentences) with its supporting sentence."""
+    given = _given(film)
+    polarity, p = model.review(texts, None if given else film.text)
+    label, confidence = given or _inferred(0.5 if p is None else p)
     sequel = _sequel_note(texts, polarity) if film.is_sequel else None
     quote_at = _quote_index(texts, polarity, label, avoid=sequel.quote if sequel else None)
     quote = texts[quote_at] if texts else ""
-    verdict = Verdict(label, round(confidence, 2), quote, sequel)
-    return Reading(verdict, _summary(texts, quote_at), _highlights(film, sents, polarity, avoid=quote_at))
+    return Judgement(Verdict(label, round(confidence, 2), quote, sequel), texts, polarity, quote_at)
 
 
-def _label(film: Film, document: Callable[[str], float]) -> tuple[Label, float]:
+def read(film: Film, judged: Judgement, stems: Sequence[Sequence[str]]) -> Reading:
+    """The whole reading of a judged review (`stems`: of each sentence, in order): verdict, summary, highlights."""
+    summary = _summary(judged.texts, judged.quote_at)
+    highlights = _highlights(film, judged.texts, stems, judged.polarity, avoid=judged.quote_at)
+    return Reading(judged.verdict, summary, highlights)
+
+
+def _given(film: Film) -> tuple[Label, float] | None:
+    """The verdict the review states, from its front matter or rating."""
     if film.verdict is not None:
         return film.verdict, 1.0
     if film.rating is not None and (fraction := parse_rating(film.rating)) is not None:
         return label_for(fraction), 0.95
-    p = document(film.text)
+    return None
+
+
+def _inferred(p: float) -> tuple[Label, float]:
+    """The verdict and confidence the model's P(positive) stands for."""
     label = label_for(p)
     if label is Label.MIXED:
         return label, 1.0 - abs(p - 0.5) / (POSITIVE_AT - 0.5) * 0.5
@@ -106,15 +124,26 @@ def _quote_index(texts: Sequence[str], polarity: Sequence[float], label: Label, 
     if not texts:
         return 0
     n = len(texts)
+    mixed = label is Label.MIXED
 
-    def score(i: int) -> float:
+    def score(i: int, contrast: bool, concluding: bool) -> float:
         p = polarity[i]
-        fit = {Label.POSITIVE: p, Label.NEGATIVE: -p, Label.MIXED: 0.6 - abs(p)}[label]
-        if label is Label.MIXED and has_contrast(texts[i]):
+        fit = p if label is Label.POSITIVE else -p if label is Label.NEGATIVE else 0.6 - abs(p)
+        if contrast:
             fit += 0.4
-        return fit + 0.35 * is_concluding(texts[i]) + 0.15 * (i >= 0.7 * n) - 0.5 * (texts[i] == avoid and n > 1)
+        return fit + 0.35 * concluding + 0.15 * (i >= 0.7 * n) - 0.5 * (texts[i] == avoid and n > 1)
 
-    return max(range(n), key=lambda i: (score(i), -i))
+    # The cue regexes are slow: test sentences best first by their score with every cue, and stop
+    # when that bound cannot beat the best found (ties go to the earlier sentence, as `max` did).
+    best: tuple[float, int] | None = None
+    for bound in sorted(((score(i, mixed, True), -i) for i in range(n)), reverse=True):
+        if best is not None and bound < best:
+            break
+        i = -bound[1]
+        found = (score(i, mixed and has_contrast(texts[i]), is_concluding(texts[i])), -i)
+        if best is None or found > best:
+            best = found
+    return -best[1] if best else 0
 
 
 def _summary(texts: Sequence[str], quote_at: int) -> str:
@@ -126,25 +155,27 @@ def _summary(texts: Sequence[str], quote_at: int) -> str:
     return " ".join(texts[i] for i in sorted(picked)[:3])
 
 
-def _highlights(film: Film, sents: Sequence[Sentence], polarity: Sequence[float], avoid: int) -> tuple[Snippet, ...]:
+def _highlights(
+    film: Film, texts: Sequence[str], stems: Sequence[Sequence[str]], polarity: Sequence[float], avoid: int
+) -> tuple[Snippet, ...]:
     """One sentence per aspect group, each about that group rather than merely mentioning it."""
+    about = [(frozenset(s), frozenset(s[:LEAD_WORDS])) for s in stems]  # all stems; those of the first words
     used: set[int] = {avoid}
     out: list[Snippet] = []
-    group_stems = [frozenset().union(*(ASPECT_STEMS[a] for a in group)) for group in HIGHLIGHT_GROUPS]
-    for group, stems in zip(HIGHLIGHT_GROUPS, group_stems, strict=True):
+    for group, wanted in zip(HIGHLIGHT_GROUPS, _GROUP_STEMS, strict=True):
         best: tuple[float, int] | None = None
-        for i, sent in enumerate(sents):
-            hits = len(sent.stems & stems)
+        for i, (sent, first) in enumerate(about):
+            hits = len(sent & wanted)
             if not hits or i in used:
                 continue
-            others = sum(1 for other in group_stems if other is not stems and sent.stems & other)
-            lead = 0.7 * bool(sent.lead & stems)
+            others = sum(1 for other in _GROUP_STEMS if other is not wanted and sent & other)
+            lead = 0.7 * bool(first & wanted)
             score = min(hits, 3) + lead - 0.6 * others + 1.5 * abs(polarity[i]) - 0.5 * (i == 0)
             if best is None or score > best[0]:
                 best = (score, i)
         if best is not None:
             used.add(best[1])
-            out.append(Snippet(sents[best[1]].text, film.id, round(best[0], 3), group[0]))
+            out.append(Snippet(texts[best[1]], film.id, round(best[0], 3), group[0]))
     return tuple(out)
 
 

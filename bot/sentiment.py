@@ -13,19 +13,24 @@ import gzip
 import json
 import math
 import re
+from collections.abc import Callable, Sequence
 from functools import cache
 from importlib import resources
 from itertools import pairwise, repeat
 from typing import Any
+
+from bot.text import sentences as split_sentences
 
 __all__ = ["Opinion", "Polarity", "tokens"]
 
 MODEL_FILE = "verdict_model.json.gz"
 OPINION_FILE = "opinion_model.json.gz"
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[.,!?;:()\"\n]")
+_WORDS = re.compile(r"[a-z0-9]+(?:'[a-z]+)*")
+_CLAUSES = re.compile(r'([.,!?;:()"\n])')  # punctuation ends a clause; never part of a word
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
-_BREAKS = frozenset('.,!?;:()"\n')
+_PARAGRAPHS = re.compile(r"\n\s*\n")  # as in bot.text.sentences
+_SPACED = " ".join
 _SENTENCE_END = frozenset(".!?\n")
 _KEPT_PUNCT = frozenset("!?")
 _NEGATORS = frozenset(
@@ -45,35 +50,49 @@ def tokens(text: str) -> list[str]:
 
 
 def _sentences(text: str) -> list[list[str]]:
-    """`tokens()` of each sentence, in order; sentences end at . ! ? and newlines."""
+    """`tokens()` of each sentence, in order; sentences end at . ! ? and newlines.
+
+    Works clause by clause (text between two punctuation marks): a clause without a negator needs
+    no per-word loop, and features come out in the same order as a token-by-token pass.
+    """
     out: list[list[str]] = []
     feats: list[str] = []
-    clause: list[str] = []
-    negated = 0
-    for tok in _TOKEN.findall(text.lower().translate(_APOSTROPHES)):
-        if tok in _BREAKS:
-            negated = 0
+    text = text.lower()
+    if not text.isascii() or "`" in text:  # translate() is slow; most text has nothing to map
+        text = text.translate(_APOSTROPHES)
+    parts = _CLAUSES.split(text)
+    for n in range(0, len(parts), 2):
+        clause = _WORDS.findall(parts[n])
+        if clause:
+            if "n't" in parts[n] or not _NEGATORS.isdisjoint(clause):
+                clause = _negated(clause)
+            feats += clause
             if len(clause) > 1:
-                feats += [a + " " + b for a, b in pairwise(clause)]
-            clause = []
-            if tok in _KEPT_PUNCT:
-                feats.append(tok)
-            if tok in _SENTENCE_END and feats:
+                feats += map(_SPACED, pairwise(clause))
+        if n + 1 < len(parts):
+            mark = parts[n + 1]
+            if mark in _KEPT_PUNCT:
+                feats.append(mark)
+            if mark in _SENTENCE_END and feats:
                 out.append(feats)
                 feats = []
-            continue
+    if feats:
+        out.append(feats)
+    return out
+
+
+def _negated(clause: list[str]) -> list[str]:
+    """Up to three words after a negator get a `NOT_` prefix."""
+    out: list[str] = []
+    negated = 0
+    for tok in clause:
         word = tok
         if negated:
             word = "NOT_" + tok
             negated -= 1
         if tok in _NEGATORS or tok.endswith("n't"):
             negated = _NEGATION_SCOPE
-        feats.append(word)
-        clause.append(word)
-    if len(clause) > 1:
-        feats += [a + " " + b for a, b in pairwise(clause)]
-    if feats:
-        out.append(feats)
+        out.append(word)
     return out
 
 
@@ -117,14 +136,20 @@ class Polarity:
     def document_inputs(self, text: str) -> list[float]:
         """The combiner's inputs: review-model score, then snippet-model summaries ([] if no words)."""
         sents = _sentences(text)
+        return self._inputs(sents, [self._snippet(set(toks)) for toks in sents])
+
+    def _inputs(
+        self, sents: list[list[str]], scores: list[float], weights: Callable[[str], float] | None = None
+    ) -> list[float]:
+        """`document_inputs()` from each sentence's features and snippet score (`weights`: snippet weights)."""
         feats: set[str] = set()
         for toks in sents:
             feats.update(toks)
         if not feats:
             return []
         base = sum(map(self._doc_w.get, feats, repeat(0.0))) + self._doc_b
-        whole = sum(map(self._sent_w.get, feats, repeat(0.0))) / math.sqrt(len(feats))
-        scores = [self._snippet(set(toks)) for toks in sents]
+        snippet = map(weights, feats) if weights else map(self._sent_w.get, feats, repeat(0.0))
+        whole = sum(snippet) / math.sqrt(len(feats))
         pol = [math.tanh(s / 2.0) for s in scores]
         n = len(pol)
         return [
@@ -136,12 +161,14 @@ class Polarity:
             sum(pol[:3]) / len(pol[:3]),
         ]
 
-    def document(self, text: str) -> float:
-        """P(positive) in [0, 1] for a whole review; 0.5 when it has no words."""
-        inputs = self.document_inputs(text)
+    def _combine(self, inputs: list[float]) -> float:
         if not inputs:
             return 0.5
         return _sigmoid(sum(c * x for c, x in zip(self._stack, inputs, strict=True)) + self._stack_b)
+
+    def document(self, text: str) -> float:
+        """P(positive) in [0, 1] for a whole review; 0.5 when it has no words."""
+        return self._combine(self.document_inputs(text))
 
     def sentence(self, text: str) -> float:
         """Polarity in [-1, 1] of one sentence or snippet (2 P(positive) - 1); 0 when no words."""
@@ -149,6 +176,53 @@ class Polarity:
         if not feats:
             return 0.0
         return math.tanh(self._snippet(feats) / 2.0)
+
+    def review(self, sentences: Sequence[str], text: str | None = None) -> tuple[list[float], float | None]:
+        """`sentence()` of each of `sentences`, and `document(text)` when `text` is given.
+
+        Each sentence is tokenised once. When `sentences` are the review's own (as `bot.text.sentences`
+        splits `text`) and each ends where the tokeniser ends one, the review's features are theirs
+        in order, so `text` is not tokenised again.
+        """
+        sents: list[list[str]] = []  # the tokeniser's sentences, in order
+        scores: list[float] = []  # and their snippet scores
+        polarity: list[float] = []
+        seen: dict[str, float] = {}  # snippet weight of each feature met: the review needs them again
+        get = self._sent_w.get
+        for sentence in sentences:
+            parts = _sentences(sentence)
+            for toks in parts:
+                feats = set(toks)
+                weights = list(map(get, feats, repeat(0.0)))
+                seen.update(zip(feats, weights, strict=True))
+                scores.append(sum(weights) + self._sent_b)
+            if len(parts) == 1:
+                polarity.append(math.tanh(scores[-1] / 2.0))
+            elif not parts:
+                polarity.append(0.0)
+            else:
+                flat = [f for toks in parts for f in toks]  # a set made from a list sums as `sentence()` does
+                polarity.append(math.tanh((sum(map(seen.__getitem__, set(flat))) + self._sent_b) / 2.0))
+            sents += parts
+        if text is None:
+            return polarity, None
+        if not _tiles(text, sentences):
+            return polarity, self.document(text)
+        return polarity, self._combine(self._inputs(sents, scores, seen.__getitem__))
+
+
+def _tiles(text: str, sentences: Sequence[str]) -> bool:
+    """Whether `_sentences(text)` is the `_sentences()` of each of `sentences` one after another.
+
+    True when they are `split_sentences(text)`, no paragraph holds a newline (a break for the
+    tokeniser, a space for the splitter) and none ends in "…" (a break for the splitter only):
+    every other break between two sentences ends a tokeniser sentence too.
+    """
+    if any(s.endswith("…") for s in sentences):
+        return False
+    if any("\n" in para.strip() for para in _PARAGRAPHS.split(text)):
+        return False
+    return list(sentences) == split_sentences(text)
 
 
 @cache

@@ -118,3 +118,24 @@ async def test_engine_survives_a_failing_context_store(seed_films) -> None:  # t
     assert a.kind is Kind.REVIEW
     b = await engine.answer(Question(Kind.ASK, "and the visuals?", "x"))
     assert b.kind is Kind.ERROR and "went wrong" in b.text
+
+
+async def test_question_about_a_title_and_a_title_worded_as_a_question() -> None:
+    films = [
+        Film(id="b", title="Bob", year=2001, text="Bob is a dull film. The acting is wooden."),
+        Film(id="w", title="What About Bob?", year=1991, text="What About Bob? is a delight. The cast is superb."),
+        Film(id="s", title="Starlight Harbour", year=2020, text="A gorgeous film. The score soars."),
+    ]
+    engine = Engine(films)
+    a = await ask(engine, Kind.ASK, "what about bob")
+    assert a.kind is Kind.REVIEW and a.film is not None and a.film.id == "w"
+    a = await ask(engine, Kind.ASK, "tell me about the story of starlight harbuor")
+    assert a.kind is Kind.REVIEW and a.film is not None and a.film.id == "s"
+    a = await ask(engine, Kind.ASK, "is starlight harbour any good?")
+    assert a.kind is Kind.VERDICT and a.film is not None and a.film.id == "s"
+
+
+async def test_verdict_alone_is_the_verdict_of_the_whole_reading(seed_films) -> None:  # type: ignore[no-untyped-def]
+    first, second = Engine(seed_films), Engine(seed_films)
+    for film in seed_films:
+        assert first.verdict(film) == second.reading(film).verdict == first.reading(film).verdict

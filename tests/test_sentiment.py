@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.sentiment import Polarity, tokens
+from bot.text import sentences
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 REVIEWS = DATA / "pang_lee" / "movie_reviews.zip"
@@ -120,3 +121,16 @@ def test_heldout_snippet_bands(model: Polarity) -> None:
         total += 1
     assert total > 2000
     assert correct / total >= SNIPPET_ACCURACY_FLOOR
+
+
+@pytest.mark.skipif(not REVIEWS.exists(), reason="shared reference data not available")
+def test_review_scores_as_sentence_and_document_do(model: Polarity) -> None:
+    """One tokenising pass gives exactly the per-call scores, whether or not the sentences tile the text."""
+    with zipfile.ZipFile(REVIEWS) as z:
+        texts = [z.read(n).decode("utf-8", "replace") for n in sorted(z.namelist())[:400] if n.endswith(".txt")]
+    texts = [t for raw in texts for t in (raw, " ".join(raw.split()), raw.replace("\n", "\n\n"))]
+    texts += ["", "...", 'Not good… Not bad.\n\nIt isn\'t "great". (Or is it?) Worth it!', "One.\nTwo. Three"]
+    for text in texts:
+        sents = sentences(text)
+        assert model.review(sents, text) == ([model.sentence(s) for s in sents], model.document(text))
+        assert model.review(sents) == ([model.sentence(s) for s in sents], None)

@@ -1,8 +1,9 @@
 """Sentence search: which review sentences answer a question, by aspect and terms.
 
 Stage one scores sentences by BM25 over the question's terms plus the asked
-aspect's vocabulary, from an inverted index. Stage two re-ranks the best few by
-how opinionated they are, so verdict-bearing sentences outrank plot summary.
+aspect's vocabulary (strong words, weak hints, a related aspect at a discount),
+from an inverted index. Stage two re-ranks the best few by how opinionated they
+are, most of all opinions about the asked aspect, so they outrank plot summary.
 """
 
 from __future__ import annotations
@@ -20,26 +21,46 @@ import numpy.typing as npt
 from bot.models import Aspect, Film
 from bot.text import _INITIALISM, _WORD, sentences, stem, words
 
-_LEXICON: dict[Aspect, str] = {
-    Aspect.MUSIC: "music musical score scores soundtrack soundtracks composer composed melody melodies song songs "
-    "tone tones orchestral orchestra sound audio tune tunes",
-    Aspect.VISUALS: "visual visuals visually cinematography imagery image images look looks looking landscapes "
-    "costumes shot shots camera photography colour colours color colors production design beautiful gorgeous eye",
-    Aspect.EFFECTS: "effects effect cgi vfx special creatures creature animation",
-    Aspect.ACTING: "acting acted actor actors actress actresses cast performance performances performer portrayal "
-    "played plays role roles character characters characterization",
-    Aspect.STORY: "story stories plot narrative script screenplay writing written storytelling ending twist twists "
-    "dialogue themes premise storyline",
-    Aspect.PACING: "pacing pace paced slow slowly drags dragging tight length runtime long boring tedious rushed "
-    "brisk momentum",
-    Aspect.SEQUEL: "sequel sequels original first predecessor continuation installment franchise previous earlier",
+# Per aspect, the words that say a sentence is about it ("strong") and words that only hint at it
+# ("weak": "look", "character", "original" are as often about something else). Two hints make one word.
+_LEXICON: dict[Aspect, tuple[str, str]] = {
+    Aspect.MUSIC: (
+        "music musical score scores soundtrack soundtracks composer composed melody melodies song songs orchestral "
+        "orchestra tune tunes",
+        "tone tones sound audio",
+    ),
+    Aspect.VISUALS: (
+        "visual visuals visually cinematography cinematographer imagery landscapes costumes camera photography "
+        "photographed",
+        "look looks looking image images shot shots production design beautiful gorgeous eye lighting colour colours "
+        "color colors",
+    ),
+    Aspect.EFFECTS: ("cgi vfx animation stunts", "effects effect special visual creature creatures"),
+    Aspect.ACTING: (
+        "acting acted actor actors actress actresses cast casting performance performances performer portrayal "
+        "portrays portrayed",
+        "played plays role roles character characters characterization",
+    ),
+    Aspect.STORY: (
+        "story stories plot plots narrative script screenplay storytelling twist twists dialogue premise storyline",
+        "writing written ending themes",
+    ),
+    Aspect.PACING: (
+        "pacing pace paced slow slowly drags dragging tedious boring rushed brisk momentum runtime overlong plodding",
+        "long length tight",
+    ),
+    Aspect.SEQUEL: ("sequel sequels predecessor continuation installment franchise", "original first previous earlier"),
 }
-ASPECT_STEMS: dict[Aspect, frozenset[str]] = {a: frozenset(stem(w) for w in ws.split()) for a, ws in _LEXICON.items()}
+STRONG: dict[Aspect, frozenset[str]] = {a: frozenset(stem(w) for w in ws[0].split()) for a, ws in _LEXICON.items()}
+WEAK: dict[Aspect, frozenset[str]] = {
+    a: frozenset(stem(w) for w in ws[1].split()) - STRONG[a] for a, ws in _LEXICON.items()
+}
+ASPECT_STEMS: dict[Aspect, frozenset[str]] = {a: STRONG[a] | WEAK[a] for a in Aspect}
 # Words that name an aspect in a question (a subset: "long" or "eye" in a question names nothing).
-_ASKING: dict[Aspect, frozenset[str]] = {
-    a: ASPECT_STEMS[a] - {stem(w) for w in "long eye beautiful gorgeous played plays earlier first".split()}
-    for a in Aspect
-}
+_NAMES_NOTHING = frozenset(
+    stem(w) for w in "long eye beautiful gorgeous played plays earlier first visual special".split()
+)
+_ASKING: dict[Aspect, frozenset[str]] = {a: STRONG[a] | (WEAK[a] - _NAMES_NOTHING) for a in Aspect}
 STOPWORDS = frozenset(
     (
         "a an the and or but of in on at to for with about from by is are was were be been being it its this "
@@ -47,14 +68,19 @@ STOPWORDS = frozenset(
         "worth i me my you your tell think review reviews film films movie movies there their they them he "
         "she his her we our as so if then than too very just also into out up down over more most much many "
         "such can could would should will shall may might must not no nor only own same other again here once "
-        "all both each few anyone anything something say says said like well get gets got really quite"
+        "all both each few anyone anything something say says said like well get gets got really quite better worse "
+        "compare compared comparison"
     ).split()
 )
 _RELATED = {
     Aspect.VISUALS: Aspect.EFFECTS, Aspect.EFFECTS: Aspect.VISUALS,
     Aspect.STORY: Aspect.PACING, Aspect.PACING: Aspect.STORY,
 }  # fmt: skip
-OPINION_WEIGHT = 3.0  # P(opinion) counts about as much as one more aspect word: benchmarks/quality.py
+# Ranking weights, tuned on Pang & Lee folds 0-7 (`python -m benchmarks.quality --tune`), reported on folds 8-9.
+OPINION_WEIGHT = 4.0  # times P(opinion): about as much as a strong aspect word
+ABOUT_BONUS = 4.0  # an opinion (P >= 0.5) with a strong word of the asked aspect: what the question wants
+WEAK_SCORE = 1.25  # a sentence with only a hint of the asked aspect
+RELATED_SHARE = 0.3  # the share of a related aspect's score a sentence gets ("effects" when visuals are asked)
 _BM25_K1 = 1.2
 _BM25_B = 0.75
 
@@ -92,13 +118,8 @@ RARE_DF = 1_000
 BUDGET = 6_000
 
 Array = npt.NDArray[Any]
-# The stems a sentence is matched on when an aspect is asked: the aspect's and its related one's.
-_GROUPS: list[frozenset[str]] = list(
-    dict.fromkeys(ASPECT_STEMS[a] | ASPECT_STEMS.get(_RELATED.get(a, a), frozenset()) for a in Aspect)
-)
-_GROUP_OF = {a: _GROUPS.index(ASPECT_STEMS[a] | ASPECT_STEMS.get(_RELATED.get(a, a), frozenset())) for a in Aspect}
-_ASPECT_BIT = {a: 1 << (3 * len(_GROUPS) + j) for j, a in enumerate(Aspect)}
-_POPCOUNT = np.array([bin(i).count("1") for i in range(1 << len(Aspect))], dtype=np.int64)
+_ORDER = {a: j for j, a in enumerate(Aspect)}
+_SLOT = {a: 4 * j for j, a in enumerate(Aspect)}  # feature bits of an aspect: strong 0-1, weak 2, lead 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,18 +150,30 @@ def tokens(text: str, cache: dict[str, str] | None = None) -> list[str]:
 
 
 def _stem_bits(term: str) -> int:
-    """Which aspect groups (bits 0…) and aspects (bits 3·groups…) a stem belongs to."""
-    bits = sum(1 << g for g, stems in enumerate(_GROUPS) if term in stems)
-    return bits | sum(_ASPECT_BIT[a] for a in Aspect if term in ASPECT_STEMS[a])
+    """The aspects (bit j) a stem is a strong word of, and those (bit 8 + j) it is a weak word of."""
+    strong = sum(1 << j for j, a in enumerate(Aspect) if term in STRONG[a])
+    return strong | sum(1 << (8 + j) for j, a in enumerate(Aspect) if term in WEAK[a])
+
+
+def _opinion_bonus(p: float, about: bool) -> float:
+    """What being an opinion adds: more for an opinion about the asked aspect itself."""
+    return OPINION_WEIGHT * p + (ABOUT_BONUS if about and p >= 0.5 else 0.0)
+
+
+def _aspect_score(feat: Array, aspect: Aspect) -> Array:
+    """How much each sentence is about `aspect`, from its packed features."""
+    f = feat >> _SLOT[aspect]
+    strong, weak, lead = f & 3, (f >> 2) & 1, (f >> 3) & 1
+    return np.where(strong > 0, 2.5 + 0.5 * np.minimum(strong - 1, 2) + 0.5 * lead, WEAK_SCORE * weak)
 
 
 class SentenceIndex:
     """An inverted index over every sentence of every review, in flat numpy arrays.
 
     Sentence `sid` of film `f` is `start[f] + i`. Per sentence: its length in words and `feat`, its
-    aspect features packed in bits (per aspect group: matching stems up to 3, and whether one is
-    among the first LEAD_WORDS words; per aspect: whether it is mentioned at all). Per stem and per
-    aspect group, the sentences that have it, in order (`post_ptr`, `post_ids`; groups after stems).
+    aspect features packed in four bits per aspect (strong words up to 3, two weak words counting
+    as one; any weak word; a strong word among the first LEAD_WORDS words). Per stem and per aspect,
+    the sentences that have it, in order (`post_ptr`, `post_ids`; aspects after stems).
     Sentence texts are kept as one UTF-8 blob (`text`, cut at `text_ptr`), cheap to persist and map.
     """
 
@@ -225,15 +258,15 @@ class SentenceIndex:
         opinion: Callable[[str], float] | None = None,
     ) -> list[Hit]:
         """The best `k` sentences for `terms` and `aspects`, optionally within one film."""
-        wanted = list(dict.fromkeys(self._vocab[t] for t in terms if t in self._vocab))
         asked = list(dict.fromkeys(aspects))
-        near = set(asked) | {_RELATED[a] for a in asked if a in _RELATED} | {Aspect.SEQUEL}
-        others = sum(_ASPECT_BIT[a] for a in Aspect if a not in near) if asked else 0
+        wanted = list(dict.fromkeys(self._vocab[t] for t in terms if t in self._vocab))
+        related = {a: _RELATED[a] for a in asked if a in _RELATED and _RELATED[a] not in asked}
+        near = set(asked) | set(related.values()) | {Aspect.SEQUEL}
         if film is not None:
             pool: Array = np.arange(self._start[film], self._start[film + 1], dtype=np.int64)
         else:
-            groups = {len(self.terms) + _GROUP_OF[a] for a in asked}
-            pool = self._pool(sorted(set(wanted) | groups))
+            rows = {len(self.terms) + _ORDER[a] for a in [*asked, *related.values()]}
+            pool = self._pool(sorted(set(wanted) | rows))
         if not len(pool):
             return []
         m = len(pool)
@@ -247,16 +280,18 @@ class SentenceIndex:
             norm = _BM25_K1 * (1 - _BM25_B + _BM25_B * self._length[pool] / self._avg_len)
             score += matched * (_BM25_K1 + 1) / (1 + norm)
         best = np.full(m, -1)
+        strong = np.zeros(m, dtype=bool)
         if asked:
             feat = self._feat[pool].astype(np.int64)
             for n, a in enumerate(asked):
-                g = _GROUP_OF[a]
-                hits = (feat >> (3 * g)) & 3
-                lead = (feat >> (3 * g + 2)) & 1
-                score += np.where(hits > 0, 2.5 + 0.5 * np.minimum(hits - 1, 2) + 0.5 * lead, 0.0)
-                best = np.where((best < 0) & (hits > 0), n, best)
-            about = _POPCOUNT[(feat & others) >> (3 * len(_GROUPS))]
-            score -= np.where(best >= 0, 0.6 * np.minimum(about, 2), 0.0)
+                own = _aspect_score(feat, a)
+                if a in related:
+                    own = np.maximum(own, RELATED_SHARE * _aspect_score(feat, related[a]))
+                score += own
+                strong |= (feat >> _SLOT[a]) & 3 > 0
+                best = np.where((best < 0) & (own > 0), n, best)
+            others = sum(((feat >> _SLOT[a]) & 3 > 0).astype(np.int64) for a in Aspect if a not in near)
+            score -= np.where(best >= 0, 0.6 * np.minimum(others, 2), 0.0)
         found = np.flatnonzero(score > 0)
         size = max(k * 8, 24)
         if len(found) > size:  # the best `size`, ties broken by sentence order as a full sort would
@@ -265,7 +300,10 @@ class SentenceIndex:
         order = sorted(found.tolist(), key=lambda j: (-score[j], j))[:size]
         shortlist = [(float(score[j]), int(pool[j]), asked[int(best[j])] if best[j] >= 0 else None) for j in order]
         if opinion is not None:
-            shortlist = [(s + OPINION_WEIGHT * opinion(self.text(sid)), sid, a) for s, sid, a in shortlist]
+            shortlist = [
+                (s + _opinion_bonus(opinion(self.text(sid)), bool(strong[j])), sid, a)
+                for (s, sid, a), j in zip(shortlist, order, strict=True)
+            ]
             shortlist.sort(key=lambda x: (-x[0], x[1]))
         return [Hit(self.sentence(sid), round(s, 3), a) for s, sid, a in shortlist[:k]]
 
@@ -281,13 +319,14 @@ def _build(films: Sequence[Film]) -> tuple[dict[str, Array], list[str]]:
     pairs = array("q")  # stem id << 32 | sentence id
     blob = bytearray()
     text_ptr = array("q", [0])
-    ngroups = len(_GROUPS)
+    naspects = len(Aspect)
     for film in films:
         for text in sentences(film.text):
             toks = tokens(text, cache)
             sid = len(length)
-            hits = [0] * ngroups
-            f = 0
+            strong = [0] * naspects
+            weak = [0] * naspects
+            lead = 0
             for t in dict.fromkeys(toks):
                 i = vocab.get(t)
                 if i is None:
@@ -296,16 +335,16 @@ def _build(films: Sequence[Film]) -> tuple[dict[str, Array], list[str]]:
                 pairs.append(i << 32 | sid)
                 b = bits[i]
                 if b:
-                    f |= b >> (3 * ngroups) << (3 * ngroups)
-                    for g in range(ngroups):
-                        if b >> g & 1:
-                            hits[g] += 1
-            lead = set(toks[:LEAD_WORDS])
-            for g in range(ngroups):
-                if hits[g]:
-                    f |= min(hits[g], 3) << (3 * g)
-                    if lead & _GROUPS[g]:
-                        f |= 4 << (3 * g)
+                    for j in range(naspects):
+                        strong[j] += b >> j & 1
+                        weak[j] += b >> (8 + j) & 1
+            for t in toks[:LEAD_WORDS]:
+                i = vocab[t]
+                lead |= bits[i] & 0xFF
+            f = 0
+            for j in range(naspects):
+                count = min(strong[j] + weak[j] // 2, 3)
+                f |= (count | (weak[j] > 0) << 2 | (lead >> j & 1) << 3) << (4 * j)
             length.append(len(toks))
             feat.append(f)
             blob += text.encode("utf-8")
@@ -320,8 +359,8 @@ def _build(films: Sequence[Film]) -> tuple[dict[str, Array], list[str]]:
     del ordered, low, pairs
     counts = np.diff(bounds)
     feats = np.frombuffer(feat, dtype=np.int32).copy() if len(feat) else np.zeros(0, dtype=np.int32)
-    group_ids = [np.flatnonzero(feats & (3 << (3 * g))).astype(np.int32) for g in range(ngroups)]
-    post_ptr = np.zeros(len(vocab) + ngroups + 1, dtype=np.int64)
+    group_ids = [np.flatnonzero(feats & (7 << (4 * j))).astype(np.int32) for j in range(naspects)]
+    post_ptr = np.zeros(len(vocab) + naspects + 1, dtype=np.int64)
     np.cumsum(np.concatenate([counts, [len(ids) for ids in group_ids]]), out=post_ptr[1:])
     arrays: dict[str, Array] = {
         "start": np.frombuffer(start, dtype=np.int64).copy(),

@@ -23,7 +23,7 @@ from bot.engine import Engine
 from bot.models import Film, Kind, Question
 from bot.sentiment import Polarity
 from bot.text import sentences, words
-from bot.titles import _GLUE, TitleIndex
+from bot.titles import TitleIndex
 
 CREDITS = (
     "Data: MovieLens ml-latest-small (F. M. Harper & J. A. Konstan, ACM TiiS 2015; GroupLens, research use only); "
@@ -271,14 +271,13 @@ def _cases(films: Sequence[Film], subj: Subjectivity) -> list[_Case]:
 
 
 def _generated_titles(n: int, rng: random.Random) -> list[str]:
-    """Real-looking titles for the constructed corpus: MovieLens titles of 2+ words, no digits, not starting or
-    ending with a word the engine reads as part of the question ("Now You See Me"; see the final notes)."""
+    """Real-looking titles for the constructed corpus: MovieLens titles of 2+ words, no digits (a number would make
+    the title a sequel of another)."""
     seen: set[str] = set()
     pool = []
     for f in data.movielens():
         key = " ".join(words(f.title))
-        ends = {key.split()[0], key.split()[-1]} if key else set()
-        if len(key.split()) >= 2 and not ends & _GLUE and not re.search(r"\d", key) and key not in seen:
+        if len(key.split()) >= 2 and not re.search(r"\d", key) and key not in seen:
             seen.add(key)
             pool.append(f.title)
     return rng.sample(pool, n)

@@ -337,8 +337,15 @@ class TitleIndex:
             for j in range(min(len(tokens), i + 10), i, -1)
             if tokens[i] not in _GLUE and tokens[j - 1] not in _GLUE
         ]
+        # An exact title may start or end with a question's words ("Now You See Me", "What Women Want").
+        glued = [
+            " ".join(tokens[i:j])
+            for i in range(len(tokens))
+            for j in range(min(len(tokens), i + 10), i + 1, -1)
+            if (tokens[i] in _GLUE or tokens[j - 1] in _GLUE) and not set(tokens[i:j]) <= _GLUE
+        ]
         best: tuple[float, int, Film] | None = None
-        for span in spans:  # exact keys first, longest wins; a key two films share names neither
+        for span in spans + glued:  # exact keys first, longest wins; a key two films share names neither
             owners = set(self._exact.get(normalise(span), ()))
             if len(owners) == 1 and len(span) >= 3:
                 cand = (100.0, len(span), self.films[owners.pop()])

@@ -134,3 +134,12 @@ def test_other_titles_near_one_here_are_only_suggested(neighbours: TitleIndex, q
     res = neighbours.resolve(query)
     assert res.outcome is not Outcome.MATCH, res
     assert title in [s.title.rsplit(" (", 1)[0] for s in res.suggestions]
+
+
+def test_titles_that_start_or_end_with_question_words_inside_free_text() -> None:
+    glued = [film("Now You See Me"), film("What Women Want"), film("It"), *CATALOGUE]
+    index = TitleIndex(glued)
+    assert index.find_in("how is the music in Now You See Me?")[0] == glued[0]
+    assert index.find_in("is what women want any good")[0] == glued[1]
+    assert index.find_in("how is the acting in it?")[0] is None  # question words alone name no film
+    assert index.find_in("how is the score in celestial symphony?")[0] == CATALOGUE[0]

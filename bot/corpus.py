@@ -29,12 +29,13 @@ _STARTERS = frozenset(
     {"the", "this", "that", "these", "in", "i", "it", "its", "a", "an", "if", "when", "while", "after",
      "as", "with", "from", "for", "there", "what", "one", "my", "we", "our", "overall", "director"}
 )  # fmt: skip
+# Matched against lower-cased text: a case-insensitive pattern is several times slower on long reviews.
 _SEQUEL_STRONG = re.compile(
     r"\b(sequel to|picks up (?:right )?where|the first (?:film|movie|one|installment)|the original (?:film|movie)"
-    r"|fans of the original|follow-up to|predecessor|part (?:two|2|ii)\b)",
-    re.I,
+    r"|fans of the original|follow-up to|predecessor|part (?:two|2|ii)\b)"
 )
-_SEQUEL_WEAK = re.compile(r"\b(the|this|a|worthy|new) sequel\b|\bcontinuation\b", re.I)
+_SEQUEL_WEAK = re.compile(r"\b(the|this|a|worthy|new) sequel\b|\bcontinuation\b")
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when built with it: ten times faster
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +52,8 @@ def slug(title: str, year: int | None) -> str:
 
 def is_sequel(text: str) -> bool:
     """Whether the review reads as a review of a sequel."""
-    return bool(_SEQUEL_STRONG.search(text)) or len(_SEQUEL_WEAK.findall(text)) >= 2
+    low = text.lower()
+    return bool(_SEQUEL_STRONG.search(low)) or len(_SEQUEL_WEAK.findall(low)) >= 2
 
 
 def extract_title(text: str) -> tuple[str, int | None] | None:
@@ -114,7 +116,7 @@ def _front_matter(path: str, raw: str) -> tuple[dict[str, Any], str, int]:
     if not m:
         raise CorpusError(path, 1, msg.CORPUS_UNCLOSED_FRONT_MATTER)
     try:
-        data = yaml.safe_load(m.group(1)) or {}
+        data = yaml.load(m.group(1), Loader=_YAML_LOADER) or {}  # a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         last = m.group(1).count("\n") + 1  # an error at the end of the block belongs to its last line

@@ -15,6 +15,7 @@ _ROMAN = {
     "viii": "8", "ix": "9", "x": "10", "xi": "11", "xii": "12",
 }  # fmt: skip
 _MARKERS = frozenset({"part", "pt", "chapter", "episode", "vol", "volume"})
+_NUMBERISH = frozenset(_NUMBER_WORDS) | frozenset(_ROMAN) | _MARKERS
 _MOVED_ARTICLE = re.compile(r"^(.*?),\s*(the|a|an|le|la|les|l'|el|los|las|il|der|die|das)(\s*[:(-].*)?$", re.I)
 _YEAR = re.compile(r"\s*\((\d{4})\)\s*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -86,6 +87,13 @@ def normalise(title: str, keep_article: bool = False) -> str:
     if len(out) > 1 and out[0] in ARTICLES and not keep_article:
         out = out[1:]
     return " ".join(out)
+
+
+def normalise_words(tokens: list[str]) -> str:
+    """`normalise(" ".join(tokens))` for tokens from `words()`; quick unless a token is a number or marker."""
+    if any(t.isdigit() or t in _NUMBERISH for t in tokens):
+        return normalise(" ".join(tokens))
+    return " ".join(tokens[1:] if len(tokens) > 1 and tokens[0] in ARTICLES else tokens)
 
 
 def title_parts(title: str) -> list[str]:

@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.models import Film, Suggestion
-from bot.text import clean, fold, normalise, shorten, split_year, title_parts, words
+from bot.text import clean, fold, normalise, normalise_words, shorten, split_year, title_parts, words
 
 # A confident match needs a high score and some lead over the next film, or a fair score and a
 # wide lead (a misspelt title far from every other). Tuned on MovieLens queries: docs/benchmarks.md.
@@ -60,6 +60,7 @@ class Resolution:
     outcome: Outcome
     film: Film | None
     suggestions: tuple[Suggestion, ...]
+    score: float = 0.0  # of the best candidate
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,7 +286,7 @@ class TitleIndex:
             # misspelt, and far from every other title: by score, or by typos (two here, four or more elsewhere)
             or (best.typos_only and top >= TYPO and (lead >= TYPO_LEAD or (best.edits <= 2 and others > 3)))
         ):
-            return Resolution(Outcome.MATCH, film, ())
+            return Resolution(Outcome.MATCH, film, (), top)
         ranked = [(s.score, self.films[i]) for s, i in scored]
         close = [r for r in ranked if r[0] >= max(SUGGEST, top - CLOSE)]
         if top >= LIKELY - 4 and len(close) > 1:
@@ -331,26 +332,23 @@ class TitleIndex:
         tokens = words(question)
         if not tokens:
             return None, ()
-        spans = [
-            " ".join(tokens[i:j])
-            for i in range(len(tokens))
-            for j in range(min(len(tokens), i + 10), i, -1)
-            if tokens[i] not in _GLUE and tokens[j - 1] not in _GLUE
-        ]
-        # An exact title may start or end with a question's words ("Now You See Me", "What Women Want").
-        glued = [
-            " ".join(tokens[i:j])
-            for i in range(len(tokens))
-            for j in range(min(len(tokens), i + 10), i + 1, -1)
-            if (tokens[i] in _GLUE or tokens[j - 1] in _GLUE) and not set(tokens[i:j]) <= _GLUE
-        ]
+        spans: list[str] = []
         best: tuple[float, int, Film] | None = None
-        for span in spans + glued:  # exact keys first, longest wins; a key two films share names neither
-            owners = set(self._exact.get(normalise(span), ()))
-            if len(owners) == 1 and len(span) >= 3:
-                cand = (100.0, len(span), self.films[owners.pop()])
-                if best is None or cand[:2] > best[:2]:
-                    best = cand
+        for i in range(len(tokens)):
+            for j in range(min(len(tokens), i + 10), i, -1):
+                part = tokens[i:j]
+                glued = part[0] in _GLUE or part[-1] in _GLUE
+                if not glued:
+                    spans.append(" ".join(part))
+                # An exact title may start or end with a question's words ("Now You See Me"), not be all of them.
+                elif j - i < 2 or all(t in _GLUE for t in part):
+                    continue
+                owners = set(self._exact.get(normalise_words(part), ()))
+                if len(owners) == 1:  # exact keys first, longest wins; a key two films share names neither
+                    span = " ".join(part)
+                    cand = (100.0, len(span), self.films[owners.pop()])
+                    if len(span) >= 3 and (best is None or cand[:2] > best[:2]):
+                        best = cand
         if best is not None:
             return best[2], ()
         worth = [span for span in spans if len(span) >= 6]
@@ -365,8 +363,7 @@ class TitleIndex:
         for span in worth:
             res = self.resolve(span)
             if res.outcome is Outcome.MATCH and res.film is not None:
-                score = self.rank(span, 1)[0][0]
-                cand = (score, len(span), res.film)
+                cand = (res.score, len(span), res.film)
                 if best is None or cand[:2] > best[:2]:
                     best = cand
         return (best[2], ()) if best else (None, ())

@@ -8,6 +8,7 @@ import logging
 import os
 import re
 import sys
+import time
 from collections.abc import Awaitable, Sequence
 from pathlib import Path
 
@@ -16,11 +17,11 @@ from bot import logs
 from bot import messages as msg
 from bot.config import Config, Secrets, load_config, load_secrets
 from bot.corpus import Corpus, load_corpus
-from bot.engine import ContextStore, Engine
+from bot.engine import Engine
 from bot.errors import ConfigError, StorageError
 from bot.featured import FeaturedCommands, ScheduleError, apply_config
 from bot.importer import import_corpus, progress_bar
-from bot.models import Kind, Question
+from bot.models import Film, Kind, Question
 from bot.store import Store
 
 log = logging.getLogger("reviewbot")
@@ -110,10 +111,14 @@ def _secret_values(secrets: Secrets) -> list[str | None]:
     return [secrets.discord_token, secrets.slack_bot_token, secrets.slack_app_token, secrets.slack_signing_secret]
 
 
-def _engine(corpus_dir: Path, context: ContextStore | None = None, index_dir: Path | None = None) -> Engine:
-    corpus = load_corpus(corpus_dir)
+def _engine(corpus_dir: Path) -> Engine:
+    return Engine(_films(corpus_dir))
+
+
+def _films(corpus_dir: Path, cache: Path | None = None) -> tuple[Film, ...]:
+    corpus = load_corpus(corpus_dir, cache)
     _report(corpus)
-    return Engine(corpus.films, context=context, index_dir=index_dir)
+    return corpus.films
 
 
 def _report(corpus: Corpus) -> None:
@@ -189,6 +194,15 @@ def _check(config: Config, secrets: Secrets, corpus_dir: Path, source: Path | No
     return EXIT_CONFIG if problems else 0
 
 
+LOAD_WAIT = 5.0  # seconds `run` waits for the corpus before connecting anyway (answering "still reading")
+
+
+async def _load(engine: Engine, corpus_dir: Path, cache: Path) -> None:
+    t = time.perf_counter()
+    await engine.load(lambda: _films(corpus_dir, cache))
+    log.info("answering from %d reviews (loaded in %.1f s)", len(engine.films), time.perf_counter() - t)
+
+
 async def _run(corpus_dir: Path, config: Config, secrets: Secrets) -> None:
     discord_on = bool(secrets.discord_token)
     slack_on = bool(secrets.slack_bot_token and (secrets.slack_app_token or secrets.slack_signing_secret))
@@ -199,10 +213,13 @@ async def _run(corpus_dir: Path, config: Config, secrets: Secrets) -> None:
     store = await Store.open(config.database.url, config.data_dir)
     try:
         await apply_config(store, config.featured)
-        # follow-ups survive restarts and work across replicas; a persisted index makes restarts warm
-        engine = _engine(corpus_dir, context=store, index_dir=config.data_dir / "index")
+        # follow-ups survive restarts and work across replicas; a persisted index makes restarts warm.
+        # A large corpus takes minutes to index the first time: the platforms do not wait more than a moment.
+        engine = Engine(None, context=store, index_dir=config.data_dir / "index")
+        loading = asyncio.ensure_future(_load(engine, corpus_dir, config.data_dir / "corpus-cache.pkl"))
+        await asyncio.wait({loading}, timeout=LOAD_WAIT)
         featured = FeaturedCommands(store, engine)
-        jobs: list[Awaitable[None]] = []
+        jobs: list[Awaitable[None]] = [loading]
         if discord_on and secrets.discord_token:
             from adapters import discord_bot
 

@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import difflib
 import gc
+import json
 import multiprocessing
 import random
 import resource
@@ -30,6 +31,7 @@ from rapidfuzz import fuzz, process, utils
 
 from benchmarks import synth
 from benchmarks.titles import _typo
+from bot.corpus import load_corpus
 from bot.engine import Engine
 from bot.models import Film, Kind, Question
 from bot.search import tokens
@@ -104,21 +106,39 @@ def _typed_titles(films: list[Film], n: int, rng: random.Random) -> list[str]:
     return out
 
 
+def _write_corpus(films: list[Film], root: Path) -> None:
+    """The films as Markdown review files, a hundred to a folder."""
+    for n, film in enumerate(films):
+        folder = root / f"{n // 100:04d}"
+        if n % 100 == 0:
+            folder.mkdir(parents=True)
+        head = f"---\ntitle: {json.dumps(film.title)}\n" + (f"year: {film.year}\n" if film.year else "") + "---\n\n"
+        (folder / f"{n:06d}.md").write_text(head + film.text + "\n", encoding="utf-8")
+
+
 def reviews_stage(n: int, queries: int, bm25_queries: int, bm25_sentences: int) -> Stage:
     rng = random.Random(n)
     stage = Stage(f"{n:,} reviews")
-    films = synth.films(n, seed=5)
-    stage.values["sentences"] = float(sum(len(sentences(f.text)) for f in films[:1000]) / min(n, 1000) * n)
+    generated = synth.films(n, seed=5)
+    stage.values["sentences"] = float(sum(len(sentences(f.text)) for f in generated[:1000]) / min(n, 1000) * n)
     with tempfile.TemporaryDirectory() as tmp:
+        root, cache, index = Path(tmp) / "corpus", Path(tmp) / "corpus-cache.pkl", Path(tmp) / "index"
+        _write_corpus(generated, root)
+        del generated
         gc.collect()
-        t = time.perf_counter()
-        engine = Engine(films, index_dir=Path(tmp))
-        stage.values["build_s"] = time.perf_counter() - t
-        del engine
-        gc.collect()
-        t = time.perf_counter()
-        engine = Engine(films, index_dir=Path(tmp))
-        stage.values["restart_s"] = time.perf_counter() - t
+        # As `reviewbot run` starts: parse the review files (first start) or take them from the corpus
+        # cache (restart), then build the indexes (first start) or load the persisted ones (restart).
+        for start in ("first", "restart"):
+            t = time.perf_counter()
+            films = list(load_corpus(root, cache).films)
+            loaded = time.perf_counter()
+            engine = Engine(films, index_dir=index)
+            stage.values[f"{start}_corpus_s"] = loaded - t
+            stage.values[f"{start}_index_s"] = time.perf_counter() - loaded
+            stage.values[f"{start}_s"] = time.perf_counter() - t
+            if start == "first":
+                del engine, films
+                gc.collect()
         loop = asyncio.new_event_loop()
 
         def answer(q: Question) -> object:
@@ -221,6 +241,7 @@ def report(stages: list[Stage], largest_reviews: int, titles: int) -> list[str]:
         if s.name == f"{largest_reviews:,} reviews":
             lines.append(_target("ask p99 (ms)", get["ask"].p99_ms, TARGET_MS))
             lines.append(_target("warm restart (s)", s.values["restart_s"], TARGET_RESTART_S))
+            lines.append(_target("  of which the indexes (s)", s.values["restart_index_s"], TARGET_RESTART_S))
             lines.append(_target("peak RSS (MB)", s.values["rss_mb"], TARGET_RSS_MB))
         if s.name == f"{titles:,} titles":
             lines.append(_target("title resolution p99 (ms)", get["title resolution"].p99_ms, TARGET_MS))

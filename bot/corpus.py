@@ -7,19 +7,28 @@ read from the text.
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import logging
+import os
+import pickle
 import re
+import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from bot import messages as msg
+from bot import models, reading, text
 from bot.errors import CorpusError
 from bot.models import Film, Label
 from bot.reading import parse_rating
 from bot.text import normalise, split_year
+
+log = logging.getLogger(__name__)
 
 FIELDS = frozenset({"title", "year", "aliases", "sequel_of", "reviewer", "rating", "verdict"})
 _QUOTED = re.compile(r"[\"“]([A-Z0-9][^\"”\n]{0,118}?)[\"”]")
@@ -200,31 +209,115 @@ def parse_file(path: Path, display: str | None = None) -> Film:
 
 def review_files(root: Path) -> Iterator[Path]:
     """The review files under `root`, in a stable order (READMEs skipped)."""
-    for path in sorted(root.rglob("*")):
-        if path.suffix in (".md", ".txt") and path.is_file() and not path.name.lower().startswith("readme"):
-            yield path
+    for path, _ in _walk(root, stat=False):
+        yield Path(path)
 
 
-def load_corpus(root: Path | str) -> Corpus:
-    """Load every review under `root`; bad files are reported in `problems` and skipped."""
+def _walk(root: Path, stat: bool) -> list[tuple[str, os.stat_result | None]]:
+    """Review file paths under `root` (with their stat when asked), in the order of sorted(Path objects)."""
+    found: list[tuple[tuple[str, ...], str, os.stat_result | None]] = []
+    folders = [str(root)]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir():
+                    folders.append(entry.path)
+                elif entry.name.endswith((".md", ".txt")) and not entry.name.lower().startswith("readme"):
+                    try:
+                        if entry.is_file():
+                            found.append((tuple(entry.path.split(os.sep)), entry.path, entry.stat() if stat else None))
+                    except OSError:
+                        found.append((tuple(entry.path.split(os.sep)), entry.path, None))
+    found.sort(key=lambda item: item[0])
+    return [(path, st) for _, path, st in found]
+
+
+def load_corpus(root: Path | str, cache: Path | None = None) -> Corpus:
+    """Load every review under `root`; bad files are reported in `problems` and skipped.
+
+    With `cache` (a file), reviews unchanged since the last load (same size and modification time)
+    come from it instead of being parsed again: a restart over 100,000 files takes seconds, not a minute.
+    """
     root = Path(root)
     if not root.is_dir():
         return Corpus((), (CorpusError(str(root), None, msg.CORPUS_NO_DIR),))
-    return build_corpus(_parse_all(root))
+    if cache is None:
+        return build_corpus(_parse(Path(path)) for path, _ in _walk(root, stat=False))
+    known = _read_cache(cache)
+    kept: dict[str, _Cached] = {}
+    normalised: dict[str, str] = {}
+    items: list[Film | CorpusError] = []
+    parsed = 0
+    for path, st in _walk(root, stat=True):
+        sig = None if st is None else (st.st_size, st.st_mtime_ns)
+        entry = known.get(path)
+        item: Film | CorpusError
+        if sig is not None and entry is not None and entry[:2] == sig:
+            item = Film(*entry[2])
+        else:
+            item, parsed = _parse(Path(path)), parsed + 1
+            entry = None
+            if sig is not None and isinstance(item, Film):
+                entry = (*sig, tuple(getattr(item, f.name) for f in fields(Film)), normalise(item.title))
+        if entry is not None and isinstance(item, Film):
+            kept[path] = entry
+            normalised[item.title] = entry[3]
+        items.append(item)
+    if parsed or len(kept) != len(known):
+        _write_cache(cache, kept)
+    return build_corpus(items, normalised)
 
 
-def _parse_all(root: Path) -> Iterator[Film | CorpusError]:
-    for path in review_files(root):
-        try:
-            yield parse_file(path)
-        except CorpusError as exc:
-            yield exc
-        except OSError as exc:
-            yield CorpusError(str(path), None, msg.CORPUS_UNREADABLE.format(reason=exc.strerror or "I/O error"))
+_Cached = tuple[int, int, tuple[Any, ...], str]  # size, modification time, the Film's fields, its title normalised
 
 
-def build_corpus(items: Iterable[Film | CorpusError]) -> Corpus:
-    """Collect films and problems, rejecting duplicate titles and making ids unique."""
+def _parse(path: Path) -> Film | CorpusError:
+    try:
+        return parse_file(path)
+    except CorpusError as exc:
+        return exc
+    except OSError as exc:
+        return CorpusError(str(path), None, msg.CORPUS_UNREADABLE.format(reason=exc.strerror or "I/O error"))
+
+
+@functools.cache
+def _cache_format() -> str:
+    """A digest of the code that parses reviews: a cache written by other code is not used."""
+    h = hashlib.sha256()
+    for module in (sys.modules[__name__], models, text, reading):
+        h.update(Path(str(module.__file__)).read_bytes())
+    return h.hexdigest()
+
+
+def _read_cache(path: Path) -> dict[str, _Cached]:
+    try:
+        with path.open("rb") as fh:
+            data = pickle.load(fh)
+        if isinstance(data, dict) and data.get("format") == _cache_format():
+            return dict(data["films"])
+    except FileNotFoundError:
+        pass
+    except Exception:  # a cache is disposable: any damage means parsing again
+        log.warning("ignoring the corpus cache %s: unreadable", path)
+    return {}
+
+
+def _write_cache(path: Path, films: dict[str, _Cached]) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as fh:
+            pickle.dump({"format": _cache_format(), "films": films}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.warning("could not write the corpus cache %s: %s", path, exc.strerror or exc)
+
+
+def build_corpus(items: Iterable[Film | CorpusError], normalised: dict[str, str] | None = None) -> Corpus:
+    """Collect films and problems, rejecting duplicate titles and making ids unique.
+
+    `normalised`: titles already normalised (by the corpus cache), to save doing it again."""
+    normalised = normalised or {}
     films: list[Film] = []
     problems: list[CorpusError] = []
     seen: dict[tuple[str, int | None], str] = {}
@@ -233,7 +326,7 @@ def build_corpus(items: Iterable[Film | CorpusError]) -> Corpus:
         if isinstance(item, CorpusError):
             problems.append(item)
             continue
-        key = (normalise(item.title), item.year)
+        key = (normalised.get(item.title) or normalise(item.title), item.year)
         if key in seen:
             problems.append(CorpusError(item.source, 1, msg.CORPUS_DUPLICATE.format(title=item.title, other=seen[key])))
             continue

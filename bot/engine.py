@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
@@ -15,10 +16,10 @@ from bot.index import load_or_build
 from bot.models import Answer, Aspect, Film, Kind, Question, Snippet, Suggestion, Verdict
 from bot.reading import Reading, judge, read
 from bot.render import plain
-from bot.search import ASPECT_STEMS, aspects_in, terms_of, tokens
+from bot.search import ASPECT_STEMS, SentenceIndex, aspects_in, terms_of, tokens
 from bot.sentiment import Opinion, Polarity
 from bot.text import clean, paginate, sentences, shorten, stem, words
-from bot.titles import Outcome
+from bot.titles import Outcome, TitleIndex
 
 log = logging.getLogger(__name__)
 
@@ -85,24 +86,50 @@ class Engine:
 
     def __init__(
         self,
-        films: Iterable[Film],
+        films: Iterable[Film] | None,
         *,
         context: ContextStore | None = None,
         polarity: Polarity | None = None,
         index_dir: Path | None = None,
     ) -> None:
-        """`index_dir`: where to persist the search indexes, so a restart over the same corpus loads them."""
-        self.films = tuple(films)
+        """`index_dir`: where to persist the search indexes, so a restart over the same corpus loads them.
+
+        With `films` None the engine starts empty and answers that it is still reading until `load` is done.
+        """
         self.context: ContextStore = context or MemoryContext()
+        self.ready = False
+        self.films: tuple[Film, ...] = ()
+        self._index_dir = index_dir
         self._polarity = polarity or Polarity.default()
         self._opinion = Opinion.default()
-        self._by_id = {f.id: f for f in self.films}
-        self._index = {f.id: i for i, f in enumerate(self.films)}
-        self._titles, self._sentences = load_or_build(index_dir, self.films)
+        self._titles: TitleIndex
+        self._sentences: SentenceIndex
         self._readings: dict[str, Reading] = {}
         self._verdicts: dict[str, Verdict] = {}  # of films read for a verdict only
         self._stems: dict[str, str] = {}  # word -> stem, for the words of the films read
-        self._example = self.films[0].title if self.films else "Celestial Symphony"
+        if films is not None:
+            films = tuple(films)
+            self._use(films, load_or_build(index_dir, films))
+
+    async def load(self, films: Callable[[], Iterable[Film]]) -> None:
+        """Read the films and load (or build) their indexes in a worker thread, then answer from them.
+
+        A first start over a large corpus takes minutes; meanwhile the bot is online and says so.
+        """
+
+        def work() -> tuple[tuple[Film, ...], tuple[TitleIndex, SentenceIndex]]:
+            found = tuple(films())
+            return found, load_or_build(self._index_dir, found)
+
+        self._use(*await asyncio.to_thread(work))
+
+    def _use(self, films: tuple[Film, ...], indexes: tuple[TitleIndex, SentenceIndex]) -> None:
+        self._titles, self._sentences = indexes
+        self._by_id = {f.id: f for f in films}
+        self._index = {f.id: i for i, f in enumerate(films)}
+        self._example = films[0].title if films else "Celestial Symphony"
+        self.films = films
+        self.ready = True
 
     @classmethod
     def from_films(cls, films: Iterable[Film], context: ContextStore | None = None) -> Engine:
@@ -111,11 +138,11 @@ class Engine:
 
     def film(self, film_id: str) -> Film | None:
         """The film with this id, if the corpus has it."""
-        return self._by_id.get(film_id)
+        return self._by_id.get(film_id) if self.ready else None
 
     def suggest(self, prefix: str, limit: int = 25) -> list[Suggestion]:
         """Ranked titles for autocomplete: at most `limit` (<= 25), titles <= 100 chars."""
-        return self._titles.suggest(prefix, limit)
+        return self._titles.suggest(prefix, limit) if self.ready else []
 
     def reading(self, film: Film) -> Reading:
         """The verdict, summary and highlights of one review (computed once)."""
@@ -159,6 +186,8 @@ class Engine:
     async def _answer(self, q: Question) -> Answer:
         if q.kind is Kind.HELP:
             return Answer(Kind.HELP, text=msg.HELP)
+        if not self.ready:
+            return Answer(Kind.ERROR, text=msg.STILL_READING)
         if not self.films:
             return Answer(Kind.ERROR, text=msg.EMPTY_CORPUS)
         if q.kind is Kind.LIST:

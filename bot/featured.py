@@ -471,6 +471,8 @@ class FeaturedCommands:
 
     async def today(self, platform: str, channel: str) -> FeaturedReply:
         """A preview of the channel's featured review for today (the posted one, once posted)."""
+        if not self.engine.ready:
+            return FeaturedReply(messages.STILL_READING)
         ids = [f.id for f in self.engine.films]
         if not ids:
             return FeaturedReply(messages.EMPTY_CORPUS)

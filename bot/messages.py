@@ -22,6 +22,9 @@ NOT_FOUND_SUGGEST = "I don't have a review of “{query}”. Did you mean: {titl
 AMBIGUOUS = "“{query}” could be more than one film. Which one did you mean?"
 UNKNOWN_FILM = "That film is no longer in the corpus."
 EMPTY_CORPUS = "No reviews are loaded yet, so I can't answer questions about films."
+STILL_READING = (
+    "I'm still reading the reviews (the first start on a large corpus takes a few minutes). Ask me again shortly."
+)
 NO_SNIPPETS = "The review of {title} doesn't say anything about {topic}."
 NO_SNIPPETS_ANY = (
     "None of the reviews talk about that. Try naming a film, or ask about music, visuals, acting or story."

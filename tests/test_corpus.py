@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
 
-from bot.corpus import extract_title, is_sequel, load_corpus
+from bot import corpus as corpus_module
+from bot.corpus import Corpus, extract_title, is_sequel, load_corpus
 from bot.models import Label
 from tests.conftest import CORPUS, write
 
@@ -118,3 +120,41 @@ def test_corpus_check_command_lists_problems_and_exits_1(tmp_path: Path, capsys:
 def test_missing_corpus_folder_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     corpus = load_corpus(tmp_path / "nope")
     assert corpus.films == () and "corpus folder not found" in str(corpus.problems[0])
+
+
+def same(a: Corpus, b: Corpus) -> bool:
+    return a.films == b.films and [str(p) for p in a.problems] == [str(p) for p in b.problems]
+
+
+def test_corpus_cache_reparses_only_what_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    reviews, cache = tmp_path / "reviews", tmp_path / "state" / "corpus-cache.pkl"
+    write(reviews, "heat.md", "---\ntitle: Heat\nyear: 1995\n---\nA taut crime saga.\n")
+    write(reviews, "sub/ran.txt", '"Ran" is a towering epic. "Ran" is loud.\n')
+    write(reviews, "broken.md", "---\ntitle: [oops\n---\nText.\n")
+    first = load_corpus(reviews, cache)
+    assert same(first, load_corpus(reviews)) and cache.is_file()
+
+    parsed: list[str] = []
+    real = corpus_module.parse_file
+    monkeypatch.setattr(corpus_module, "parse_file", lambda p, *a: parsed.append(p.name) or real(p, *a))
+    again = load_corpus(reviews, cache)
+    assert same(again, first) and parsed == ["broken.md"]  # a broken file is not cached: it still says where
+
+    write(reviews, "heat.md", "---\ntitle: Heat\nyear: 1995\n---\nA taut, overlong crime saga.\n")
+    (reviews / "sub" / "ran.txt").unlink()
+    write(reviews, "alien.md", "---\ntitle: Alien\n---\nTerrifying.\n")
+    parsed.clear()
+    changed = load_corpus(reviews, cache)
+    assert sorted(parsed) == ["alien.md", "broken.md", "heat.md"]
+    assert {f.title: f.text for f in changed.films} == {"Alien": "Terrifying.", "Heat": "A taut, overlong crime saga."}
+    assert same(changed, load_corpus(reviews))
+
+
+def test_a_damaged_corpus_cache_is_ignored(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    write(tmp_path / "reviews", "heat.md", "---\ntitle: Heat\n---\nA taut crime saga.\n")
+    cache = tmp_path / "corpus-cache.pkl"
+    cache.write_bytes(b"not a pickle")
+    assert [f.title for f in load_corpus(tmp_path / "reviews", cache).films] == ["Heat"]
+    assert "ignoring the corpus cache" in caplog.text
+    cache.write_bytes(pickle.dumps({"format": "written by other code", "films": {}}))
+    assert [f.title for f in load_corpus(tmp_path / "reviews", cache).films] == ["Heat"]

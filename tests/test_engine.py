@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+
 from bot.engine import Engine
 from bot.models import Aspect, Film, Kind, Label, Question
 from bot.render import to_json
@@ -139,3 +142,23 @@ async def test_verdict_alone_is_the_verdict_of_the_whole_reading(seed_films) -> 
     first, second = Engine(seed_films), Engine(seed_films)
     for film in seed_films:
         assert first.verdict(film) == second.reading(film).verdict == first.reading(film).verdict
+
+
+async def test_an_engine_still_loading_says_so_and_then_answers(engine: Engine) -> None:
+    release = threading.Event()
+
+    def corpus() -> tuple[Film, ...]:
+        release.wait(10)
+        return engine.films
+
+    loading = Engine(None)
+    task = asyncio.ensure_future(loading.load(corpus))
+    a = await ask(loading, Kind.REVIEW, "celestial symphny")
+    assert a.kind is Kind.ERROR and "still reading" in a.text
+    assert (await ask(loading, Kind.HELP, "")).kind is Kind.HELP
+    assert loading.suggest("cel") == [] and loading.film("celestial-symphony") is None and not loading.ready
+    release.set()
+    await task
+    a = await ask(loading, Kind.REVIEW, "celestial symphny")
+    assert a.kind is Kind.REVIEW and a.film is not None and a.film.title == "Celestial Symphony"
+    assert [s.title for s in loading.suggest("cel")][:1] == ["Celestial Symphony"]

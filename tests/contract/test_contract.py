@@ -6,7 +6,9 @@ on 127.0.0.1 and asserts on what the platform received, as a member would see it
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 from collections.abc import AsyncIterator
 
 import pytest
@@ -125,3 +127,24 @@ async def test_long_review_is_paginated(bot: Driver, films: tuple[Film, ...]) ->
     shown = " ".join(p.text for p in pages).split()
     for paragraph in LONG_TEXT.split("\n\n"):
         assert " ".join(paragraph.split()) in " ".join(shown)
+
+
+@pytest.mark.parametrize("platform", ["discord", "slack"])
+async def test_still_reading_then_answering(platform: str, films: tuple[Film, ...]) -> None:
+    """A bot online before its corpus is loaded says so, privately, and answers once loaded."""
+    release = threading.Event()
+
+    def slow_corpus() -> tuple[Film, ...]:
+        release.wait(10)
+        return films
+
+    engine = Engine(None)
+    factory = discord_driver if platform == "discord" else slack_driver
+    async with factory(engine) as bot:
+        loading = asyncio.ensure_future(engine.load(slow_corpus))
+        early = one(await bot.command("review", "celestial symphny"))
+        assert early.ephemeral and "still reading the reviews" in early.text
+        release.set()
+        await loading
+        reply = one(await bot.command("review", "celestial symphny"))
+        assert not reply.ephemeral and "Celestial Symphony" in reply.text

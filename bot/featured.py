@@ -323,7 +323,7 @@ class Scheduler:
             return Outcome(key, day, "busy", detail=f"claimed by {existing.owner}")
         films = list(self._films())
         if not films:
-            log.warning("featured: no films in the corpus; nothing to post to %s", key)
+            log.warning("featured: no films loaded (empty corpus, or still reading it); nothing to post to %s yet", key)
             return Outcome(key, day, "skipped", detail="empty corpus")
         film = pick(key, films, await self.store.history(key))
         claim = await self.store.claim(key, day, self.owner, self.lease_seconds, now, film)

@@ -89,6 +89,9 @@ def _typo_edits(query: str, key: str) -> int:
     return OSA.distance(query.replace(" ", ""), key.replace(" ", ""), score_cutoff=3)
 
 
+_LINKS = frozenset("of in on to at by or an is it de la le el du vs and".split())  # short words a typist drops
+
+
 def _typos_explain(edits: int, letters: str) -> bool:
     """Whether `edits` typos explain a word the title lacks (a misspelling, not another word)."""
     return edits <= 1 or (edits == 2 and len(letters) >= 10)
@@ -153,7 +156,7 @@ def _score(
         # "... Rides Again"), nor a sure name for it when the rest is a typo or so away
         q_words, q_letters = query.split(), query.replace(" ", "")
         if any(
-            len(k) > 2
+            (len(k) > 2 or (len(k) == 2 and k not in _LINKS))
             and k.isalpha()
             and k not in q_letters
             and all(OSA.normalized_similarity(k, w) < 0.6 for w in q_words)

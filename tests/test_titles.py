@@ -102,6 +102,7 @@ def neighbours() -> TitleIndex:
             film("The Hurt Locker", 2008),
             film("Corrina, Corrina", 1994),
             film("Fear of a Black Hat", 1994),
+            film("My Giant", 1998),
         ]
     )
 
@@ -128,6 +129,7 @@ def test_misspelt_titles_far_from_others_match(neighbours: TitleIndex, query: st
         ("Bobb", "Cobb"),
         ("Predators", "Predator"),  # the sequel, not the film here
         ("The Apple Dumpling Gang", "The Apple Dumpling Gang Rides Again"),  # a title word missing
+        ("Giant", "My Giant"),  # a short word missing, but not one a typist drops ("of", "the")
     ],
 )
 def test_other_titles_near_one_here_are_only_suggested(neighbours: TitleIndex, query: str, title: str) -> None:

@@ -14,6 +14,7 @@ import os
 import pickle
 import re
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -22,7 +23,7 @@ from typing import Any
 import yaml
 
 from bot import messages as msg
-from bot import models, reading, text
+from bot import models, text
 from bot.errors import CorpusError
 from bot.models import Film, Label
 from bot.reading import parse_rating
@@ -218,9 +219,15 @@ def _walk(root: Path, stat: bool) -> list[tuple[str, os.stat_result | None]]:
     found: list[tuple[tuple[str, ...], str, os.stat_result | None]] = []
     folders = [str(root)]
     while folders:
-        with os.scandir(folders.pop()) as entries:
+        folder = folders.pop()
+        try:
+            entries = os.scandir(folder)
+        except OSError as exc:
+            log.warning("skipped the folder %s: %s", folder, exc.strerror or "unreadable")
+            continue
+        with entries:
             for entry in entries:
-                if entry.is_dir():
+                if entry.is_dir(follow_symlinks=False):
                     folders.append(entry.path)
                 elif entry.name.endswith((".md", ".txt")) and not entry.name.lower().startswith("readme"):
                     try:
@@ -237,38 +244,42 @@ def load_corpus(root: Path | str, cache: Path | None = None) -> Corpus:
 
     With `cache` (a file), reviews unchanged since the last load (same size and modification time)
     come from it instead of being parsed again: a restart over 100,000 files takes seconds, not a minute.
+    A file modified in the last few seconds is not cached yet: it could change again within the same
+    timestamp (git's "racy clean" problem).
     """
     root = Path(root)
     if not root.is_dir():
         return Corpus((), (CorpusError(str(root), None, msg.CORPUS_NO_DIR),))
     if cache is None:
         return build_corpus(_parse(Path(path)) for path, _ in _walk(root, stat=False))
+    settled = time.time_ns() - SETTLE_NS
     known = _read_cache(cache)
     kept: dict[str, _Cached] = {}
     normalised: dict[str, str] = {}
     items: list[Film | CorpusError] = []
-    parsed = 0
+    changed = False
     for path, st in _walk(root, stat=True):
-        sig = None if st is None else (st.st_size, st.st_mtime_ns)
         entry = known.get(path)
         item: Film | CorpusError
-        if sig is not None and entry is not None and entry[:2] == sig:
+        if st is not None and entry is not None and entry[:2] == (st.st_size, st.st_mtime_ns):
             item = Film(*entry[2])
         else:
-            item, parsed = _parse(Path(path)), parsed + 1
-            entry = None
-            if sig is not None and isinstance(item, Film):
-                entry = (*sig, tuple(getattr(item, f.name) for f in fields(Film)), normalise(item.title))
+            item, entry = _parse(Path(path)), None
+            if st is not None and isinstance(item, Film) and st.st_mtime_ns < settled:
+                row = tuple(getattr(item, f.name) for f in fields(Film))
+                entry = (st.st_size, st.st_mtime_ns, row, normalise(item.title))
+                changed = True
         if entry is not None and isinstance(item, Film):
             kept[path] = entry
             normalised[item.title] = entry[3]
         items.append(item)
-    if parsed or len(kept) != len(known):
+    if changed or len(kept) != len(known):
         _write_cache(cache, kept)
     return build_corpus(items, normalised)
 
 
 _Cached = tuple[int, int, tuple[Any, ...], str]  # size, modification time, the Film's fields, its title normalised
+SETTLE_NS = 3_000_000_000  # a file modified less than this long ago is parsed but not cached yet
 
 
 def _parse(path: Path) -> Film | CorpusError:
@@ -284,8 +295,9 @@ def _parse(path: Path) -> Film | CorpusError:
 def _cache_format() -> str:
     """A digest of the code that parses reviews: a cache written by other code is not used."""
     h = hashlib.sha256()
-    for module in (sys.modules[__name__], models, text, reading):
+    for module in (sys.modules[__name__], models, text):
         h.update(Path(str(module.__file__)).read_bytes())
+    h.update(f"{yaml.__version__} {_YAML_LOADER.__name__}".encode())
     return h.hexdigest()
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import pickle
+import time
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
@@ -126,23 +129,41 @@ def same(a: Corpus, b: Corpus) -> bool:
     return a.films == b.films and [str(p) for p in a.problems] == [str(p) for p in b.problems]
 
 
-def test_corpus_cache_reparses_only_what_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def settle(folder: Path, age: float = 3600) -> None:
+    """Date every file under `folder` `age` seconds back, as files not being edited right now are."""
+    then = time.time() - age
+    for path in folder.rglob("*"):
+        os.utime(path, (then, then))
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files parsed from now on."""
+    names: list[str] = []
+    real = corpus_module.parse_file
+    monkeypatch.setattr(corpus_module, "parse_file", lambda p, *a: names.append(p.name) or real(p, *a))
+    return names
+
+
+def test_corpus_cache_reparses_only_what_changed(tmp_path: Path, parsed: list[str]) -> None:
     reviews, cache = tmp_path / "reviews", tmp_path / "state" / "corpus-cache.pkl"
     write(reviews, "heat.md", "---\ntitle: Heat\nyear: 1995\n---\nA taut crime saga.\n")
     write(reviews, "sub/ran.txt", '"Ran" is a towering epic. "Ran" is loud.\n')
     write(reviews, "broken.md", "---\ntitle: [oops\n---\nText.\n")
+    settle(reviews)
     first = load_corpus(reviews, cache)
     assert same(first, load_corpus(reviews)) and cache.is_file()
+    written = cache.stat().st_mtime_ns
 
-    parsed: list[str] = []
-    real = corpus_module.parse_file
-    monkeypatch.setattr(corpus_module, "parse_file", lambda p, *a: parsed.append(p.name) or real(p, *a))
+    parsed.clear()
     again = load_corpus(reviews, cache)
     assert same(again, first) and parsed == ["broken.md"]  # a broken file is not cached: it still says where
+    assert cache.stat().st_mtime_ns == written, "nothing changed, so the cache is not written again"
 
     write(reviews, "heat.md", "---\ntitle: Heat\nyear: 1995\n---\nA taut, overlong crime saga.\n")
     (reviews / "sub" / "ran.txt").unlink()
     write(reviews, "alien.md", "---\ntitle: Alien\n---\nTerrifying.\n")
+    settle(reviews, age=60)
     parsed.clear()
     changed = load_corpus(reviews, cache)
     assert sorted(parsed) == ["alien.md", "broken.md", "heat.md"]
@@ -150,11 +171,35 @@ def test_corpus_cache_reparses_only_what_changed(tmp_path: Path, monkeypatch: py
     assert same(changed, load_corpus(reviews))
 
 
+def test_corpus_cache_sees_an_edit_of_the_same_size(tmp_path: Path, parsed: list[str]) -> None:
+    reviews, cache = tmp_path / "reviews", tmp_path / "corpus-cache.pkl"
+    write(reviews, "heat.md", "---\ntitle: Heat\n---\nTeh best heist film.\n")
+    assert load_corpus(reviews, cache).films[0].text == "Teh best heist film."  # just written: not cached yet
+    assert load_corpus(reviews, cache).films[0].text == "Teh best heist film."
+    assert parsed == ["heat.md", "heat.md"]
+    settle(reviews, age=60)
+    load_corpus(reviews, cache)
+    write(reviews, "heat.md", "---\ntitle: Heat\n---\nThe best heist film.\n")  # same size, new time
+    assert load_corpus(reviews, cache).films[0].text == "The best heist film."
+
+
 def test_a_damaged_corpus_cache_is_ignored(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    write(tmp_path / "reviews", "heat.md", "---\ntitle: Heat\n---\nA taut crime saga.\n")
-    cache = tmp_path / "corpus-cache.pkl"
+    reviews, cache = tmp_path / "reviews", tmp_path / "corpus-cache.pkl"
+    path = write(reviews, "heat.md", "---\ntitle: Heat\n---\nA taut crime saga.\n")
+    settle(reviews)
     cache.write_bytes(b"not a pickle")
-    assert [f.title for f in load_corpus(tmp_path / "reviews", cache).films] == ["Heat"]
+    assert [f.title for f in load_corpus(reviews, cache).films] == ["Heat"]
     assert "ignoring the corpus cache" in caplog.text
-    cache.write_bytes(pickle.dumps({"format": "written by other code", "films": {}}))
-    assert [f.title for f in load_corpus(tmp_path / "reviews", cache).films] == ["Heat"]
+    st = path.stat()
+    film = replace(load_corpus(reviews).films[0], title="Stale")
+    stale = (st.st_size, st.st_mtime_ns, tuple(getattr(film, f.name) for f in fields(film)), "stale")
+    cache.write_bytes(pickle.dumps({"format": "written by other code", "films": {str(path): stale}}))
+    assert [f.title for f in load_corpus(reviews, cache).films] == ["Heat"]
+
+
+def test_folders_linked_into_the_corpus_are_not_followed(tmp_path: Path) -> None:
+    reviews = tmp_path / "reviews"
+    write(reviews, "heat.md", "---\ntitle: Heat\n---\nA taut crime saga.\n")
+    (reviews / "loop").symlink_to(reviews, target_is_directory=True)
+    corpus = load_corpus(reviews, tmp_path / "corpus-cache.pkl")
+    assert [f.title for f in corpus.films] == ["Heat"] and not corpus.problems

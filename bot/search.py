@@ -103,11 +103,7 @@ def terms_of(question: str, exclude: Iterable[str] = ()) -> list[str]:
 @dataclass(frozen=True, slots=True)
 class Sentence:
     text: str
-    film: int
-    position: float  # 0.0 first … 1.0 last in its review
-    stems: frozenset[str]
-    length: int
-    lead: frozenset[str]  # stems of the first words: what the sentence is about
+    film: int  # position of its film in the index
 
 
 LEAD_WORDS = 5
@@ -201,7 +197,6 @@ class SentenceIndex:
         df = self._df[: len(self.terms)]
         self._idf: Array = np.log(1 + (n - df + 0.5) / (df + 0.5))
         self._avg_len = float(self._length.sum()) / n
-        self._stems: dict[str, str] = {}  # word -> stem, for the corpus's words only
 
     def idf(self, term: str) -> float:
         i = self._vocab.get(term)
@@ -216,17 +211,8 @@ class SentenceIndex:
         return bytes(self._text[self._text_ptr[sid] : self._text_ptr[sid + 1]]).decode("utf-8")
 
     def sentence(self, sid: int) -> Sentence:
-        """One sentence, with its stems."""
-        film = int(np.searchsorted(self._start, sid, side="right")) - 1
-        first, last = int(self._start[film]), int(self._start[film + 1]) - 1
-        text = self.text(sid)
-        toks = tokens(text, self._stems)
-        position = (sid - first) / max(last - first, 1)
-        return Sentence(text, film, position, frozenset(toks), len(toks), frozenset(toks[:LEAD_WORDS]))
-
-    def sentences_of(self, film: int) -> list[Sentence]:
-        """The sentences of one film, in order."""
-        return [self.sentence(sid) for sid in self.span(film)]
+        """One sentence and its film."""
+        return Sentence(self.text(sid), int(np.searchsorted(self._start, sid, side="right")) - 1)
 
     def _postings(self, row: int) -> Array:
         return self._post_ids[self._post_ptr[row] : self._post_ptr[row + 1]]

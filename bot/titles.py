@@ -60,7 +60,7 @@ class Resolution:
     outcome: Outcome
     film: Film | None
     suggestions: tuple[Suggestion, ...]
-    score: float = 0.0  # of the best candidate
+    score: float = 0.0  # of the film matched (0.0 when there is no match)
 
 
 @dataclass(frozen=True, slots=True)

@@ -251,7 +251,7 @@ def load_corpus(root: Path | str, cache: Path | None = None) -> Corpus:
     if not root.is_dir():
         return Corpus((), (CorpusError(str(root), None, msg.CORPUS_NO_DIR),))
     if cache is None:
-        return build_corpus(_parse(Path(path)) for path, _ in _walk(root, stat=False))
+        return build_corpus(_parse(path) for path in review_files(root))
     settled = time.time_ns() - SETTLE_NS
     known = _read_cache(cache)
     kept: dict[str, _Cached] = {}

@@ -1,41 +1,55 @@
-"""Buttons on an answer, and the questions their clicks ask. Shared by every adapter."""
+"""Buttons and menu options: their action ids, and the questions a click asks. Shared by every adapter.
+
+An action id is `rb:<action>:<target>`, at most 100 characters (Discord's custom_id limit):
+`rb:review:<film id>`, `rb:verdict:<film id>`, `rb:full:<review id>`. Ids of posts made by older
+versions (`rb:full:<film id>`) still work: they open the film's first review.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.models import Answer, Kind, Question
+from bot.models import Intent, Question
 from bot.text import shorten
 
 PREFIX = "rb"
 LABEL_MAX = 75  # Slack button text limit (Discord allows 80)
-_ACTIONS = {"full": Kind.FULL, "verdict": Kind.VERDICT, "review": Kind.REVIEW}
+ID_MAX = 100
+_INTENTS = {"full": Intent.FULL, "verdict": Intent.VERDICT, "review": Intent.REVIEW}
 
 
 @dataclass(frozen=True, slots=True)
 class Button:
     label: str
-    action_id: str  # "rb:<action>:<film_id>", at most 100 characters
+    action_id: str
 
 
-def _button(label: str, action: str, film_id: str) -> Button:
-    return Button(shorten(label, LABEL_MAX), f"{PREFIX}:{action}:{film_id}"[:100])
+def button(label: str, action_id: str) -> Button:
+    return Button(shorten(label, LABEL_MAX), action_id)
 
 
-def buttons(answer: Answer) -> tuple[Button, ...]:
-    """The buttons to show under `answer`, in order."""
-    if answer.kind is Kind.AMBIGUOUS:
-        return tuple(_button(s.title, "review", s.film_id) for s in answer.suggestions[:5])
-    if answer.film is None or answer.kind in (Kind.FULL, Kind.NOT_FOUND, Kind.ERROR):
-        return ()
-    fid = answer.film.id
-    second = _button("Review", "review", fid) if answer.kind is Kind.VERDICT else _button("Verdict", "verdict", fid)
-    return (_button("Full review", "full", fid), second)
+def _id(action: str, target: str) -> str:
+    return f"{PREFIX}:{action}:{target}"[:ID_MAX]
+
+
+def review(film_id: str) -> str:
+    return _id("review", film_id)
+
+
+def verdict(film_id: str) -> str:
+    return _id("verdict", film_id)
+
+
+def full(review_id: str) -> str:
+    return _id("full", review_id)
 
 
 def question_for(action_id: str, conversation: str = "") -> Question | None:
     """The question a click on `action_id` asks, or None if it is not ours."""
     parts = action_id.split(":", 2)
-    if len(parts) != 3 or parts[0] != PREFIX or parts[1] not in _ACTIONS or not parts[2]:
+    if len(parts) != 3 or parts[0] != PREFIX or parts[1] not in _INTENTS or not parts[2]:
         return None
-    return Question(_ACTIONS[parts[1]], conversation=conversation, film_id=parts[2])
+    intent, target = _INTENTS[parts[1]], parts[2]
+    if intent is Intent.FULL and "/" in target:
+        return Question(intent, conversation=conversation, review_id=target)
+    return Question(intent, conversation=conversation, film_id=target)

@@ -1,4 +1,9 @@
-"""The answer engine: a Question in, an Answer out, whatever the platform."""
+"""The answer engine: a Question in, an Answer out, whatever the platform.
+
+The engine finds the film (`bot.titles`), reads each of its reviews (`bot.reading`), combines
+them (`bot.aggregate`) and finds the sentences that answer a question (`bot.search`). It returns
+the typed answers of `bot.answers`; how they look is `bot.cards`' business.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +12,32 @@ import logging
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
+from bot import aggregate as agg
 from bot import messages as msg
+from bot.answers import (
+    Abstain,
+    Ambiguous,
+    Answer,
+    FilmList,
+    FullText,
+    Note,
+    NotFound,
+    Notice,
+    Quote,
+    ReviewCard,
+    Snippets,
+    VerdictCard,
+    film_of,
+)
 from bot.index import load_or_build
-from bot.models import Answer, Aspect, Film, Kind, Question, Snippet, Suggestion, Verdict
+from bot.models import Aspect, Film, Intent, Question, Review, Suggestion, Verdict
 from bot.reading import Reading, judge, read
-from bot.render import plain
-from bot.search import ASPECT_STEMS, SentenceIndex, aspects_in, terms_of, tokens
+from bot.search import ASPECT_STEMS, Hit, SentenceIndex, aspects_in, terms_of, tokens
 from bot.sentiment import Opinion, Polarity
-from bot.text import clean, paginate, sentences, shorten, stem, words
+from bot.text import clean, fold, paginate, sentences, stem, words
 from bot.titles import Outcome, TitleIndex
 
 log = logging.getLogger(__name__)
@@ -26,6 +45,7 @@ log = logging.getLogger(__name__)
 TITLE_LIMIT = 200
 QUESTION_LIMIT = 500
 PAGE_SIZE = 1900  # fits a Discord message (2000) and a Slack section (3000)
+SIDES_AT = 0.3  # a snippet this positive (or negative) takes a side when reviewers disagree
 _VERDICT_INTENT = re.compile(
     r"\b(any good|worth (it|watching|seeing|a watch)|should i (watch|see)|verdict|recommend|is it good|"
     r"did (you|they|the reviewer) like|good or bad|thumbs)\b",
@@ -43,6 +63,7 @@ _QUESTION_WORDS = frozenset(
 )
 _ASPECT_STEMS = frozenset().union(*ASPECT_STEMS.values())
 _NAMED_TAIL = re.compile(r"\b(?:in|of|about|for|from|on)\s+((?:[\"“']?[\w'’:.&-]+\s*){1,8})[?.!\"”']*$", re.I)
+_BY_REVIEWER = re.compile(r"^(.+?)\s+(?:by|from)\s+(.{1,80})$", re.I)
 
 
 def _plainly_asks(text: str, aspects: tuple[Aspect, ...]) -> bool:
@@ -54,6 +75,11 @@ def _framed(text: str, film: Film) -> bool:
     """Whether `text` asks about the film in at least three question words besides its title's."""
     title = set(words(film.title))
     return sum(1 for w in words(text) if w not in title and (w in _QUESTION_WORDS or stem(w) in _ASPECT_STEMS)) >= 3
+
+
+def _topic(aspects: tuple[Aspect, ...]) -> str:
+    """What a question asked about, in words, for "the reviews don't talk about …"."""
+    return " and ".join(msg.ASPECT_WORDS[a.value].lower() for a in aspects)
 
 
 class ContextStore(Protocol):
@@ -104,9 +130,9 @@ class Engine:
         self._opinion = Opinion.default()
         self._titles: TitleIndex
         self._sentences: SentenceIndex
-        self._readings: dict[str, Reading] = {}
-        self._verdicts: dict[str, Verdict] = {}  # of films read for a verdict only
-        self._stems: dict[str, str] = {}  # word -> stem, for the words of the films read
+        self._readings: dict[str, Reading] = {}  # by review id
+        self._verdicts: dict[str, Verdict] = {}  # of reviews read for a verdict only
+        self._stems: dict[str, str] = {}  # word -> stem, for the words of the reviews read
         if films is not None:
             films = tuple(films)
             self._use(films, load_or_build(index_dir, films))
@@ -127,116 +153,169 @@ class Engine:
         self._titles, self._sentences = indexes
         self._by_id = {f.id: f for f in films}
         self._index = {f.id: i for i, f in enumerate(films)}
+        self._reviews = [(f, r) for f in films for r in f.reviews]  # in the sentence index's order
+        self._review_ids = {r.id: n for n, (_, r) in enumerate(self._reviews)}
         self._example = films[0].title if films else "Celestial Symphony"
         self.films = films
         self.ready = True
-
-    @classmethod
-    def from_films(cls, films: Iterable[Film], context: ContextStore | None = None) -> Engine:
-        """An engine over `films`."""
-        return cls(films, context=context)
 
     def film(self, film_id: str) -> Film | None:
         """The film with this id, if the corpus has it."""
         return self._by_id.get(film_id) if self.ready else None
 
+    def review(self, review_id: str) -> tuple[Film, Review] | None:
+        """A review and its film, by the review's id."""
+        n = self._review_ids.get(review_id) if self.ready else None
+        return None if n is None else self._reviews[n]
+
     def suggest(self, prefix: str, limit: int = 25) -> list[Suggestion]:
         """Ranked titles for autocomplete: at most `limit` (<= 25), titles <= 100 chars."""
         return self._titles.suggest(prefix, limit) if self.ready else []
 
-    def reading(self, film: Film) -> Reading:
+    def reviewers(self, film_id: str, prefix: str = "", limit: int = 25) -> list[str]:
+        """The named reviewers of a film whose name starts with `prefix` (any case), for autocomplete."""
+        film = self.film(film_id)
+        if film is None:
+            return []
+        typed = fold(prefix.strip())
+        names = dict.fromkeys(r.reviewer for r in film.reviews if r.reviewer)
+        return [n for n in names if fold(n).startswith(typed)][:limit]
+
+    # -- reading reviews
+
+    def reading(self, film: Film, review: Review) -> Reading:
         """The verdict, summary and highlights of one review (computed once)."""
-        cached = self._readings.get(film.id)
+        cached = self._readings.get(review.id)
         if cached is None:
-            texts = sentences(film.text)  # as indexed, and cheaper than reading them back from the index
+            texts = sentences(review.text)  # as indexed, and cheaper than reading them back from the index
             stems = [tokens(t, self._stems) for t in texts]
-            cached = read(film, judge(film, texts, self._polarity), stems)
-            self._readings[film.id] = cached
-            self._verdicts.pop(film.id, None)
+            cached = read(review, judge(review, texts, self._polarity, film.is_sequel), stems)
+            self._readings[review.id] = cached
+            self._verdicts.pop(review.id, None)
         return cached
 
-    def verdict(self, film: Film) -> Verdict:
+    def verdict(self, film: Film, review: Review) -> Verdict:
         """The verdict of one review (computed once; cheaper than a whole `reading`)."""
-        if (cached := self._readings.get(film.id)) is not None:
+        if (cached := self._readings.get(review.id)) is not None:
             return cached.verdict
-        found = self._verdicts.get(film.id)
+        found = self._verdicts.get(review.id)
         if found is None:
-            found = self._verdicts[film.id] = judge(film, sentences(film.text), self._polarity).verdict
+            texts = sentences(review.text)
+            found = self._verdicts[review.id] = judge(review, texts, self._polarity, film.is_sequel).verdict
         return found
 
-    def card(self, film: Film) -> Answer:
-        """The review card of `film`: verdict, summary, highlights."""
-        r = self.reading(film)
-        return self._done(Answer(Kind.REVIEW, film=film, verdict=r.verdict, summary=r.summary, highlights=r.highlights))
+    def card(self, film: Film, certainty: float = 1.0) -> ReviewCard:
+        """The review card of `film`: aggregate verdict, consensus, highlights, its reviews."""
+        readings = [self.reading(film, r) for r in film.reviews]
+        overall = agg.aggregate(readings)
+        return ReviewCard(
+            film,
+            overall,
+            agg.review_verdicts(readings),
+            agg.consensus(readings, overall),
+            agg.highlights(readings),
+            agg.sequel_tally(readings) if film.is_sequel else None,
+            certainty,
+        )
+
+    def verdict_card(self, film: Film, certainty: float = 1.0) -> VerdictCard:
+        """The aggregate and each review's verdict with its supporting sentence."""
+        judged = [agg.Judged(r, self.verdict(film, r)) for r in film.reviews]
+        overall = agg.aggregate(judged)
+        tally = agg.sequel_tally(judged) if film.is_sequel else None
+        return VerdictCard(film, overall, agg.review_verdicts(judged), tally, certainty)
+
+    def full_text(self, film: Film, review: Review) -> FullText:
+        return FullText(film, review, tuple(paginate(review.text, PAGE_SIZE)))
+
+    # -- answering
 
     async def answer(self, question: Question) -> Answer:
         """Answer one question; never raises, whatever the input."""
         try:
             answer = await self._answer(question)
         except Exception:
-            log.exception("could not answer a %s question", question.kind.value)
-            return Answer(Kind.ERROR, text=msg.INTERNAL_ERROR)
-        if answer.film is not None and question.conversation:
+            log.exception("could not answer a %s question", question.intent.value)
+            return Notice(Note.ERROR)
+        film = film_of(answer)
+        if film is not None and question.conversation:
             try:
-                await self.context.put(question.conversation, answer.film.id)
+                await self.context.put(question.conversation, film.id)
             except Exception:
                 log.exception("could not save the conversation context")
         return answer
 
     async def _answer(self, q: Question) -> Answer:
-        if q.kind is Kind.HELP:
-            return Answer(Kind.HELP, text=msg.HELP)
+        if q.intent is Intent.HELP:
+            return Notice(Note.HELP)
         if not self.ready:
-            return Answer(Kind.ERROR, text=msg.STILL_READING)
+            return Notice(Note.STILL_READING)
         if not self.films:
-            return Answer(Kind.ERROR, text=msg.EMPTY_CORPUS)
-        if q.kind is Kind.LIST:
-            films = tuple(sorted(self.films, key=lambda f: f.title.lower()))
-            return self._done(Answer(Kind.LIST, films=films))
+            return Notice(Note.EMPTY_CORPUS)
+        if q.intent is Intent.LIST:
+            return FilmList(tuple(sorted(self.films, key=lambda f: f.title.lower())))
+        if q.review_id is not None:
+            found = self.review(q.review_id)
+            if found is None:
+                return Notice(Note.UNKNOWN_FILM)
+            return self._about(q.intent, found[0], review=found[1])
         if q.film_id is not None:
             film = self.film(q.film_id)
             if film is None:
-                return Answer(Kind.ERROR, text=msg.UNKNOWN_FILM)
-            return self._about(q.kind, film)
-        if q.kind in (Kind.REVIEW, Kind.VERDICT, Kind.FULL):
+                return Notice(Note.UNKNOWN_FILM)
+            return self._about(q.intent, film, reviewer=q.reviewer)
+        if q.intent in (Intent.REVIEW, Intent.VERDICT, Intent.FULL):
             return self._by_title(q)
         return await self._ask(q)
 
-    def _about(self, kind: Kind, film: Film) -> Answer:
-        if kind is Kind.FULL:
-            return self._done(Answer(Kind.FULL, film=film, pages=tuple(paginate(film.text, PAGE_SIZE))))
-        if kind is Kind.VERDICT:
-            return self._done(Answer(Kind.VERDICT, film=film, verdict=self.verdict(film)))
-        return self.card(film)
+    def _about(
+        self,
+        intent: Intent,
+        film: Film,
+        *,
+        review: Review | None = None,
+        reviewer: str | None = None,
+        certainty: float = 1.0,
+    ) -> Answer:
+        if reviewer:
+            review = _by_reviewer(film, reviewer)
+            if review is None:
+                return NotFound(reviewer, film=film, reviewer=reviewer)
+            intent = Intent.FULL
+        if intent is Intent.FULL:
+            return self.full_text(film, review or film.reviews[0])
+        if intent is Intent.VERDICT:
+            return self.verdict_card(film, certainty)
+        return self.card(film, certainty)
 
     def _by_title(self, q: Question) -> Answer:
         text = clean(q.text, TITLE_LIMIT)
         if not words(text):
-            return Answer(Kind.ERROR, text=msg.EMPTY_TITLE.format(example=self._example))
+            return Notice(Note.EMPTY_TITLE, self._example)
+        reviewer = q.reviewer
         res = self._titles.resolve(text)
+        if res.outcome is not Outcome.MATCH and reviewer is None and (m := _BY_REVIEWER.match(text)):
+            # "/review dune by ana": a title, then a reviewer of that film
+            named = self._titles.resolve(m.group(1))
+            if named.outcome is Outcome.MATCH and named.film and _by_reviewer(named.film, m.group(2)):
+                res, reviewer = named, m.group(2)
         if res.outcome is Outcome.MATCH and res.film is not None:
-            return self._about(q.kind, res.film)
+            return self._about(q.intent, res.film, reviewer=reviewer, certainty=res.score / 100)
         if res.outcome is Outcome.NOT_FOUND:  # "/review how is celestial symphony": a title inside words
             film, _ = self._titles.find_in(text)
             if film is not None:
-                return self._about(q.kind, film)
+                return self._about(q.intent, film, reviewer=reviewer)
         return self._unresolved(text, res.outcome, res.suggestions)
 
     def _unresolved(self, query: str, outcome: Outcome, suggestions: tuple[Suggestion, ...]) -> Answer:
-        shown = shorten(query, 80)
         if outcome is Outcome.AMBIGUOUS:
-            return self._done(Answer(Kind.AMBIGUOUS, text=msg.AMBIGUOUS.format(query=shown), suggestions=suggestions))
-        if suggestions:
-            titles = ", ".join(s.title for s in suggestions)
-            text = msg.NOT_FOUND_SUGGEST.format(query=shown, titles=titles)
-        else:
-            text = msg.NOT_FOUND.format(query=shown)
-        return Answer(Kind.NOT_FOUND, text=text, suggestions=suggestions)
+            return Ambiguous(query, suggestions)
+        return NotFound(query, suggestions)
 
     async def _ask(self, q: Question) -> Answer:
         text = clean(q.text, QUESTION_LIMIT)
         if not words(text):
-            return Answer(Kind.ERROR, text=msg.EMPTY_QUESTION.format(example=self._example))
+            return Notice(Note.EMPTY_QUESTION, self._example)
         aspects = aspects_in(text)
         # A question plainly about a title found in it is not also resolved as one whole title (slow
         # when misspelt); a title worded like a question ("What About Bob?") still is.
@@ -245,7 +324,7 @@ class Engine:
         if film is None or not _framed(text, film):
             whole = self._titles.resolve(text)
             if whole.outcome is Outcome.MATCH and whole.film is not None:
-                return self.card(whole.film)
+                return self.card(whole.film, whole.score / 100)
             if not asking:
                 film = self._titles.find_in(text)[0]
         title_words = words(film.title) if film else []
@@ -256,27 +335,49 @@ class Engine:
             if q.conversation and (film_id := await self.context.get(q.conversation)):
                 film = self.film(film_id)
         terms = terms_of(text, exclude=title_words)
-        if film is not None and _VERDICT_INTENT.search(text) and not (set(aspects) - {aspects_in("sequel")[0]}):
-            return self._about(Kind.VERDICT, film)
+        if film is not None and _VERDICT_INTENT.search(text) and not (set(aspects) - {Aspect.SEQUEL}):
+            return self.verdict_card(film)
         if film is not None and (_REVIEW_INTENT.search(text) or not (aspects or terms)):
             return self.card(film)
+        return self._snippets(film, terms, aspects)
+
+    def _snippets(self, film: Film | None, terms: list[str], aspects: tuple[Aspect, ...]) -> Answer:
+        """The sentences that answer a question (within `film`, or across the corpus), or an abstention."""
+        many = film is not None and len(film.reviews) > 1
         hits = self._sentences.search(
             terms,
             aspects,
             film=None if film is None else self._index[film.id],
-            k=3,
+            k=6 if many else 3,
             opinion=self._opinion.probability,
         )
         if hits:
             floor = hits[0].score * 0.5
             hits = [h for h in hits if h.score >= floor]
-        snippets = tuple(Snippet(h.sentence.text, self.films[h.sentence.film].id, h.score, h.aspect) for h in hits)
-        if not snippets:
-            if film is not None:
-                topic = " and ".join(msg.ASPECT_WORDS[a.value].lower() for a in aspects) or "that"
-                return Answer(Kind.ANSWER, film=film, text=msg.NO_SNIPPETS.format(title=film.title, topic=topic))
-            return Answer(Kind.ANSWER, text=msg.NO_SNIPPETS_ANY)
-        return self._done(Answer(Kind.ANSWER, film=film, snippets=snippets))
+        topic = _topic(aspects)
+        if not hits:
+            return Abstain(film, topic)
+        quotes = [self._quote(h) for h in hits]
+        sides = many and self._sides(quotes)
+        if sides:
+            good = [q for q in quotes if q.polarity >= SIDES_AT][:2]
+            bad = [q for q in quotes if q.polarity <= -SIDES_AT][:2]
+            quotes = good + bad
+        else:
+            quotes = quotes[:3]
+        return Snippets(film, tuple(quotes), topic, sides)
+
+    def _quote(self, hit: Hit) -> Quote:
+        film, review = self._reviews[hit.sentence.review]
+        polarity = self._polarity.sentence(hit.sentence.text)
+        return Quote(hit.sentence.text, film.id, review.id, review.reviewer, hit.aspect, hit.score, polarity)
+
+    @staticmethod
+    def _sides(quotes: list[Quote]) -> bool:
+        """Whether two reviewers take opposite sides among the best answers."""
+        good = {q.review_id for q in quotes if q.polarity >= SIDES_AT}
+        bad = {q.review_id for q in quotes if q.polarity <= -SIDES_AT}
+        return bool(good and bad and (good | bad) != (good & bad))
 
     def _missing_title(self, text: str) -> Answer | None:
         """A not-found answer when the question names a film the corpus lacks."""
@@ -293,6 +394,15 @@ class Engine:
         res = self._titles.resolve(tail)
         return self._unresolved(tail, Outcome.NOT_FOUND, res.suggestions)
 
-    def _done(self, answer: Answer) -> Answer:
-        titles = {s.film_id: self._by_id[s.film_id].title for s in answer.snippets} if answer.film is None else None
-        return replace(answer, text=plain(answer, titles))
+
+def _by_reviewer(film: Film, name: str) -> Review | None:
+    """The film's review by `name` (any case, accents ignored; a unique prefix will do)."""
+    typed = fold(name.strip())
+    if not typed:
+        return None
+    named = [r for r in film.reviews if r.reviewer]
+    exact = [r for r in named if fold(r.reviewer or "") == typed]
+    if exact:
+        return exact[0]
+    starts = [r for r in named if fold(r.reviewer or "").startswith(typed)]
+    return starts[0] if len({fold(r.reviewer or "") for r in starts}) == 1 else None

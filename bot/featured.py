@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from bot import messages
 from bot.config import FeaturedConfig
 from bot.engine import Engine
-from bot.models import Answer
+from bot.answers import ReviewCard
 from bot.store import ChannelSubscription, Claim, Store, channel_key
 
 log = logging.getLogger(__name__)
@@ -396,7 +396,7 @@ class FeaturedReply:
 
     text: str
     ephemeral: bool = True
-    answer: Answer | None = None
+    answer: ReviewCard | None = None
 
 
 class FeaturedCommands:

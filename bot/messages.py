@@ -25,14 +25,26 @@ EMPTY_CORPUS = "No reviews are loaded yet, so I can't answer questions about fil
 STILL_READING = (
     "I'm still reading the reviews (the first start on a large corpus takes a few minutes). Ask me again shortly."
 )
-NO_SNIPPETS = "The review of {title} doesn't say anything about {topic}."
+NO_SNIPPETS = "The reviews of {title} don't talk about {topic}."
+NO_SNIPPETS_ONE = "The review of {title} doesn't talk about {topic}."
 NO_SNIPPETS_ANY = (
-    "None of the reviews talk about that. Try naming a film, or ask about music, visuals, acting or story."
+    "None of the reviews talk about {topic}. Try naming a film, or ask about music, visuals, acting or story."
 )
+THAT = "that"
 LIST_HEADER = "I have reviews of {count} films:"
 LIST_MORE = "…and {count} more."
 TRUNCATED = "(your message was long, so I read only the first {limit} characters)"
 INTERNAL_ERROR = "Sorry, something went wrong while answering. Please try again."
+NOTICES = {
+    "help": HELP,
+    "still_reading": STILL_READING,
+    "empty_corpus": EMPTY_CORPUS,
+    "empty_title": EMPTY_TITLE,
+    "empty_question": EMPTY_QUESTION,
+    "not_understood": "I didn't understand that. Try a question like `how is the music in {example}?`",
+    "unknown_film": UNKNOWN_FILM,
+    "error": INTERNAL_ERROR,
+}
 
 VERDICT_WORDS = {"positive": "Positive", "mixed": "Mixed", "negative": "Negative"}
 VERDICT_LINE = "Verdict: {label} ({confidence:.0%} confident)"
@@ -58,10 +70,37 @@ HIGHLIGHT_WORDS = {
     "visuals": "Visuals & effects",
     "music": "Music & score",
 }
-FULL_REVIEW_PAGE = "Full review of {title} (page {page}/{pages})"
 PAGE = "Page {page} of {pages}"
 REVIEWED_BY = "Reviewed by {reviewer}"
 RATING = "Rating: {rating}"
+
+# --- cards: the headings and labels every platform shows ------------------------------------
+
+TITLE_HELP = "Help"
+TITLE_FILMS = "Films"
+TITLE_NOT_FOUND = "Not found"
+TITLE_AMBIGUOUS = "Which film did you mean?"
+TITLE_ANSWER = "From the reviews"
+TITLE_ERROR = "Sorry"
+AGGREGATE_LINE = "{label}: {positive} of {total} reviews positive"
+AGGREGATE_MIXED = ", {count} mixed"
+AGGREGATE_SCORE = " · average rating {score}/100 ({rated} rated)"
+SEQUEL_TALLY = "Sequel: {count} of {total} reviews say it is {comparison}"
+CONSENSUS = "What the reviewers say"
+REVIEWS_HEADING = "Reviews ({count})"
+REVIEW_LINE = "{reviewer}: {verdict}"
+REVIEWER_VERDICT = "{reviewer}: {verdict}"
+ANONYMOUS = "Anonymous"
+REVIEW_MENU = "Read a review…"
+REVIEW_OPTION = "Review by {reviewer}"
+FULL_REVIEW_BY = "Review by {reviewer}"
+BUTTON_FULL = "Full review"
+BUTTON_VERDICT = "Verdict"
+BUTTON_REVIEW = "Review"
+SIDES_NOTE = "The reviewers disagree about this."
+SIDE_GOOD = "For"
+SIDE_BAD = "Against"
+NO_SUCH_REVIEWER = "{title} has no review by “{reviewer}”. Its reviewers: {reviewers}."
 
 # --- corpus (for admins: `reviewbot corpus check`) ---------------------------------
 

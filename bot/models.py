@@ -1,24 +1,32 @@
-"""Frozen, platform-neutral values: what adapters send in and what they render."""
+"""Frozen, platform-neutral values: films and their reviews, what people ask, and verdicts.
+
+What the engine answers is in `bot.answers`; how an answer looks is in `bot.cards`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
-class Kind(StrEnum):
-    """What a person asked for (on a Question) or what came back (on an Answer)."""
+class Intent(StrEnum):
+    """What a person asked for: the command they used, or a plain question (ASK)."""
 
     REVIEW = "review"
     VERDICT = "verdict"
     ASK = "ask"
-    ANSWER = "answer"
-    AMBIGUOUS = "ambiguous"
-    NOT_FOUND = "not_found"
-    HELP = "help"
-    LIST = "list"
     FULL = "full"
-    ERROR = "error"
+    LIST = "list"
+    HELP = "help"
+
+
+# The one mapping of command words to intents: console `/review`, Slack mentions `review …`, buttons.
+COMMAND_WORDS: dict[str, Intent] = {intent.value: intent for intent in Intent}
+
+
+def intent_of(word: str) -> Intent | None:
+    """The intent a command word names (`review`, `/verdict`, `Ask:`), or None."""
+    return COMMAND_WORDS.get(word.strip().lstrip("/").rstrip(":,").lower())
 
 
 class Label(StrEnum):
@@ -38,49 +46,79 @@ class Aspect(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Review:
+    """One reviewer's review of one film. `id` is stable (`<film id>/<reviewer>`), unique in the corpus."""
+
+    id: str
+    film_id: str
+    text: str
+    reviewer: str | None = None
+    rating: str | None = None  # as written: 4/5, 8/10, B+ …
+    verdict: Label | None = None  # stated by the reviewer (front matter)
+    is_sequel: bool = False  # the text reads as a review of a sequel
+    source: str = ""  # the file it came from
+
+
+@dataclass(frozen=True, slots=True)
 class Film:
-    """One reviewed film. `id` is a stable slug, unique in the corpus."""
+    """One film and every review of it. `id` is a stable slug, unique in the corpus."""
 
     id: str
     title: str
     year: int | None
-    text: str
+    reviews: tuple[Review, ...] = ()
     aliases: tuple[str, ...] = ()
     sequel_of: str | None = None
-    is_sequel: bool = False
-    reviewer: str | None = None
-    rating: str | None = None
-    verdict: Label | None = None
-    source: str = ""
+
+    @property
+    def label(self) -> str:
+        """How a film is named everywhere: `Heat (1995)`, or the bare title without a year."""
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+    @property
+    def is_sequel(self) -> bool:
+        return self.sequel_of is not None or any(r.is_sequel for r in self.reviews)
+
+    def review(self, review_id: str) -> Review | None:
+        """One of this film's reviews by id."""
+        return next((r for r in self.reviews if r.id == review_id), None)
+
+    @classmethod
+    def of(
+        cls,
+        film_id: str,
+        title: str,
+        year: int | None = None,
+        text: str = "",
+        *,
+        reviewer: str | None = None,
+        rating: str | None = None,
+        verdict: Label | None = None,
+        is_sequel: bool = False,
+        aliases: tuple[str, ...] = (),
+        sequel_of: str | None = None,
+    ) -> Film:
+        """A film with one review (tests, benchmarks, synthetic corpora)."""
+        review = Review(f"{film_id}/1", film_id, text, reviewer, rating, verdict, is_sequel)
+        return cls(film_id, title, year, (review,), aliases, sequel_of)
 
 
 @dataclass(frozen=True, slots=True)
 class Question:
     """One thing a person asked, whatever the platform.
 
-    `conversation` keys follow-up context (a channel, thread or DM); `text` is a
-    title for REVIEW/VERDICT/FULL and a free-text question for ASK.
+    `text` is a title for REVIEW, VERDICT and FULL and a free-text question for ASK. A button or
+    an autocomplete pick names the film (`film_id`) or one review (`review_id`) directly;
+    `reviewer` picks one reviewer's review of the titled film. `conversation` keys follow-up
+    context (a channel, thread or DM).
     """
 
-    kind: Kind
+    intent: Intent
     text: str = ""
     conversation: str = ""
     film_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Snippet:
-    text: str
-    film_id: str
-    score: float
-    aspect: Aspect | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Suggestion:
-    title: str
-    score: float
-    film_id: str
+    review_id: str | None = None
+    reviewer: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,28 +131,17 @@ class SequelNote:
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
+    """One review's verdict, with the sentence that supports it."""
+
     label: Label
     confidence: float
     quote: str
     sequel: SequelNote | None = None
+    stated: bool = False  # given by the reviewer (verdict or rating), not inferred
 
 
 @dataclass(frozen=True, slots=True)
-class Answer:
-    """Everything an adapter needs to render a reply; `text` is the plain rendering."""
-
-    kind: Kind
-    text: str = ""
-    film: Film | None = None
-    verdict: Verdict | None = None
-    summary: str = ""
-    highlights: tuple[Snippet, ...] = ()
-    snippets: tuple[Snippet, ...] = ()
-    suggestions: tuple[Suggestion, ...] = ()
-    pages: tuple[str, ...] = field(default=())
-    films: tuple[Film, ...] = ()
-
-    @property
-    def is_error(self) -> bool:
-        """Errors and not-found answers are shown only to the asker."""
-        return self.kind in (Kind.NOT_FOUND, Kind.ERROR, Kind.AMBIGUOUS)
+class Suggestion:
+    title: str
+    score: float
+    film_id: str

@@ -1,4 +1,7 @@
-"""What one review says: its verdict, the sentence behind it, a summary and highlights."""
+"""What one review says: its verdict, the sentence behind it, a summary and highlights.
+
+A film's reviews are combined in `bot.aggregate`.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.models import Aspect, Film, Label, SequelNote, Snippet, Verdict
+from bot.answers import Quote
+from bot.models import Aspect, Label, Review, SequelNote, Verdict
 from bot.search import ASPECT_STEMS, LEAD_WORDS, has_contrast, is_concluding
 from bot.sentiment import Polarity
 
@@ -69,9 +73,10 @@ def label_for(fraction: float) -> Label:
 
 @dataclass(frozen=True, slots=True)
 class Reading:
+    review: Review
     verdict: Verdict
-    summary: str
-    highlights: tuple[Snippet, ...]
+    summary: tuple[str, ...]  # two or three sentences, in order
+    highlights: tuple[Quote, ...]  # one per aspect group the review talks about
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,29 +89,33 @@ class Judgement:
     quote_at: int
 
 
-def judge(film: Film, texts: Sequence[str], model: Polarity) -> Judgement:
-    """The verdict of one review (`texts`: its sentences) with its supporting sentence."""
-    given = _given(film)
-    polarity, p = model.review(texts, None if given else film.text)
+def judge(review: Review, texts: Sequence[str], model: Polarity, sequel: bool = False) -> Judgement:
+    """The verdict of one review (`texts`: its sentences) with its supporting sentence.
+
+    `sequel`: the film is a sequel, so the review's comparison with the original is looked for.
+    """
+    given = _given(review)
+    polarity, p = model.review(texts, None if given else review.text)
     label, confidence = given or _inferred(0.5 if p is None else p)
-    sequel = _sequel_note(texts, polarity) if film.is_sequel else None
-    quote_at = _quote_index(texts, polarity, label, avoid=sequel.quote if sequel else None)
+    note = _sequel_note(texts, polarity) if sequel else None
+    quote_at = _quote_index(texts, polarity, label, avoid=note.quote if note else None)
     quote = texts[quote_at] if texts else ""
-    return Judgement(Verdict(label, round(confidence, 2), quote, sequel), texts, polarity, quote_at)
+    verdict = Verdict(label, round(confidence, 2), quote, note, stated=given is not None)
+    return Judgement(verdict, texts, polarity, quote_at)
 
 
-def read(film: Film, judged: Judgement, stems: Sequence[Sequence[str]]) -> Reading:
+def read(review: Review, judged: Judgement, stems: Sequence[Sequence[str]]) -> Reading:
     """The whole reading of a judged review (`stems`: of each sentence, in order): verdict, summary, highlights."""
     summary = _summary(judged.texts, judged.quote_at)
-    highlights = _highlights(film, judged.texts, stems, judged.polarity, avoid=judged.quote_at)
-    return Reading(judged.verdict, summary, highlights)
+    highlights = _highlights(review, judged.texts, stems, judged.polarity, avoid=judged.quote_at)
+    return Reading(review, judged.verdict, summary, highlights)
 
 
-def _given(film: Film) -> tuple[Label, float] | None:
+def _given(review: Review) -> tuple[Label, float] | None:
     """The verdict the review states, from its front matter or rating."""
-    if film.verdict is not None:
-        return film.verdict, 1.0
-    if film.rating is not None and (fraction := parse_rating(film.rating)) is not None:
+    if review.verdict is not None:
+        return review.verdict, 1.0
+    if review.rating is not None and (fraction := parse_rating(review.rating)) is not None:
         return label_for(fraction), 0.95
     return None
 
@@ -146,22 +155,22 @@ def _quote_index(texts: Sequence[str], polarity: Sequence[float], label: Label, 
     return -best[1] if best else 0
 
 
-def _summary(texts: Sequence[str], quote_at: int) -> str:
+def _summary(texts: Sequence[str], quote_at: int) -> tuple[str, ...]:
     if not texts:
-        return ""
+        return ()
     picked = {0, quote_at}
     if len(texts) > 3 and sum(len(texts[i]) for i in picked) < 450:
         picked.add(1)
-    return " ".join(texts[i] for i in sorted(picked)[:3])
+    return tuple(texts[i] for i in sorted(picked)[:3])
 
 
 def _highlights(
-    film: Film, texts: Sequence[str], stems: Sequence[Sequence[str]], polarity: Sequence[float], avoid: int
-) -> tuple[Snippet, ...]:
+    review: Review, texts: Sequence[str], stems: Sequence[Sequence[str]], polarity: Sequence[float], avoid: int
+) -> tuple[Quote, ...]:
     """One sentence per aspect group, each about that group rather than merely mentioning it."""
     about = [(frozenset(s), frozenset(s[:LEAD_WORDS])) for s in stems]  # all stems; those of the first words
     used: set[int] = {avoid}
-    out: list[Snippet] = []
+    out: list[Quote] = []
     for group, wanted in zip(HIGHLIGHT_GROUPS, _GROUP_STEMS, strict=True):
         best: tuple[float, int] | None = None
         for i, (sent, first) in enumerate(about):
@@ -175,7 +184,9 @@ def _highlights(
                 best = (score, i)
         if best is not None:
             used.add(best[1])
-            out.append(Snippet(texts[best[1]], film.id, round(best[0], 3), group[0]))
+            i = best[1]
+            out.append(Quote(texts[i], review.film_id, review.id, review.reviewer, group[0], round(best[0], 3),
+                             round(polarity[i], 3)))  # fmt: skip
     return tuple(out)
 
 

@@ -1,96 +1,140 @@
-"""Plain-text and JSON renderings of an Answer (the console, `--json`, and every fallback text)."""
+"""An answer as plain text (the console, every fallback text) and as the `--json` object (docs/json.md)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot import messages as msg
-from bot.models import Answer, Film, Kind, Snippet, Verdict
+from bot.answers import (
+    Abstain,
+    Aggregate,
+    Ambiguous,
+    Answer,
+    FilmList,
+    FullText,
+    NotFound,
+    Notice,
+    Quote,
+    ReviewCard,
+    ReviewVerdict,
+    SequelTally,
+    Snippets,
+    VerdictCard,
+    film_of,
+)
+from bot.cards import cards, plain
+from bot.models import Film, Verdict
 
-LIST_MAX = 50
-
-
-def film_label(film: Film) -> str:
-    return f"{film.title} ({film.year})" if film.year else film.title
-
-
-def quote(text: str) -> str:
-    return f"“{text}”"
-
-
-def verdict_lines(verdict: Verdict) -> list[str]:
-    lines = [
-        msg.VERDICT_LINE.format(label=msg.VERDICT_WORDS[verdict.label.value], confidence=verdict.confidence),
-        quote(verdict.quote),
-    ]
-    if verdict.sequel is not None:
-        comparison = msg.SEQUEL_WORDS[verdict.sequel.compared_to_original]
-        lines.append(msg.SEQUEL_LINE.format(comparison=comparison) + " — " + quote(verdict.sequel.quote))
-    return lines
+JSON_VERSION = 2
 
 
-def highlight_label(snippet: Snippet) -> str:
-    """The heading of a review card's highlight: its aspect group."""
-    return msg.HIGHLIGHT_WORDS.get(snippet.aspect.value, "") if snippet.aspect else ""
+def text(answer: Answer, film_titles: dict[str, str] | None = None) -> str:
+    """The whole answer as plain text: its cards, one after another."""
+    return "\n\n".join(plain(c) for c in cards(answer, film_titles=film_titles))
 
 
-def plain(answer: Answer, titles: dict[str, str] | None = None) -> str:
-    """The whole answer as plain text. `titles` maps film ids to titles for multi-film snippets."""
-    kind, film = answer.kind, answer.film
-    lines: list[str] = []
-    if kind is Kind.REVIEW and film and answer.verdict:
-        lines += [film_label(film), ""]
-        lines += [answer.summary, ""] if answer.summary else []
-        lines += [f"{highlight_label(s)}: {quote(s.text)}" for s in answer.highlights]
-        lines += ["", *verdict_lines(answer.verdict)]
-        if film.reviewer:
-            lines.append(msg.REVIEWED_BY.format(reviewer=film.reviewer))
-    elif kind is Kind.VERDICT and film and answer.verdict:
-        lines += [film_label(film), *verdict_lines(answer.verdict)]
-    elif kind is Kind.ANSWER:
-        if answer.text and not answer.snippets:
-            return answer.text
-        for s in answer.snippets:
-            source = "" if film else f" — {(titles or {}).get(s.film_id, s.film_id)}"
-            lines.append(f"• {quote(s.text)}{source}")
-        if film:
-            lines.insert(0, f"{film_label(film)}:")
-    elif kind is Kind.LIST:
-        lines.append(msg.LIST_HEADER.format(count=len(answer.films)))
-        lines += [f"• {film_label(f)}" for f in answer.films[:LIST_MAX]]
-        if len(answer.films) > LIST_MAX:
-            lines.append(msg.LIST_MORE.format(count=len(answer.films) - LIST_MAX))
-    elif kind is Kind.FULL and film:
-        for n, page in enumerate(answer.pages, 1):
-            lines += [msg.FULL_REVIEW_PAGE.format(title=film_label(film), page=n, pages=len(answer.pages)), page, ""]
-    elif kind is Kind.AMBIGUOUS:
-        lines.append(answer.text)
-        lines += [f"{n}. {s.title}" for n, s in enumerate(answer.suggestions, 1)]
-    else:
-        return answer.text
-    return "\n".join(lines).strip()
+def _kind(answer: Answer) -> str:
+    match answer:
+        case ReviewCard():
+            return "review"
+        case VerdictCard():
+            return "verdict"
+        case Snippets() | Abstain():
+            return "answer"
+        case FilmList():
+            return "list"
+        case FullText():
+            return "full"
+        case Ambiguous():
+            return "ambiguous"
+        case NotFound():
+            return "not_found"
+        case Notice():
+            return "help" if answer.note.value == "help" else "error"
 
 
-def to_json(answer: Answer) -> dict[str, Any]:
-    """The stable `--json` object (documented in docs/json.md)."""
-    kind = Kind.ANSWER if answer.kind is Kind.ASK else answer.kind
-    verdict = None
-    if answer.verdict is not None:
-        v = answer.verdict
-        sequel = (
-            None
-            if v.sequel is None
-            else {"compared_to_original": v.sequel.compared_to_original, "quote": v.sequel.quote}
-        )
-        verdict = {"label": v.label.value, "confidence": v.confidence, "quote": v.quote, "sequel": sequel}
-    film = answer.film
-    return {
-        "kind": kind.value,
-        "film": None if film is None else {"id": film.id, "title": film.title, "year": film.year},
-        "verdict": verdict,
-        "snippets": [{"text": s.text, "film_id": s.film_id, "score": s.score} for s in answer.snippets],
-        "suggestions": [{"title": s.title, "score": s.score} for s in answer.suggestions],
-        "summary": answer.summary or None,
-        "highlights": [{"aspect": s.aspect.value if s.aspect else None, "text": s.text} for s in answer.highlights],
-        "text": answer.text,
+def _film(film: Film | None) -> dict[str, Any] | None:
+    if film is None:
+        return None
+    return {"id": film.id, "title": film.title, "year": film.year, "aliases": list(film.aliases),
+            "sequel_of": film.sequel_of, "reviews": len(film.reviews)}  # fmt: skip
+
+
+def _verdict(v: Verdict) -> dict[str, Any]:
+    sequel = (
+        None if v.sequel is None else {"compared_to_original": v.sequel.compared_to_original, "quote": v.sequel.quote}
+    )
+    return {"label": v.label.value, "confidence": v.confidence, "quote": v.quote, "stated": v.stated, "sequel": sequel}
+
+
+def _quote(q: Quote) -> dict[str, Any]:
+    return {"text": q.text, "film_id": q.film_id, "review_id": q.review_id, "reviewer": q.reviewer,
+            "aspect": q.aspect.value if q.aspect else None, "score": q.score}  # fmt: skip
+
+
+def _review(r: ReviewVerdict) -> dict[str, Any]:
+    return {"id": r.review_id, "reviewer": r.reviewer, "rating": r.rating, "verdict": _verdict(r.verdict)}
+
+
+def _aggregate(a: Aggregate) -> dict[str, Any]:
+    return {"label": a.label.value, "positive": a.positive, "mixed": a.mixed, "negative": a.negative,
+            "total": a.total, "score": a.score, "rated": a.rated}  # fmt: skip
+
+
+def _sequel(t: SequelTally | None) -> dict[str, Any] | None:
+    if t is None:
+        return None
+    return {"compared_to_original": t.verdict, "better": t.better, "as_good": t.as_good, "worse": t.worse,
+            "unclear": t.unclear, "quotes": [_quote(q) for q in t.quotes]}  # fmt: skip
+
+
+def to_json(answer: Answer, film_titles: dict[str, str] | None = None) -> dict[str, Any]:
+    """The `--json` object, version 2 (docs/json.md says what changed from version 1)."""
+    film = film_of(answer)
+    out: dict[str, Any] = {
+        "version": JSON_VERSION,
+        "kind": _kind(answer),
+        "film": _film(film),
+        "certainty": getattr(answer, "certainty", None) if film is not None else None,
+        "aggregate": None,
+        "reviews": [],
+        "verdict": None,
+        "sequel": None,
+        "summary": None,
+        "consensus": [],
+        "highlights": [],
+        "snippets": [],
+        "topic": None,
+        "sides": False,
+        "suggestions": [],
+        "review": None,
+        "pages": [],
+        "films": [],
+        "notice": None,
+        "text": text(answer, film_titles),
     }
+    if isinstance(answer, ReviewCard | VerdictCard):
+        out["aggregate"] = _aggregate(answer.aggregate)
+        out["reviews"] = [_review(r) for r in answer.reviews]
+        out["sequel"] = _sequel(answer.sequel)
+        if answer.reviews:  # version 1's one verdict: the single review's, or the most confident of the majority
+            majority = [r for r in answer.reviews if r.verdict.label is answer.aggregate.label] or list(answer.reviews)
+            out["verdict"] = _verdict(max(majority, key=lambda r: r.verdict.confidence).verdict)
+    if isinstance(answer, ReviewCard):
+        out["consensus"] = [_quote(q) for q in answer.consensus]
+        out["summary"] = " ".join(q.text for q in answer.consensus) or None
+        out["highlights"] = [_quote(q) for q in answer.highlights]
+    elif isinstance(answer, Snippets):
+        out["snippets"] = [_quote(q) for q in answer.quotes]
+        out["topic"], out["sides"] = answer.topic or None, answer.sides
+    elif isinstance(answer, Abstain):
+        out["topic"] = answer.topic or None
+    elif isinstance(answer, Ambiguous | NotFound):
+        out["suggestions"] = [{"title": s.title, "score": s.score, "film_id": s.film_id} for s in answer.suggestions]
+    elif isinstance(answer, FullText):
+        out["review"] = {"id": answer.review.id, "reviewer": answer.review.reviewer}
+        out["pages"] = list(answer.pages)
+    elif isinstance(answer, FilmList):
+        out["films"] = [_film(f) for f in answer.films]
+    elif isinstance(answer, Notice):
+        out["notice"] = answer.note.value
+    return out

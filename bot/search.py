@@ -104,6 +104,7 @@ def terms_of(question: str, exclude: Iterable[str] = ()) -> list[str]:
 class Sentence:
     text: str
     film: int  # position of its film in the index
+    review: int  # position of its review in the index (reviews are numbered film by film)
 
 
 LEAD_WORDS = 5
@@ -166,14 +167,15 @@ def _aspect_score(feat: Array, aspect: Aspect) -> Array:
 class SentenceIndex:
     """An inverted index over every sentence of every review, in flat numpy arrays.
 
-    Sentence `sid` of film `f` is `start[f] + i`. Per sentence: its length in words and `feat`, its
+    Reviews are numbered film by film: film `f` has reviews `reviews[f]` to `reviews[f + 1] - 1`, and
+    sentence `sid` of review `r` is `start[r] + i`. Per sentence: its length in words and `feat`, its
     aspect features packed in four bits per aspect (strong words up to 3, two weak words counting
     as one; any weak word; a strong word among the first LEAD_WORDS words). Per stem and per aspect,
     the sentences that have it, in order (`post_ptr`, `post_ids`; aspects after stems).
     Sentence texts are kept as one UTF-8 blob (`text`, cut at `text_ptr`), cheap to persist and map.
     """
 
-    ARRAYS = ("start", "length", "feat", "post_ptr", "post_ids", "text", "text_ptr")
+    ARRAYS = ("reviews", "start", "length", "feat", "post_ptr", "post_ids", "text", "text_ptr")
 
     def __init__(
         self, films: Sequence[Film], arrays: dict[str, Array] | None = None, terms: Sequence[str] = ()
@@ -184,6 +186,7 @@ class SentenceIndex:
         self.terms: list[str] = list(terms)
         self.arrays = arrays
         self._vocab = {t: i for i, t in enumerate(self.terms)}
+        self._reviews: Array = arrays["reviews"]
         self._start: Array = arrays["start"]
         self._length: Array = arrays["length"]
         self._feat: Array = arrays["feat"]
@@ -203,16 +206,17 @@ class SentenceIndex:
         return 0.0 if i is None else float(self._idf[i])
 
     def span(self, film: int) -> range:
-        """The sentence ids of one film."""
-        return range(int(self._start[film]), int(self._start[film + 1]))
+        """The sentence ids of one film (all its reviews)."""
+        return range(int(self._start[self._reviews[film]]), int(self._start[self._reviews[film + 1]]))
 
     def text(self, sid: int) -> str:
         """The text of one sentence."""
         return bytes(self._text[self._text_ptr[sid] : self._text_ptr[sid + 1]]).decode("utf-8")
 
     def sentence(self, sid: int) -> Sentence:
-        """One sentence and its film."""
-        return Sentence(self.text(sid), int(np.searchsorted(self._start, sid, side="right")) - 1)
+        """One sentence, its review and its film."""
+        review = int(np.searchsorted(self._start, sid, side="right")) - 1
+        return Sentence(self.text(sid), int(np.searchsorted(self._reviews, review, side="right")) - 1, review)
 
     def _postings(self, row: int) -> Array:
         return self._post_ids[self._post_ptr[row] : self._post_ptr[row + 1]]
@@ -249,7 +253,8 @@ class SentenceIndex:
         related = {a: _RELATED[a] for a in asked if a in _RELATED and _RELATED[a] not in asked}
         near = set(asked) | set(related.values()) | {Aspect.SEQUEL}
         if film is not None:
-            pool: Array = np.arange(self._start[film], self._start[film + 1], dtype=np.int64)
+            span = self.span(film)
+            pool: Array = np.arange(span.start, span.stop, dtype=np.int64)
         else:
             rows = {len(self.terms) + _ORDER[a] for a in [*asked, *related.values()]}
             pool = self._pool(sorted(set(wanted) | rows))
@@ -299,6 +304,7 @@ def _build(films: Sequence[Film]) -> tuple[dict[str, Array], list[str]]:
     vocab: dict[str, int] = {}
     bits: list[int] = []
     cache: dict[str, str] = {}
+    reviews = array("q", [0])
     start = array("q", [0])
     length = array("i")
     feat = array("i")
@@ -307,35 +313,37 @@ def _build(films: Sequence[Film]) -> tuple[dict[str, Array], list[str]]:
     text_ptr = array("q", [0])
     naspects = len(Aspect)
     for film in films:
-        for text in sentences(film.text):
-            toks = tokens(text, cache)
-            sid = len(length)
-            strong = [0] * naspects
-            weak = [0] * naspects
-            lead = 0
-            for t in dict.fromkeys(toks):
-                i = vocab.get(t)
-                if i is None:
-                    i = vocab[t] = len(vocab)
-                    bits.append(_stem_bits(t))
-                pairs.append(i << 32 | sid)
-                b = bits[i]
-                if b:
-                    for j in range(naspects):
-                        strong[j] += b >> j & 1
-                        weak[j] += b >> (8 + j) & 1
-            for t in toks[:LEAD_WORDS]:
-                i = vocab[t]
-                lead |= bits[i] & 0xFF
-            f = 0
-            for j in range(naspects):
-                count = min(strong[j] + weak[j] // 2, 3)
-                f |= (count | (weak[j] > 0) << 2 | (lead >> j & 1) << 3) << (4 * j)
-            length.append(len(toks))
-            feat.append(f)
-            blob += text.encode("utf-8")
-            text_ptr.append(len(blob))
-        start.append(len(length))
+        for review in film.reviews:
+            for text in sentences(review.text):
+                toks = tokens(text, cache)
+                sid = len(length)
+                strong = [0] * naspects
+                weak = [0] * naspects
+                lead = 0
+                for t in dict.fromkeys(toks):
+                    i = vocab.get(t)
+                    if i is None:
+                        i = vocab[t] = len(vocab)
+                        bits.append(_stem_bits(t))
+                    pairs.append(i << 32 | sid)
+                    b = bits[i]
+                    if b:
+                        for j in range(naspects):
+                            strong[j] += b >> j & 1
+                            weak[j] += b >> (8 + j) & 1
+                for t in toks[:LEAD_WORDS]:
+                    i = vocab[t]
+                    lead |= bits[i] & 0xFF
+                f = 0
+                for j in range(naspects):
+                    count = min(strong[j] + weak[j] // 2, 3)
+                    f |= (count | (weak[j] > 0) << 2 | (lead >> j & 1) << 3) << (4 * j)
+                length.append(len(toks))
+                feat.append(f)
+                blob += text.encode("utf-8")
+                text_ptr.append(len(blob))
+            start.append(len(length))
+        reviews.append(len(start) - 1)
     # Sorted in place and cut without 64-bit temporaries: at 2.5M sentences these arrays are ~350 MB.
     ordered = np.frombuffer(pairs, dtype=np.int64) if len(pairs) else np.zeros(0, dtype=np.int64)
     ordered.sort()
@@ -349,6 +357,7 @@ def _build(films: Sequence[Film]) -> tuple[dict[str, Array], list[str]]:
     post_ptr = np.zeros(len(vocab) + naspects + 1, dtype=np.int64)
     np.cumsum(np.concatenate([counts, [len(ids) for ids in group_ids]]), out=post_ptr[1:])
     arrays: dict[str, Array] = {
+        "reviews": np.frombuffer(reviews, dtype=np.int64).copy(),
         "start": np.frombuffer(start, dtype=np.int64).copy(),
         "length": np.frombuffer(length, dtype=np.int32).copy() if len(length) else np.zeros(0, dtype=np.int32),
         "feat": feats,

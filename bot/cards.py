@@ -1,0 +1,355 @@
+"""How an answer looks, whatever the platform: one neutral card model that every renderer draws.
+
+`cards(answer)` words an `bot.answers.Answer` as `Card`s (one, or one per page of a full review):
+a title, a tone (the verdict's colour), sections of lines under headings, a footer, buttons and a
+menu. The console (`plain`), Discord (embeds) and Slack (Block Kit) only lay cards out, so the
+three show the same headings and labels. Every word comes from `bot.messages`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot import actions
+from bot import messages as msg
+from bot.actions import Button
+from bot.answers import (
+    Abstain,
+    Aggregate,
+    Ambiguous,
+    Answer,
+    FilmList,
+    FullText,
+    NotFound,
+    Notice,
+    Quote,
+    ReviewCard,
+    ReviewVerdict,
+    SequelTally,
+    Snippets,
+    VerdictCard,
+    is_private,
+)
+from bot.models import Film, Label, Suggestion, Verdict
+from bot.text import shorten
+
+MENU_MAX = 25  # options in one menu (Discord's limit; Slack allows 100)
+OPTION_MAX = 75  # characters of an option's label (Slack's limit; Discord allows 100)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of a card; `quote` marks a reviewer's own words, `by` who said them."""
+
+    text: str
+    quote: bool = False
+    by: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """Lines under a heading; the heading is empty for the card's body text."""
+
+    heading: str
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    label: str
+    action_id: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Menu:
+    """A select menu: pick one option (a review to read)."""
+
+    placeholder: str
+    options: tuple[Option, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One message as a member sees it, before any platform's layout."""
+
+    title: str
+    sections: tuple[Section, ...]
+    tone: Label | None = None
+    footer: str = ""
+    buttons: tuple[Button, ...] = ()
+    menu: Menu | None = None
+    private: bool = False
+
+
+def quote_text(text: str) -> str:
+    return f"“{text}”"
+
+
+def verdict_heading(verdict: Verdict) -> str:
+    """`Verdict: Positive (99% confident)`."""
+    return msg.VERDICT_LINE.format(label=msg.VERDICT_WORDS[verdict.label.value], confidence=verdict.confidence)
+
+
+def aggregate_line(aggregate: Aggregate) -> str:
+    """`Positive: 4 of 5 reviews positive, 1 mixed · average rating 78/100 (3 rated)`."""
+    line = msg.AGGREGATE_LINE.format(
+        label=msg.VERDICT_WORDS[aggregate.label.value], positive=aggregate.positive, total=aggregate.total
+    )
+    if aggregate.mixed:
+        line += msg.AGGREGATE_MIXED.format(count=aggregate.mixed)
+    if aggregate.score is not None:
+        line += msg.AGGREGATE_SCORE.format(score=aggregate.score, rated=aggregate.rated)
+    return line
+
+
+def sequel_heading(tally: SequelTally) -> str:
+    """`Sequel: as good as the original`, or `Sequel: 2 of 3 reviews say it is better than the original`."""
+    if tally.total <= 1:
+        return msg.SEQUEL_LINE.format(comparison=msg.SEQUEL_WORDS[tally.verdict])
+    counts = {"better": tally.better, "as_good": tally.as_good, "worse": tally.worse}
+    if tally.verdict == "unclear":
+        return msg.SEQUEL_LINE.format(comparison=msg.SEQUEL_WORDS["unclear"])
+    return msg.SEQUEL_TALLY.format(
+        count=counts[tally.verdict], total=tally.total, comparison=msg.SEQUEL_WORDS[tally.verdict]
+    )
+
+
+def _quote(q: Quote, by: bool) -> Line:
+    return Line(q.text, quote=True, by=(q.reviewer or msg.ANONYMOUS) if by else "")
+
+
+def _review_line(r: ReviewVerdict) -> Line:
+    """`Ana: Positive · 4/5`."""
+    parts = [msg.VERDICT_WORDS[r.verdict.label.value]]
+    if r.rating:
+        parts.append(r.rating)
+    return Line(msg.REVIEW_LINE.format(reviewer=r.reviewer or msg.ANONYMOUS, verdict=" · ".join(parts)))
+
+
+def _single_verdict(r: ReviewVerdict) -> list[Section]:
+    sections = [Section(verdict_heading(r.verdict), (Line(r.verdict.quote, quote=True),))]
+    if r.verdict.sequel is not None:
+        note = r.verdict.sequel
+        heading = msg.SEQUEL_LINE.format(comparison=msg.SEQUEL_WORDS[note.compared_to_original])
+        sections.append(Section(heading, (Line(note.quote, quote=True),)))
+    return sections
+
+
+def _sequel(tally: SequelTally | None, by: bool) -> list[Section]:
+    if tally is None or not tally.quotes:
+        return []
+    return [Section(sequel_heading(tally), tuple(_quote(q, by) for q in tally.quotes[:3]))]
+
+
+def _footer(film: Film, reviews: Sequence[ReviewVerdict]) -> str:
+    if len(reviews) != 1:
+        return ""
+    review = reviews[0]
+    parts = [msg.REVIEWED_BY.format(reviewer=review.reviewer)] if review.reviewer else []
+    parts += [msg.RATING.format(rating=review.rating)] if review.rating else []
+    return " · ".join(parts)
+
+
+def _menu(film: Film, reviews: Sequence[ReviewVerdict]) -> Menu | None:
+    if len(reviews) < 2:
+        return None
+    options = tuple(
+        Option(
+            shorten(msg.REVIEW_OPTION.format(reviewer=r.reviewer or msg.ANONYMOUS), OPTION_MAX),
+            actions.full(r.review_id),
+            shorten(msg.VERDICT_WORDS[r.verdict.label.value] + (f" · {r.rating}" if r.rating else ""), OPTION_MAX),
+        )
+        for r in reviews[:MENU_MAX]
+    )
+    return Menu(msg.REVIEW_MENU, options)
+
+
+def _film_buttons(film: Film, reviews: Sequence[ReviewVerdict], other: str) -> tuple[Button, ...]:
+    """`Full review` when there is one review (a menu picks one of several), then Verdict or Review."""
+    out: list[Button] = []
+    if len(reviews) == 1:
+        out.append(actions.button(msg.BUTTON_FULL, actions.full(reviews[0].review_id)))
+    if other == "verdict":
+        out.append(actions.button(msg.BUTTON_VERDICT, actions.verdict(film.id)))
+    else:
+        out.append(actions.button(msg.BUTTON_REVIEW, actions.review(film.id)))
+    return tuple(out)
+
+
+def _review_card(a: ReviewCard) -> Card:
+    many = len(a.reviews) > 1
+    sections: list[Section] = []
+    if many:
+        sections.append(Section("", (Line(aggregate_line(a.aggregate)),)))
+        sections.append(Section(msg.CONSENSUS, tuple(_quote(q, True) for q in a.consensus)))
+    elif a.consensus:
+        sections.append(Section("", (Line(" ".join(q.text for q in a.consensus)),)))
+    for q in a.highlights:
+        heading = msg.HIGHLIGHT_WORDS.get(q.aspect.value, "") if q.aspect else ""
+        sections.append(Section(heading, (_quote(q, many),)))
+    if many:
+        sections.append(Section(msg.REVIEWS_HEADING.format(count=len(a.reviews)), tuple(map(_review_line, a.reviews))))
+        sections += _sequel(a.sequel, True)
+    elif a.reviews:
+        sections += _single_verdict(a.reviews[0])
+    return Card(
+        a.film.label,
+        tuple(s for s in sections if s.lines),
+        tone=a.aggregate.label,
+        footer=_footer(a.film, a.reviews),
+        buttons=_film_buttons(a.film, a.reviews, "verdict"),
+        menu=_menu(a.film, a.reviews),
+    )
+
+
+def _verdict_card(a: VerdictCard) -> Card:
+    if len(a.reviews) == 1:
+        sections = _single_verdict(a.reviews[0])
+    else:
+        sections = [Section("", (Line(aggregate_line(a.aggregate)),))]
+        for r in a.reviews:
+            heading = msg.REVIEWER_VERDICT.format(
+                reviewer=r.reviewer or msg.ANONYMOUS, verdict=verdict_heading(r.verdict)
+            )
+            sections.append(Section(heading, (Line(r.verdict.quote, quote=True),)))
+        sections += _sequel(a.sequel, True)
+    return Card(
+        a.film.label,
+        tuple(s for s in sections if s.lines),
+        tone=a.aggregate.label,
+        footer=_footer(a.film, a.reviews),
+        buttons=_film_buttons(a.film, a.reviews, "review"),
+        menu=_menu(a.film, a.reviews),
+    )
+
+
+def _snippets(a: Snippets, film_titles: dict[str, str]) -> Card:
+    many = a.film is not None and len(a.film.reviews) > 1
+    if a.film is None:  # from several films: name each quote's film
+        lines = tuple(Line(q.text, quote=True, by=film_titles.get(q.film_id, "")) for q in a.quotes)
+    else:
+        lines = tuple(_quote(q, many) for q in a.quotes)
+    if a.sides:
+        good = tuple(line for line, q in zip(lines, a.quotes, strict=True) if q.polarity >= 0)
+        bad = tuple(line for line, q in zip(lines, a.quotes, strict=True) if q.polarity < 0)
+        sections: tuple[Section, ...] = (
+            Section("", (Line(msg.SIDES_NOTE),)),
+            Section(msg.SIDE_GOOD, good),
+            Section(msg.SIDE_BAD, bad),
+        )
+    else:
+        sections = (Section("", lines),)
+    title = a.film.label if a.film else msg.TITLE_ANSWER
+    buttons: tuple[Button, ...] = ()
+    if a.film is not None:
+        buttons = (actions.button(msg.BUTTON_REVIEW, actions.review(a.film.id)),
+                   actions.button(msg.BUTTON_VERDICT, actions.verdict(a.film.id)))  # fmt: skip
+    return Card(title, tuple(s for s in sections if s.lines), buttons=buttons)
+
+
+def _abstain(a: Abstain) -> Card:
+    if a.film is None:
+        text = msg.NO_SNIPPETS_ANY.format(topic=a.topic or msg.THAT)
+        return Card(msg.TITLE_ANSWER, (Section("", (Line(text),)),))
+    words = msg.NO_SNIPPETS_ONE if len(a.film.reviews) == 1 else msg.NO_SNIPPETS
+    text = words.format(title=a.film.title, topic=a.topic or msg.THAT)
+    buttons = (actions.button(msg.BUTTON_REVIEW, actions.review(a.film.id)),)
+    return Card(a.film.label, (Section("", (Line(text),)),), buttons=buttons)
+
+
+def _film_list(a: FilmList) -> Card:
+    lines = [Line(msg.LIST_HEADER.format(count=len(a.films)))]
+    lines += [Line(f"• {f.label}") for f in a.films]
+    return Card(msg.TITLE_FILMS, (Section("", tuple(lines)),))
+
+
+def _full(a: FullText) -> tuple[Card, ...]:
+    by = msg.FULL_REVIEW_BY.format(reviewer=a.review.reviewer) if a.review.reviewer else ""
+    pages = a.pages or ("",)
+    out = []
+    for n, page in enumerate(pages, 1):
+        footer = msg.PAGE.format(page=n, pages=len(pages)) if len(pages) > 1 else ""
+        heading = by if n == 1 else ""
+        out.append(Card(a.film.label, (Section(heading, (Line(page),)),), footer=footer))
+    return tuple(out)
+
+
+def _suggestion_buttons(suggestions: Sequence[Suggestion]) -> tuple[Button, ...]:
+    return tuple(actions.button(s.title, actions.review(s.film_id)) for s in suggestions[:5])
+
+
+def _ambiguous(a: Ambiguous) -> Card:
+    lines = [Line(msg.AMBIGUOUS.format(query=shorten(a.query, 80)))]
+    lines += [Line(f"{n}. {s.title}") for n, s in enumerate(a.suggestions, 1)]
+    return Card(msg.TITLE_AMBIGUOUS, (Section("", tuple(lines)),), buttons=_suggestion_buttons(a.suggestions))
+
+
+def _not_found(a: NotFound) -> Card:
+    query = shorten(a.query, 80)
+    if a.film is not None and a.reviewer is not None:
+        names = ", ".join(r.reviewer or msg.ANONYMOUS for r in a.film.reviews)
+        text = msg.NO_SUCH_REVIEWER.format(reviewer=shorten(a.reviewer, 80), title=a.film.label, reviewers=names)
+        buttons = (actions.button(msg.BUTTON_REVIEW, actions.review(a.film.id)),)
+        return Card(msg.TITLE_NOT_FOUND, (Section("", (Line(text),)),), buttons=buttons)
+    if a.suggestions:
+        titles = ", ".join(s.title for s in a.suggestions)
+        text = msg.NOT_FOUND_SUGGEST.format(query=query, titles=titles)
+    else:
+        text = msg.NOT_FOUND.format(query=query)
+    return Card(msg.TITLE_NOT_FOUND, (Section("", (Line(text),)),), buttons=_suggestion_buttons(a.suggestions))
+
+
+def _notice(a: Notice, help_text: str | None) -> Card:
+    text = help_text if a.note.value == "help" and help_text else msg.NOTICES[a.note.value].format(example=a.example)
+    title = msg.TITLE_HELP if a.note.value == "help" else msg.TITLE_ERROR
+    return Card(title, (Section("", (Line(text),)),))
+
+
+def cards(
+    answer: Answer, *, film_titles: dict[str, str] | None = None, help_text: str | None = None
+) -> tuple[Card, ...]:
+    """The cards that show `answer`: one, or one per page of a full review.
+
+    `film_titles` labels the quotes of an answer drawn from several films (film id -> label);
+    `help_text` replaces the help text (Slack shows its own command names).
+    """
+    match answer:
+        case ReviewCard():
+            out: tuple[Card, ...] = (_review_card(answer),)
+        case VerdictCard():
+            out = (_verdict_card(answer),)
+        case Snippets():
+            out = (_snippets(answer, film_titles or {}),)
+        case Abstain():
+            out = (_abstain(answer),)
+        case FilmList():
+            out = (_film_list(answer),)
+        case FullText():
+            out = _full(answer)
+        case Ambiguous():
+            out = (_ambiguous(answer),)
+        case NotFound():
+            out = (_not_found(answer),)
+        case Notice():
+            out = (_notice(answer, help_text),)
+    if is_private(answer):
+        out = tuple(Card(c.title, c.sections, c.tone, c.footer, c.buttons, c.menu, private=True) for c in out)
+    return out
+
+
+def plain(card: Card) -> str:
+    """A card as plain text: the console, `--json`'s `text`, and every platform's fallback text."""
+    blocks: list[str] = [card.title] if card.title else []
+    for section in card.sections:
+        head = [section.heading] if section.heading else []
+        blocks.append("\n".join(head + [_plain_line(line) for line in section.lines]))
+    if card.footer:
+        blocks.append(card.footer)
+    return "\n\n".join(b for b in blocks if b).strip()
+
+
+def _plain_line(line: Line) -> str:
+    text = quote_text(line.text) if line.quote else line.text
+    return f"{text} — {line.by}" if line.by else text

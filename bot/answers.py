@@ -120,6 +120,7 @@ class Snippets:
     """Sentences that answer a question, best first; `film` is None when they come from several films.
 
     `sides` is True when the reviewers disagree about what was asked and both sides are quoted.
+    `films` are the films quoted (the one `film`, or several).
     """
 
     film: Film | None
@@ -127,6 +128,7 @@ class Snippets:
     topic: str = ""
     sides: bool = False
     certainty: float = 1.0
+    films: tuple[Film, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -120,12 +120,17 @@ def _quote(q: Quote, by: bool) -> Line:
     return Line(q.text, quote=True, by=(q.reviewer or msg.ANONYMOUS) if by else "")
 
 
-def _review_line(r: ReviewVerdict) -> Line:
-    """`Ana: Positive · 4/5`."""
-    parts = [msg.VERDICT_WORDS[r.verdict.label.value]]
+def _stance(r: ReviewVerdict) -> str:
+    """`Positive · 9/10` (a rated review), `Positive` (stated), `Positive (87% confident)` (inferred)."""
+    label = msg.VERDICT_WORDS[r.verdict.label.value]
     if r.rating:
-        parts.append(r.rating)
-    return Line(msg.REVIEW_LINE.format(reviewer=r.reviewer or msg.ANONYMOUS, verdict=" · ".join(parts)))
+        return f"{label} · {r.rating}"
+    return label if r.verdict.stated else msg.INFERRED.format(label=label, confidence=r.verdict.confidence)
+
+
+def _review_line(r: ReviewVerdict) -> Line:
+    """`Ana: Positive · 9/10`."""
+    return Line(msg.REVIEW_LINE.format(reviewer=r.reviewer or msg.ANONYMOUS, verdict=_stance(r)))
 
 
 def _single_verdict(r: ReviewVerdict) -> list[Section]:
@@ -159,7 +164,7 @@ def _menu(film: Film, reviews: Sequence[ReviewVerdict]) -> Menu | None:
         Option(
             shorten(msg.REVIEW_OPTION.format(reviewer=r.reviewer or msg.ANONYMOUS), OPTION_MAX),
             actions.full(r.review_id),
-            shorten(msg.VERDICT_WORDS[r.verdict.label.value] + (f" · {r.rating}" if r.rating else ""), OPTION_MAX),
+            shorten(_stance(r), OPTION_MAX),
         )
         for r in reviews[:MENU_MAX]
     )
@@ -210,9 +215,7 @@ def _verdict_card(a: VerdictCard) -> Card:
     else:
         sections = [Section("", (Line(aggregate_line(a.aggregate)),))]
         for r in a.reviews:
-            heading = msg.REVIEWER_VERDICT.format(
-                reviewer=r.reviewer or msg.ANONYMOUS, verdict=verdict_heading(r.verdict)
-            )
+            heading = msg.REVIEW_LINE.format(reviewer=r.reviewer or msg.ANONYMOUS, verdict=_stance(r))
             sections.append(Section(heading, (Line(r.verdict.quote, quote=True),)))
         sections += _sequel(a.sequel, True)
     return Card(
@@ -225,10 +228,11 @@ def _verdict_card(a: VerdictCard) -> Card:
     )
 
 
-def _snippets(a: Snippets, film_titles: dict[str, str]) -> Card:
+def _snippets(a: Snippets) -> Card:
     many = a.film is not None and len(a.film.reviews) > 1
     if a.film is None:  # from several films: name each quote's film
-        lines = tuple(Line(q.text, quote=True, by=film_titles.get(q.film_id, "")) for q in a.quotes)
+        labels = {f.id: f.label for f in a.films}
+        lines = tuple(Line(q.text, quote=True, by=labels.get(q.film_id, "")) for q in a.quotes)
     else:
         lines = tuple(_quote(q, many) for q in a.quotes)
     if a.sides:
@@ -307,12 +311,9 @@ def _notice(a: Notice, help_text: str | None) -> Card:
     return Card(title, (Section("", (Line(text),)),))
 
 
-def cards(
-    answer: Answer, *, film_titles: dict[str, str] | None = None, help_text: str | None = None
-) -> tuple[Card, ...]:
+def cards(answer: Answer, *, help_text: str | None = None) -> tuple[Card, ...]:
     """The cards that show `answer`: one, or one per page of a full review.
 
-    `film_titles` labels the quotes of an answer drawn from several films (film id -> label);
     `help_text` replaces the help text (Slack shows its own command names).
     """
     match answer:
@@ -321,7 +322,7 @@ def cards(
         case VerdictCard():
             out = (_verdict_card(answer),)
         case Snippets():
-            out = (_snippets(answer, film_titles or {}),)
+            out = (_snippets(answer),)
         case Abstain():
             out = (_abstain(answer),)
         case FilmList():

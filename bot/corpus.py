@@ -1,8 +1,9 @@
-"""Load review files into `Film`s; report every unusable file with its path and line.
+"""Load review files into `Film`s with their `Review`s; report every unusable file with its path and line.
 
 Accepted: `.md` with YAML front matter (`title`, optional `year`, `aliases`,
 `sequel_of`, `reviewer`, `rating`, `verdict`) and plain `.txt`, whose title is
-read from the text.
+read from the text. Files with the same title (and the same year, or none) are reviews of
+one film; different years are different films (remakes). A duplicate is the same text again.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import re
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ import yaml
 from bot import messages as msg
 from bot import models, text
 from bot.errors import CorpusError
-from bot.models import Film, Label
+from bot.models import Film, Label, Review
 from bot.reading import parse_rating
 from bot.text import normalise, split_year
 
@@ -51,7 +52,28 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser
 @dataclass(frozen=True, slots=True)
 class Corpus:
     films: tuple[Film, ...]
-    problems: tuple[CorpusError, ...]
+    problems: tuple[CorpusError, ...]  # files skipped, or loaded with something to fix
+    notes: tuple[CorpusError, ...] = ()  # worth knowing, nothing to fix (titles spelt two ways, merged)
+
+    @property
+    def reviews(self) -> int:
+        return sum(len(f.reviews) for f in self.films)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewFile:
+    """One parsed review file: the film it is about and the review itself."""
+
+    title: str
+    year: int | None
+    text: str
+    aliases: tuple[str, ...] = ()
+    sequel_of: str | None = None
+    reviewer: str | None = None
+    rating: str | None = None
+    verdict: Label | None = None
+    is_sequel: bool = False
+    source: str = ""
 
 
 def slug(title: str, year: int | None) -> str:
@@ -166,8 +188,8 @@ def _check_fields(path: str, raw: str, data: dict[str, Any]) -> None:
         raise CorpusError(path, _key_line(raw, "rating"), msg.CORPUS_BAD_RATING.format(value=rating))
 
 
-def parse_file(path: Path, display: str | None = None) -> Film:
-    """Parse one review file into a Film; raises CorpusError saying where it is broken."""
+def parse_file(path: Path, display: str | None = None) -> ReviewFile:
+    """Parse one review file; raises CorpusError saying where it is broken."""
     name = display or str(path)
     data_bytes = path.read_bytes()
     try:
@@ -193,17 +215,17 @@ def parse_file(path: Path, display: str | None = None) -> Film:
         year = year or found_year
     label = data.get("verdict")
     rating = data.get("rating")
-    return Film(
-        id=slug(title, year),
+    reviewer = data.get("reviewer")
+    return ReviewFile(
         title=title[:200],
         year=year,
         text=body,
         aliases=tuple(a.strip() for a in data.get("aliases") or () if a.strip()),
         sequel_of=data.get("sequel_of"),
-        is_sequel=bool(data.get("sequel_of")) or is_sequel(body),
-        reviewer=data.get("reviewer"),
+        reviewer=reviewer.strip() or None if isinstance(reviewer, str) else None,
         rating=None if rating is None else str(rating),
         verdict=Label(label) if label else None,
+        is_sequel=bool(data.get("sequel_of")) or is_sequel(body),
         source=name,
     )
 
@@ -256,20 +278,20 @@ def load_corpus(root: Path | str, cache: Path | None = None) -> Corpus:
     known = _read_cache(cache)
     kept: dict[str, _Cached] = {}
     normalised: dict[str, str] = {}
-    items: list[Film | CorpusError] = []
+    items: list[ReviewFile | CorpusError] = []
     changed = False
     for path, st in _walk(root, stat=True):
         entry = known.get(path)
-        item: Film | CorpusError
+        item: ReviewFile | CorpusError
         if st is not None and entry is not None and entry[:2] == (st.st_size, st.st_mtime_ns):
-            item = Film(*entry[2])
+            item = ReviewFile(*entry[2])
         else:
             item, entry = _parse(Path(path)), None
-            if st is not None and isinstance(item, Film) and st.st_mtime_ns < settled:
-                row = tuple(getattr(item, f.name) for f in fields(Film))
+            if st is not None and isinstance(item, ReviewFile) and st.st_mtime_ns < settled:
+                row = tuple(getattr(item, f.name) for f in fields(ReviewFile))
                 entry = (st.st_size, st.st_mtime_ns, row, normalise(item.title))
                 changed = True
-        if entry is not None and isinstance(item, Film):
+        if entry is not None and isinstance(item, ReviewFile):
             kept[path] = entry
             normalised[item.title] = entry[3]
         items.append(item)
@@ -278,11 +300,11 @@ def load_corpus(root: Path | str, cache: Path | None = None) -> Corpus:
     return build_corpus(items, normalised)
 
 
-_Cached = tuple[int, int, tuple[Any, ...], str]  # size, modification time, the Film's fields, its title normalised
+_Cached = tuple[int, int, tuple[Any, ...], str]  # size, modification time, the ReviewFile's fields, title normalised
 SETTLE_NS = 3_000_000_000  # a file modified less than this long ago is parsed but not cached yet
 
 
-def _parse(path: Path) -> Film | CorpusError:
+def _parse(path: Path) -> ReviewFile | CorpusError:
     try:
         return parse_file(path)
     except CorpusError as exc:
@@ -325,31 +347,89 @@ def _write_cache(path: Path, films: dict[str, _Cached]) -> None:
         log.warning("could not write the corpus cache %s: %s", path, exc.strerror or exc)
 
 
-def build_corpus(items: Iterable[Film | CorpusError], normalised: dict[str, str] | None = None) -> Corpus:
-    """Collect films and problems, rejecting duplicate titles and making ids unique.
+def build_corpus(items: Iterable[ReviewFile | CorpusError], normalised: dict[str, str] | None = None) -> Corpus:
+    """Group review files into films, report problems, and give films and reviews unique ids.
 
-    `normalised`: titles already normalised (by the corpus cache), to save doing it again."""
+    Files with the same normalised title are one film when their years agree or one has none; a
+    file with no year joins the film of that title when there is only one, else it stands alone
+    (and `corpus check` says to give it a year). The same text again is a duplicate and skipped.
+    `normalised`: titles already normalised (by the corpus cache), to save doing it again.
+    """
     normalised = normalised or {}
-    films: list[Film] = []
     problems: list[CorpusError] = []
-    seen: dict[tuple[str, int | None], str] = {}
-    ids: set[str] = set()
-    for item in items:
+    notes: list[CorpusError] = []
+    texts: dict[str, str] = {}  # the text, whitespace and case folded -> the file it came from
+    groups: dict[str, list[ReviewFile]] = {}  # normalised title -> its files, in order
+    position: dict[int, int] = {}  # id(file) -> where it came in `items`: films keep the order of their first file
+    for n, item in enumerate(items):
         if isinstance(item, CorpusError):
             problems.append(item)
             continue
-        key = (normalised.get(item.title) or normalise(item.title), item.year)
-        if key in seen:
-            problems.append(CorpusError(item.source, 1, msg.CORPUS_DUPLICATE.format(title=item.title, other=seen[key])))
+        same = " ".join(item.text.split()).casefold()
+        if same in texts:
+            problems.append(CorpusError(item.source, 1, msg.CORPUS_DUPLICATE.format(other=texts[same])))
             continue
-        seen[key] = item.source
-        film_id, n = item.id, 2
-        while film_id in ids:
-            film_id, n = f"{item.id}-{n}", n + 1
-        ids.add(film_id)
-        films.append(item if film_id == item.id else _with_id(item, film_id))
-    return Corpus(tuple(films), tuple(problems))
+        texts[same] = item.source
+        position[id(item)] = n
+        groups.setdefault(normalised.get(item.title) or normalise(item.title), []).append(item)
+    films: list[tuple[int, list[ReviewFile]]] = []  # (first file's position, files)
+    for files in groups.values():
+        years = sorted({f.year for f in files if f.year is not None})
+        by_year: dict[int | None, list[ReviewFile]] = {}
+        for f in files:
+            year = f.year if f.year is not None or len(years) != 1 else years[0]
+            if f.year is None and len(years) > 1:
+                others = ", ".join(f"{f.title} ({y})" for y in years)
+                problems.append(CorpusError(f.source, 1, msg.CORPUS_NO_YEAR.format(title=f.title, others=others)))
+            by_year.setdefault(year, []).append(f)
+        for group in by_year.values():
+            films.append((position[id(group[0])], group))
+    films.sort(key=lambda item: item[0])
+    built: list[Film] = []
+    ids: set[str] = set()
+    for _, group in films:
+        film, trouble, spelt = _film(group, ids)
+        built.append(film)
+        problems += trouble
+        notes += spelt
+    return Corpus(tuple(built), tuple(problems), tuple(notes))
 
 
-def _with_id(film: Film, film_id: str) -> Film:
-    return replace(film, id=film_id)
+def _film(files: list[ReviewFile], ids: set[str]) -> tuple[Film, list[CorpusError], list[CorpusError]]:
+    """One film from its review files (in order), with a unique id; and what `corpus check` should say."""
+    first = files[0]
+    year = next((f.year for f in files if f.year is not None), None)
+    base, n = slug(first.title, year), 2
+    film_id = base
+    while film_id in ids:
+        film_id, n = f"{base}-{n}", n + 1
+    ids.add(film_id)
+    problems: list[CorpusError] = []
+    notes = [
+        CorpusError(
+            f.source, 1, msg.CORPUS_SPELT_OTHERWISE.format(title=f.title, other=first.title, first=first.source)
+        )
+        for f in files[1:]
+        if f.title != first.title
+    ]
+    aliases: dict[str, str] = {}
+    for f in files:
+        for alias in f.aliases:
+            aliases.setdefault(normalise(alias), alias)
+    sequel_of = next((f.sequel_of for f in files if f.sequel_of), None)
+    for f in files:
+        if f.sequel_of and normalise(f.sequel_of) != normalise(sequel_of or ""):
+            problems.append(
+                CorpusError(f.source, 1, msg.CORPUS_SEQUEL_CONFLICT.format(value=f.sequel_of, other=sequel_of))
+            )
+    used: set[str] = set()
+    reviews = []
+    for n, f in enumerate(files, 1):
+        name = "-".join(re.findall(r"[a-z0-9]+", normalise(f.reviewer or "")))[:24] or str(n)
+        review_id, k = f"{film_id}/{name}", 2
+        while review_id in used:
+            review_id, k = f"{film_id}/{name}-{k}", k + 1
+        used.add(review_id)
+        reviews.append(Review(review_id, film_id, f.text, f.reviewer, f.rating, f.verdict, f.is_sequel, f.source))
+    film = Film(film_id, first.title, year, tuple(reviews), tuple(aliases.values()), sequel_of)
+    return film, problems, notes

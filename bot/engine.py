@@ -33,7 +33,7 @@ from bot.answers import (
     film_of,
 )
 from bot.index import load_or_build
-from bot.models import Aspect, Film, Intent, Question, Review, Suggestion, Verdict
+from bot.models import Aspect, Film, Intent, Label, Question, Review, Suggestion, Verdict
 from bot.reading import Reading, judge, read
 from bot.search import ASPECT_STEMS, Hit, SentenceIndex, aspects_in, terms_of, tokens
 from bot.sentiment import Opinion, Polarity
@@ -45,7 +45,6 @@ log = logging.getLogger(__name__)
 TITLE_LIMIT = 200
 QUESTION_LIMIT = 500
 PAGE_SIZE = 1900  # fits a Discord message (2000) and a Slack section (3000)
-SIDES_AT = 0.3  # a snippet this positive (or negative) takes a side when reviewers disagree
 _VERDICT_INTENT = re.compile(
     r"\b(any good|worth (it|watching|seeing|a watch)|should i (watch|see)|verdict|recommend|is it good|"
     r"did (you|they|the reviewer) like|good or bad|thumbs)\b",
@@ -357,27 +356,21 @@ class Engine:
         topic = _topic(aspects)
         if not hits:
             return Abstain(film, topic)
-        quotes = [self._quote(h) for h in hits]
-        sides = many and self._sides(quotes)
-        if sides:
-            good = [q for q in quotes if q.polarity >= SIDES_AT][:2]
-            bad = [q for q in quotes if q.polarity <= -SIDES_AT][:2]
-            quotes = good + bad
-        else:
-            quotes = quotes[:3]
-        return Snippets(film, tuple(quotes), topic, sides)
+        quotes = [self._quote(h, stance=many) for h in hits]
+        good = [q for q in quotes if q.polarity > 0]
+        bad = [q for q in quotes if q.polarity < 0]
+        sides = bool(good and bad)  # reviewers who liked the film and reviewers who did not both talk about it
+        quotes = good[:2] + bad[:2] if sides else quotes[:3]
+        quoted = (film,) if film else tuple(dict.fromkeys(self._by_id[q.film_id] for q in quotes))
+        return Snippets(film, tuple(quotes), topic, sides, films=quoted)
 
-    def _quote(self, hit: Hit) -> Quote:
+    def _quote(self, hit: Hit, stance: bool) -> Quote:
+        """A hit as a quote; with `stance`, its polarity is its reviewer's side (their review's verdict)."""
         film, review = self._reviews[hit.sentence.review]
-        polarity = self._polarity.sentence(hit.sentence.text)
+        polarity = 0.0
+        if stance:
+            polarity = {Label.POSITIVE: 1.0, Label.NEGATIVE: -1.0}.get(self.verdict(film, review).label, 0.0)
         return Quote(hit.sentence.text, film.id, review.id, review.reviewer, hit.aspect, hit.score, polarity)
-
-    @staticmethod
-    def _sides(quotes: list[Quote]) -> bool:
-        """Whether two reviewers take opposite sides among the best answers."""
-        good = {q.review_id for q in quotes if q.polarity >= SIDES_AT}
-        bad = {q.review_id for q in quotes if q.polarity <= -SIDES_AT}
-        return bool(good and bad and (good | bad) != (good & bad))
 
     def _missing_title(self, text: str) -> Answer | None:
         """A not-found answer when the question names a film the corpus lacks."""

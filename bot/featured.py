@@ -22,9 +22,9 @@ from typing import Literal, Protocol
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot import messages
+from bot.answers import ReviewCard
 from bot.config import FeaturedConfig
 from bot.engine import Engine
-from bot.answers import ReviewCard
 from bot.store import ChannelSubscription, Claim, Store, channel_key
 
 log = logging.getLogger(__name__)

@@ -2,8 +2,9 @@
 
 Every accepted review becomes one `.md` file with front matter, checked by the same rules as
 `bot.corpus` (each written file loads back). Bad rows are reported with their row or line
-number and skipped; existing files are never overwritten; a title already in the corpus (same
-title and year) is reported as a duplicate rather than written twice.
+number and skipped; existing files are never overwritten; a review already in the corpus (the
+same text, whitespace and case aside) is reported as a duplicate rather than written twice; several
+rows of one film become one file per review.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ import yaml
 from bot import messages as msg
 from bot.corpus import FIELDS, load_corpus, parse_file, review_files, slug
 from bot.errors import CorpusError
-from bot.text import normalise
 
 TEXT_COLUMNS = ("text", "review", "body", "content")
 
@@ -49,7 +49,7 @@ def import_corpus(
     if rows is None:
         return ImportReport((), (CorpusError(str(source), None, msg.IMPORT_NOT_A_SOURCE),), 0)
     dest.mkdir(parents=True, exist_ok=True)
-    seen = {(normalise(f.title), f.year): f.source for f in load_corpus(dest).films}
+    seen = {_same(r.text): r.source for f in load_corpus(dest).films for r in f.reviews}
     written: list[Path] = []
     skipped: list[CorpusError] = []
     total = len(rows)
@@ -126,7 +126,12 @@ def _folder_rows(root: Path) -> Iterator[Row]:
         yield 1, {k: v for k, v in fields.items() if v not in (None, "", [])}
 
 
-def _write(dest: Path, fields: dict[str, Any], seen: dict[tuple[str, int | None], str], source: str, line: int) -> Path:
+def _same(text: str) -> str:
+    """A review's text as duplicates compare it: whitespace and case ignored."""
+    return " ".join(text.split()).casefold()
+
+
+def _write(dest: Path, fields: dict[str, Any], seen: dict[str, str], source: str, line: int) -> Path:
     """Write one review, checked as the corpus loader will read it; raises CorpusError when unusable."""
     where = str(fields.pop("_source", source))
     at = line if where == source else None
@@ -152,15 +157,17 @@ def _write(dest: Path, fields: dict[str, Any], seen: dict[tuple[str, int | None]
             film = parse_file(tmp)
         except CorpusError as exc:
             raise fail(exc.message) from None
-        title_key = (normalise(film.title), film.year)
-        if title_key in seen:
-            raise fail(msg.IMPORT_DUPLICATE.format(title=film.title, other=seen[title_key]))
+        same = _same(film.text)
+        if same in seen:
+            raise fail(msg.IMPORT_DUPLICATE.format(title=film.title, other=seen[same]))
         name, n = slug(film.title, film.year), 2
+        if film.reviewer:
+            name = f"{name}-{slug(film.reviewer, None)}"
         final = dest / f"{name}.md"
         while final.exists():
             final, n = dest / f"{name}-{n}.md", n + 1
         os.link(tmp, final)  # fails rather than overwrite a file that appeared meanwhile
-        seen[title_key] = str(final)
+        seen[same] = str(final)
         return final
     finally:
         tmp.unlink(missing_ok=True)

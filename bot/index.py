@@ -39,8 +39,10 @@ def fingerprint(films: Sequence[Film]) -> str:
     for path in _CODE:
         h.update(path.read_bytes())
     for f in films:
-        data = f.text.encode("utf-8", "surrogatepass")
-        h.update(repr((f.id, f.title, f.year, f.aliases, len(data), zlib.crc32(data))).encode())
+        h.update(repr((f.id, f.title, f.year, f.aliases)).encode())
+        for r in f.reviews:
+            data = r.text.encode("utf-8", "surrogatepass")
+            h.update(repr((r.id, len(data), zlib.crc32(data))).encode())
     return h.hexdigest()[:32]
 
 

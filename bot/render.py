@@ -27,9 +27,9 @@ from bot.models import Film, Verdict
 JSON_VERSION = 2
 
 
-def text(answer: Answer, film_titles: dict[str, str] | None = None) -> str:
+def text(answer: Answer) -> str:
     """The whole answer as plain text: its cards, one after another."""
-    return "\n\n".join(plain(c) for c in cards(answer, film_titles=film_titles))
+    return "\n\n".join(plain(c) for c in cards(answer))
 
 
 def _kind(answer: Answer) -> str:
@@ -87,7 +87,7 @@ def _sequel(t: SequelTally | None) -> dict[str, Any] | None:
             "unclear": t.unclear, "quotes": [_quote(q) for q in t.quotes]}  # fmt: skip
 
 
-def to_json(answer: Answer, film_titles: dict[str, str] | None = None) -> dict[str, Any]:
+def to_json(answer: Answer) -> dict[str, Any]:
     """The `--json` object, version 2 (docs/json.md says what changed from version 1)."""
     film = film_of(answer)
     out: dict[str, Any] = {
@@ -110,7 +110,7 @@ def to_json(answer: Answer, film_titles: dict[str, str] | None = None) -> dict[s
         "pages": [],
         "films": [],
         "notice": None,
-        "text": text(answer, film_titles),
+        "text": text(answer),
     }
     if isinstance(answer, ReviewCard | VerdictCard):
         out["aggregate"] = _aggregate(answer.aggregate)

@@ -171,6 +171,15 @@ class Engine:
         """Ranked titles for autocomplete: at most `limit` (<= 25), titles <= 100 chars."""
         return self._titles.suggest(prefix, limit) if self.ready else []
 
+    def film_for(self, title: str) -> Film | None:
+        """The film a title (or an autocomplete pick: a film id) surely names, else None."""
+        if not self.ready:
+            return None
+        if (film := self._by_id.get(title.strip())) is not None:
+            return film
+        res = self._titles.resolve(clean(title, TITLE_LIMIT))
+        return res.film if res.outcome is Outcome.MATCH else None
+
     def reviewers(self, film_id: str, prefix: str = "", limit: int = 25) -> list[str]:
         """The named reviewers of a film whose name starts with `prefix` (any case), for autocomplete."""
         film = self.film(film_id)

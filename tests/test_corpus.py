@@ -60,14 +60,15 @@ def test_markdown_front_matter(tmp_path: Path) -> None:
     corpus = load_corpus(tmp_path)
     assert not corpus.problems
     heat, bad = sorted(corpus.films, key=lambda f: f.title, reverse=True)
-    assert (heat.title, heat.year, heat.aliases, heat.rating, heat.id) == (
+    assert (heat.title, heat.year, heat.aliases, heat.reviews[0].rating, heat.id) == (
         "Heat",
         1995,
         ("Heat (Mann)",),
         "9/10",
         "heat-1995",
     )
-    assert bad.verdict is Label.NEGATIVE and bad.is_sequel and bad.sequel_of == "Good Day"
+    assert bad.reviews[0].verdict is Label.NEGATIVE and bad.is_sequel and bad.sequel_of == "Good Day"
+    assert heat.reviews[0].reviewer == "Ana" and heat.reviews[0].id == "heat-1995/ana"
 
 
 @pytest.mark.parametrize(
@@ -99,12 +100,11 @@ def test_bad_files_are_named_with_line_and_skipped(tmp_path: Path, name: str, te
 def test_not_utf8_and_duplicates(tmp_path: Path) -> None:
     (tmp_path / "latin.txt").write_bytes(b'"Caf\xe9 Society" is\nfine.\n')
     write(tmp_path, "a.md", "---\ntitle: Twin Peaks\n---\nOne.\n")
-    write(tmp_path, "b.md", "---\ntitle: twin peaks\n---\nTwo.\n")
-    write(tmp_path, "c.md", "---\ntitle: Twin Peaks\nyear: 1992\n---\nThree.\n")
+    write(tmp_path, "b.md", "---\ntitle: Twin Peaks\n---\n  one.\n")
     corpus = load_corpus(tmp_path)
-    assert sorted(f.id for f in corpus.films) == ["twin-peaks", "twin-peaks-1992"]
+    assert [f.id for f in corpus.films] == ["twin-peaks"] and len(corpus.films[0].reviews) == 1
     messages = sorted(str(p) for p in corpus.problems)
-    assert "b.md:1: duplicate title" in messages[0] and "a.md" in messages[0]
+    assert "b.md:1: the same review text as" in messages[0] and "a.md" in messages[0]
     assert "latin.txt:1: not UTF-8" in messages[1]
 
 
@@ -167,20 +167,20 @@ def test_corpus_cache_reparses_only_what_changed(tmp_path: Path, parsed: list[st
     parsed.clear()
     changed = load_corpus(reviews, cache)
     assert sorted(parsed) == ["alien.md", "broken.md", "heat.md"]
-    assert {f.title: f.text for f in changed.films} == {"Alien": "Terrifying.", "Heat": "A taut, overlong crime saga."}
+    assert {f.title: f.reviews[0].text for f in changed.films} == {"Alien": "Terrifying.", "Heat": "A taut, overlong crime saga."}
     assert same(changed, load_corpus(reviews))
 
 
 def test_corpus_cache_sees_an_edit_of_the_same_size(tmp_path: Path, parsed: list[str]) -> None:
     reviews, cache = tmp_path / "reviews", tmp_path / "corpus-cache.pkl"
     write(reviews, "heat.md", "---\ntitle: Heat\n---\nTeh best heist film.\n")
-    assert load_corpus(reviews, cache).films[0].text == "Teh best heist film."  # just written: not cached yet
-    assert load_corpus(reviews, cache).films[0].text == "Teh best heist film."
+    assert load_corpus(reviews, cache).films[0].reviews[0].text == "Teh best heist film."  # just written: not cached yet
+    assert load_corpus(reviews, cache).films[0].reviews[0].text == "Teh best heist film."
     assert parsed == ["heat.md", "heat.md"]
     settle(reviews, age=60)
     load_corpus(reviews, cache)
     write(reviews, "heat.md", "---\ntitle: Heat\n---\nThe best heist film.\n")  # same size, new time
-    assert load_corpus(reviews, cache).films[0].text == "The best heist film."
+    assert load_corpus(reviews, cache).films[0].reviews[0].text == "The best heist film."
 
 
 def test_a_damaged_corpus_cache_is_ignored(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

@@ -5,107 +5,128 @@ from __future__ import annotations
 import asyncio
 import threading
 
+from bot.answers import Ambiguous, FilmList, FullText, Note, NotFound, Notice, ReviewCard, Snippets, VerdictCard
 from bot.engine import Engine
-from bot.models import Aspect, Film, Kind, Label, Question
-from bot.render import to_json
+from bot.models import Aspect, Film, Intent, Label, Question
+from bot.render import text, to_json
 
 
-async def ask(engine: Engine, kind: Kind, text: str, conversation: str = "t"):  # type: ignore[no-untyped-def]
-    return await engine.answer(Question(kind, text, conversation))
+async def ask(engine: Engine, intent: Intent, words: str, conversation: str = "t"):  # type: ignore[no-untyped-def]
+    return await engine.answer(Question(intent, words, conversation))
+
+
+def body(film: Film) -> str:
+    return film.reviews[0].text
 
 
 async def test_review_through_a_typo(engine: Engine) -> None:
-    a = await ask(engine, Kind.REVIEW, "celestial symphny")
-    assert a.kind is Kind.REVIEW and a.film is not None and a.film.title == "Celestial Symphony"
-    assert a.verdict is not None and a.verdict.label is Label.POSITIVE
-    assert 2 <= a.summary.count(". ") + 1 <= 4 and a.summary.startswith("Celestial Symphony picks up")
-    aspects = [s.aspect for s in a.highlights]
+    a = await ask(engine, Intent.REVIEW, "celestial symphny")
+    assert isinstance(a, ReviewCard) and a.film.title == "Celestial Symphony"
+    assert a.aggregate.label is Label.POSITIVE and a.aggregate.total == 1
+    summary = " ".join(q.text for q in a.consensus)
+    assert 2 <= len(a.consensus) <= 3 and summary.startswith("Celestial Symphony picks up")
+    aspects = [q.aspect for q in a.highlights]
     assert aspects == [Aspect.STORY, Aspect.ACTING, Aspect.VISUALS, Aspect.MUSIC]
     assert "score" in a.highlights[3].text and "characters" in a.highlights[1].text.lower()
-    assert all(s.text in a.film.text for s in a.highlights)
+    assert all(q.text in body(a.film) for q in a.highlights)
 
 
 async def test_verdict_on_a_sequel_quotes_the_comparison(engine: Engine) -> None:
-    a = await ask(engine, Kind.VERDICT, "radiant reflection")
-    assert a.kind is Kind.VERDICT and a.film is not None and a.film.title == "Radiant Reflections"
-    assert a.verdict is not None and a.verdict.label is Label.POSITIVE and 0.5 < a.verdict.confidence <= 1
-    assert a.verdict.quote in a.film.text
-    assert a.verdict.sequel is not None and "original film" in a.verdict.sequel.quote
-    assert a.verdict.sequel.compared_to_original in ("as_good", "better")
-    celestial = await ask(engine, Kind.VERDICT, "Celestial Symphony")
-    assert celestial.verdict is not None and celestial.verdict.sequel is not None
-    assert "a worthy sequel that expands upon the universe" in celestial.verdict.sequel.quote
+    a = await ask(engine, Intent.VERDICT, "radiant reflection")
+    assert isinstance(a, VerdictCard) and a.film.title == "Radiant Reflections"
+    (only,) = a.reviews
+    v = only.verdict
+    assert v.label is Label.POSITIVE and 0.5 < v.confidence <= 1 and v.quote in body(a.film)
+    assert v.sequel is not None and "original film" in v.sequel.quote
+    assert v.sequel.compared_to_original in ("as_good", "better")
+    assert a.sequel is not None and a.sequel.total == 1 and a.sequel.quotes[0].text == v.sequel.quote
+    celestial = await ask(engine, Intent.VERDICT, "Celestial Symphony")
+    assert isinstance(celestial, VerdictCard) and celestial.reviews[0].verdict.sequel is not None
+    assert "a worthy sequel that expands upon the universe" in celestial.reviews[0].verdict.sequel.quote
 
 
 async def test_aspect_question_quotes_the_soundtrack_sentences(engine: Engine) -> None:
-    a = await ask(engine, Kind.ASK, "how is the soundtrack in radiant reflections")
-    assert a.kind is Kind.ANSWER and a.film is not None and a.film.title == "Radiant Reflections"
-    assert 1 <= len(a.snippets) <= 3
-    assert all(("soundtrack" in s.text or "score" in s.text) for s in a.snippets)
-    assert any("hauntingly beautiful soundtrack" in s.text for s in a.snippets)
+    a = await ask(engine, Intent.ASK, "how is the soundtrack in radiant reflections")
+    assert isinstance(a, Snippets) and a.film is not None and a.film.title == "Radiant Reflections"
+    assert 1 <= len(a.quotes) <= 3
+    assert all(("soundtrack" in q.text or "score" in q.text) for q in a.quotes)
+    assert any("hauntingly beautiful soundtrack" in q.text for q in a.quotes)
 
 
 async def test_follow_up_uses_the_conversation_film(engine: Engine) -> None:
-    await ask(engine, Kind.ASK, "how's the music in Celestial Symphony?", "chan-1")
-    a = await ask(engine, Kind.ASK, "and the visuals?", "chan-1")
-    assert a.film is not None and a.film.title == "Celestial Symphony"
-    assert "visual" in a.snippets[0].text
-    assert any("visuals in Celestial Symphony are truly awe-inspiring" in s.text for s in a.snippets)
-    other = await ask(engine, Kind.ASK, "and the visuals?", "chan-2")
-    assert other.film is None and {s.film_id for s in other.snippets} <= {"celestial-symphony", "radiant-reflections"}
+    await ask(engine, Intent.ASK, "how's the music in Celestial Symphony?", "chan-1")
+    a = await ask(engine, Intent.ASK, "and the visuals?", "chan-1")
+    assert isinstance(a, Snippets) and a.film is not None and a.film.title == "Celestial Symphony"
+    assert "visual" in a.quotes[0].text
+    assert any("visuals in Celestial Symphony are truly awe-inspiring" in q.text for q in a.quotes)
+    other = await ask(engine, Intent.ASK, "and the visuals?", "chan-2")
+    assert isinstance(other, Snippets) and other.film is None
+    assert {q.film_id for q in other.quotes} <= {"celestial-symphony", "radiant-reflections"}
 
 
 async def test_question_naming_no_film_searches_every_review(engine: Engine) -> None:
-    a = await ask(engine, Kind.ASK, "which film has the best music?", "fresh")
-    assert a.kind is Kind.ANSWER and a.film is None and a.snippets
-    assert "Celestial Symphony" in a.text or "Radiant Reflections" in a.text
+    a = await ask(engine, Intent.ASK, "which film has the best music?", "fresh")
+    assert isinstance(a, Snippets) and a.film is None and a.quotes
+    shown = text(a)
+    assert "Celestial Symphony" in shown or "Radiant Reflections" in shown
+    assert {f.id for f in a.films} == {q.film_id for q in a.quotes}
 
 
 async def test_absent_film_is_not_found(engine: Engine) -> None:
-    for kind, text in (
-        (Kind.REVIEW, "The Godfather"),
-        (Kind.VERDICT, "The Godfather"),
-        (Kind.ASK, "how is the music in the godfather?"),
+    for intent, words in (
+        (Intent.REVIEW, "The Godfather"),
+        (Intent.VERDICT, "The Godfather"),
+        (Intent.ASK, "how is the music in the godfather?"),
     ):
-        a = await ask(engine, kind, text)
-        assert a.kind is Kind.NOT_FOUND, (kind, text, a.text)
-        assert "godfather" in a.text.lower() and a.film is None
+        a = await ask(engine, intent, words)
+        assert isinstance(a, NotFound), (intent, words, a)
+        assert "godfather" in a.query.lower() and "godfather" in text(a).lower()
 
 
 async def test_full_review_is_paginated_and_lossless() -> None:
-    text = "\n\n".join(f"Paragraph {i} of Long Film is " + "very good indeed. " * 40 for i in range(12))
-    engine = Engine([Film(id="long-film", title="Long Film", year=None, text=text)])
-    a = await engine.answer(Question(Kind.FULL, film_id="long-film"))
-    assert a.kind is Kind.FULL and len(a.pages) > 1 and all(len(p) <= 1900 for p in a.pages)
-    assert " ".join(a.pages).split() == text.split()
+    words = "\n\n".join(f"Paragraph {i} of Long Film is " + "very good indeed. " * 40 for i in range(12))
+    engine = Engine([Film.of("long-film", "Long Film", None, words)])
+    a = await engine.answer(Question(Intent.FULL, film_id="long-film"))
+    assert isinstance(a, FullText) and len(a.pages) > 1 and all(len(p) <= 1900 for p in a.pages)
+    assert " ".join(a.pages).split() == words.split()
+    by_id = await engine.answer(Question(Intent.FULL, review_id="long-film/1"))
+    assert isinstance(by_id, FullText) and by_id.pages == a.pages
 
 
 async def test_help_list_and_unknown_button(engine: Engine) -> None:
-    assert "/review" in (await ask(engine, Kind.HELP, "")).text
-    listing = await ask(engine, Kind.LIST, "")
-    assert "Celestial Symphony" in listing.text and "Radiant Reflections" in listing.text
-    gone = await engine.answer(Question(Kind.REVIEW, film_id="deleted-film"))
-    assert gone.kind is Kind.ERROR
+    help_ = await ask(engine, Intent.HELP, "")
+    assert isinstance(help_, Notice) and help_.note is Note.HELP and "/review" in text(help_)
+    listing = await ask(engine, Intent.LIST, "")
+    assert isinstance(listing, FilmList)
+    assert "Celestial Symphony" in text(listing) and "Radiant Reflections" in text(listing)
+    gone = await engine.answer(Question(Intent.REVIEW, film_id="deleted-film"))
+    assert isinstance(gone, Notice) and gone.note is Note.UNKNOWN_FILM
+    gone = await engine.answer(Question(Intent.FULL, review_id="deleted-film/ana"))
+    assert isinstance(gone, Notice) and gone.note is Note.UNKNOWN_FILM
 
 
 async def test_empty_corpus_says_so() -> None:
-    a = await Engine([]).answer(Question(Kind.REVIEW, "anything"))
-    assert a.kind is Kind.ERROR and "No reviews" in a.text
+    a = await Engine([]).answer(Question(Intent.REVIEW, "anything"))
+    assert isinstance(a, Notice) and a.note is Note.EMPTY_CORPUS and "No reviews" in text(a)
 
 
 async def test_json_shape_is_the_documented_one(engine: Engine) -> None:
-    a = await ask(engine, Kind.VERDICT, "radiant reflection")
-    data = to_json(a)
-    assert set(data) >= {"kind", "film", "verdict", "snippets", "suggestions", "text"}
-    assert data["kind"] == "verdict" and data["film"] == {
+    data = to_json(await ask(engine, Intent.VERDICT, "radiant reflection"))
+    assert data["version"] == 2
+    assert set(data) >= {"kind", "film", "verdict", "snippets", "suggestions", "text", "aggregate", "reviews"}
+    assert data["kind"] == "verdict"
+    assert {k: data["film"][k] for k in ("id", "title", "year")} == {
         "id": "radiant-reflections",
         "title": "Radiant Reflections",
         "year": None,
     }
-    assert set(data["verdict"]) == {"label", "confidence", "quote", "sequel"}
+    assert set(data["verdict"]) == {"label", "confidence", "quote", "sequel", "stated"}
     assert set(data["verdict"]["sequel"]) == {"compared_to_original", "quote"}
-    ans = to_json(await ask(engine, Kind.ASK, "how is the soundtrack in radiant reflections"))
-    assert ans["kind"] == "answer" and set(ans["snippets"][0]) == {"text", "film_id", "score"}
+    assert data["aggregate"]["total"] == 1 and data["reviews"][0]["id"] == "radiant-reflections/1"
+    ans = to_json(await ask(engine, Intent.ASK, "how is the soundtrack in radiant reflections"))
+    assert ans["kind"] == "answer"
+    assert set(ans["snippets"][0]) >= {"text", "film_id", "score", "review_id", "reviewer"}
+    assert ans["snippets"][0]["review_id"] == "radiant-reflections/1"
 
 
 async def test_engine_survives_a_failing_context_store(seed_films) -> None:  # type: ignore[no-untyped-def]
@@ -117,31 +138,33 @@ async def test_engine_survives_a_failing_context_store(seed_films) -> None:  # t
             raise RuntimeError("db down")
 
     engine = Engine(seed_films, context=Broken())
-    a = await engine.answer(Question(Kind.REVIEW, "celestial symphony", "x"))
-    assert a.kind is Kind.REVIEW
-    b = await engine.answer(Question(Kind.ASK, "and the visuals?", "x"))
-    assert b.kind is Kind.ERROR and "went wrong" in b.text
+    a = await engine.answer(Question(Intent.REVIEW, "celestial symphony", "x"))
+    assert isinstance(a, ReviewCard)
+    b = await engine.answer(Question(Intent.ASK, "and the visuals?", "x"))
+    assert isinstance(b, Notice) and b.note is Note.ERROR and "went wrong" in text(b)
 
 
 async def test_question_about_a_title_and_a_title_worded_as_a_question() -> None:
     films = [
-        Film(id="b", title="Bob", year=2001, text="Bob is a dull film. The acting is wooden."),
-        Film(id="w", title="What About Bob?", year=1991, text="What About Bob? is a delight. The cast is superb."),
-        Film(id="s", title="Starlight Harbour", year=2020, text="A gorgeous film. The score soars."),
+        Film.of("b", "Bob", 2001, "Bob is a dull film. The acting is wooden."),
+        Film.of("w", "What About Bob?", 1991, "What About Bob? is a delight. The cast is superb."),
+        Film.of("s", "Starlight Harbour", 2020, "A gorgeous film. The score soars."),
     ]
     engine = Engine(films)
-    a = await ask(engine, Kind.ASK, "what about bob")
-    assert a.kind is Kind.REVIEW and a.film is not None and a.film.id == "w"
-    a = await ask(engine, Kind.ASK, "tell me about the story of starlight harbuor")
-    assert a.kind is Kind.REVIEW and a.film is not None and a.film.id == "s"
-    a = await ask(engine, Kind.ASK, "is starlight harbour any good?")
-    assert a.kind is Kind.VERDICT and a.film is not None and a.film.id == "s"
+    a = await ask(engine, Intent.ASK, "what about bob")
+    assert isinstance(a, ReviewCard) and a.film.id == "w"
+    a = await ask(engine, Intent.ASK, "tell me about the story of starlight harbuor")
+    assert isinstance(a, ReviewCard) and a.film.id == "s"
+    a = await ask(engine, Intent.ASK, "is starlight harbour any good?")
+    assert isinstance(a, VerdictCard) and a.film.id == "s"
 
 
 async def test_verdict_alone_is_the_verdict_of_the_whole_reading(seed_films) -> None:  # type: ignore[no-untyped-def]
     first, second = Engine(seed_films), Engine(seed_films)
     for film in seed_films:
-        assert first.verdict(film) == second.reading(film).verdict == first.reading(film).verdict
+        for review in film.reviews:
+            alone = first.verdict(film, review)
+            assert alone == second.reading(film, review).verdict == first.reading(film, review).verdict
 
 
 async def test_an_engine_still_loading_says_so_and_then_answers(engine: Engine) -> None:
@@ -153,12 +176,22 @@ async def test_an_engine_still_loading_says_so_and_then_answers(engine: Engine) 
 
     loading = Engine(None)
     task = asyncio.ensure_future(loading.load(corpus))
-    a = await ask(loading, Kind.REVIEW, "celestial symphny")
-    assert a.kind is Kind.ERROR and "still reading" in a.text
-    assert (await ask(loading, Kind.HELP, "")).kind is Kind.HELP
+    a = await ask(loading, Intent.REVIEW, "celestial symphny")
+    assert isinstance(a, Notice) and a.note is Note.STILL_READING and "still reading" in text(a)
+    help_ = await ask(loading, Intent.HELP, "")
+    assert isinstance(help_, Notice) and help_.note is Note.HELP
     assert loading.suggest("cel") == [] and loading.film("celestial-symphony") is None and not loading.ready
     release.set()
     await task
-    a = await ask(loading, Kind.REVIEW, "celestial symphny")
-    assert a.kind is Kind.REVIEW and a.film is not None and a.film.title == "Celestial Symphony"
+    a = await ask(loading, Intent.REVIEW, "celestial symphny")
+    assert isinstance(a, ReviewCard) and a.film.title == "Celestial Symphony"
     assert [s.title for s in loading.suggest("cel")][:1] == ["Celestial Symphony"]
+
+
+async def test_ambiguous_title_lists_the_candidates() -> None:
+    films = [
+        Film.of("heat-1995", "Heat", 1995, "Heat is a taut crime saga."),
+        Film.of("heat-2013", "Heat", 2013, "Heat is a clumsy remake."),
+    ]
+    a = await ask(Engine(films), Intent.REVIEW, "heat")
+    assert isinstance(a, Ambiguous) and [s.film_id for s in a.suggestions] == ["heat-1995", "heat-2013"]

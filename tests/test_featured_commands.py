@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot.answers import ReviewCard
 from bot.engine import Engine
 from bot.featured import FeaturedCommands
-from bot.models import Kind
 from bot.store import Store
 from tests.storage_fixtures import FakeClock
 
@@ -32,8 +32,7 @@ async def test_bad_time_and_timezone_get_clear_errors(store: Store, engine: Engi
 async def test_today_previews_the_channels_pick_and_unsubscribe(store: Store, engine: Engine) -> None:
     cmds = FeaturedCommands(store, engine)
     preview = await cmds.today("slack", "C9")
-    assert preview.answer is not None and preview.answer.kind is Kind.REVIEW
-    assert preview.answer.film is not None and preview.answer.film.title in preview.text
+    assert isinstance(preview.answer, ReviewCard) and preview.answer.film.title in preview.text
     assert (await cmds.unsubscribe("slack", "C9", is_admin=True)).text.startswith("This channel has no")
     await cmds.subscribe("slack", "C9", "08:30", "UTC", user="u", is_admin=True)
     assert (await cmds.unsubscribe("slack", "C9", is_admin=False)).ephemeral

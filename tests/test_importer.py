@@ -27,13 +27,14 @@ def test_csv_rows_are_written_and_bad_rows_reported_with_their_line(tmp_path: Pa
     report = import_corpus(src, tmp_path / "corpus", lambda d, t: calls.append((d, t)))
     assert report.total == 6 and len(report.written) == 2 and calls[-1] == (6, 6)
     assert [(e.line, e.message.split()[0]) for e in report.skipped] == [
-        (5, "no"), (6, "`year`"), (7, "`rating`"), (8, "duplicate")
+        (5, "no"), (6, "`year`"), (7, "`rating`"), (8, "the")
     ]  # fmt: skip
     corpus = load_corpus(tmp_path / "corpus")
     assert not corpus.problems
     films = {f.title: f for f in corpus.films}
-    assert films["Paper Lanterns"].year == 2019 and films["Paper Lanterns"].rating == "4/5"
-    assert "Second line." in films["Moonlit Harbor"].text
+    assert films["Paper Lanterns"].year == 2019 and films["Paper Lanterns"].reviews[0].rating == "4/5"
+    assert "Second line." in films["Moonlit Harbor"].reviews[0].text
+    assert "the same review of “Paper Lanterns” is already in" in report.skipped[3].message
 
 
 def test_jsonl_with_a_broken_line_and_an_unknown_field(tmp_path: Path) -> None:

@@ -10,7 +10,8 @@ import pytest
 from bot import index as persisted
 from bot import search, titles
 from bot.engine import Engine
-from bot.models import Film, Kind, Question
+from bot.models import Film, Intent, Question
+from bot.render import text as shown
 from bot.search import SentenceIndex, aspects_in, terms_of
 from bot.text import sentences
 from bot.titles import TitleIndex
@@ -21,16 +22,19 @@ async def test_a_persisted_index_is_reloaded_and_answers_the_same(seed_films: tu
     first = Engine(seed_films, index_dir=tmp_path)
     assert persisted.load(tmp_path, seed_films) is not None
     again = Engine(seed_films, index_dir=tmp_path)
-    for kind, text in [(Kind.ASK, "how is the soundtrack in radiant reflections"), (Kind.REVIEW, "celestial symphny"),
-                       (Kind.ASK, "which film has the best music?")]:  # fmt: skip
-        a, b = await first.answer(Question(kind, text)), await again.answer(Question(kind, text))
-        assert a.text == b.text
+    asked = [(Intent.ASK, "how is the soundtrack in radiant reflections"), (Intent.REVIEW, "celestial symphny"),
+             (Intent.ASK, "which film has the best music?")]  # fmt: skip
+    for intent, text in asked:
+        a, b = await first.answer(Question(intent, text)), await again.answer(Question(intent, text))
+        assert a == b and shown(a) == shown(b)
     assert again.suggest("cel") == first.suggest("cel")
 
 
 def test_an_edited_corpus_is_not_read_from_a_stale_index(seed_films: tuple[Film, ...], tmp_path: Path) -> None:
     Engine(seed_films, index_dir=tmp_path)
-    edited = (replace(seed_films[0], text=seed_films[0].text + "\n\nOne more line."), *seed_films[1:])
+    review = seed_films[0].reviews[0]
+    edited_review = replace(review, text=review.text + "\n\nOne more line.")
+    edited = (replace(seed_films[0], reviews=(edited_review,)), *seed_films[1:])
     assert persisted.fingerprint(edited) != persisted.fingerprint(seed_films)
     assert persisted.load(tmp_path, edited) is None
     Engine(edited, index_dir=tmp_path)
@@ -75,5 +79,14 @@ def test_capped_search_still_finds_rare_terms(seed_films: tuple[Film, ...], monk
 def test_a_sentence_knows_its_film(seed_films: tuple[Film, ...]) -> None:
     idx = SentenceIndex(seed_films)
     texts = [idx.sentence(sid).text for sid in idx.span(0)]
-    assert texts == sentences(seed_films[0].text)
+    assert texts == sentences(seed_films[0].reviews[0].text)
     assert idx.sentence(idx.span(1)[0]).film == 1 and idx.sentence(idx.span(0)[-1]).film == 0
+
+
+def test_a_sentence_knows_its_review() -> None:
+    film = Film.of("a", "A", None, "First review. It is fine.")
+    two = replace(film, reviews=(*film.reviews, replace(film.reviews[0], id="a/2", text="Second one. Good.")))
+    idx = SentenceIndex([Film.of("z", "Z", None, "Zed."), two])
+    assert [idx.sentence(sid).review for sid in idx.span(1)] == [1, 1, 2, 2]
+    assert [idx.sentence(sid).film for sid in idx.span(1)] == [1, 1, 1, 1]
+    assert [idx.sentence(sid).text for sid in idx.span(1)] == ["First review.", "It is fine.", "Second one.", "Good."]

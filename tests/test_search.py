@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import pytest
 
+from bot.answers import Snippets
 from bot.engine import Engine
-from bot.models import Aspect, Film, Kind, Question
+from bot.models import Aspect, Film, Intent, Question
 from bot.search import aspects_in
 
 
 async def top(text: str, question: str) -> str:
     """The first snippet a user sees when asking `question` about a one-review corpus."""
-    film = Film(id="f", title="Harbour Lights", year=2020, text=text)
-    answer = await Engine([film]).answer(Question(Kind.ASK, f"{question} in Harbour Lights?", "t"))
-    assert answer.kind is Kind.ANSWER and answer.snippets, answer.text
-    return answer.snippets[0].text
+    film = Film.of("f", "Harbour Lights", 2020, text)
+    answer = await Engine([film]).answer(Question(Intent.ASK, f"{question} in Harbour Lights?", "t"))
+    assert isinstance(answer, Snippets) and answer.quotes, answer
+    return answer.quotes[0].text
 
 
 async def test_pacing_question_is_not_answered_with_the_plot() -> None:

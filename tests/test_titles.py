@@ -9,7 +9,7 @@ from bot.titles import Outcome, TitleIndex
 
 
 def film(title: str, year: int | None = None, aliases: tuple[str, ...] = ()) -> Film:
-    return Film(id=title.lower().replace(" ", "-"), title=title, year=year, text="x", aliases=aliases)
+    return Film.of(title.lower().replace(" ", "-"), title, year, "x", aliases=aliases)
 
 
 CATALOGUE = [

@@ -167,14 +167,19 @@ def test_corpus_cache_reparses_only_what_changed(tmp_path: Path, parsed: list[st
     parsed.clear()
     changed = load_corpus(reviews, cache)
     assert sorted(parsed) == ["alien.md", "broken.md", "heat.md"]
-    assert {f.title: f.reviews[0].text for f in changed.films} == {"Alien": "Terrifying.", "Heat": "A taut, overlong crime saga."}
+    assert {f.title: f.reviews[0].text for f in changed.films} == {
+        "Alien": "Terrifying.",
+        "Heat": "A taut, overlong crime saga.",
+    }
     assert same(changed, load_corpus(reviews))
 
 
 def test_corpus_cache_sees_an_edit_of_the_same_size(tmp_path: Path, parsed: list[str]) -> None:
     reviews, cache = tmp_path / "reviews", tmp_path / "corpus-cache.pkl"
     write(reviews, "heat.md", "---\ntitle: Heat\n---\nTeh best heist film.\n")
-    assert load_corpus(reviews, cache).films[0].reviews[0].text == "Teh best heist film."  # just written: not cached yet
+    assert (
+        load_corpus(reviews, cache).films[0].reviews[0].text == "Teh best heist film."
+    )  # just written: not cached yet
     assert load_corpus(reviews, cache).films[0].reviews[0].text == "Teh best heist film."
     assert parsed == ["heat.md", "heat.md"]
     settle(reviews, age=60)

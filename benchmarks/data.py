@@ -40,8 +40,7 @@ def movielens() -> list[Film]:
                 if alt:
                     aliases.append(unmove_article(alt))
                 title = title[: m.start()]
-            films.append(Film(id=f"ml{row['movieId']}", title=unmove_article(title.strip()), year=year, text="",
-                              aliases=tuple(aliases)))  # fmt: skip
+            films.append(Film(f"ml{row['movieId']}", unmove_article(title.strip()), year, aliases=tuple(aliases)))
     return films
 
 

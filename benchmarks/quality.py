@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 
 from benchmarks import data
 from benchmarks import titles as bt
+from bot.answers import Snippets
 from bot.corpus import load_corpus
 from bot.engine import Engine
-from bot.models import Film, Kind, Question
+from bot.models import Film, Intent, Question
 from bot.sentiment import Polarity
 from bot.text import sentences, words
 from bot.titles import TitleIndex
@@ -248,8 +249,12 @@ def _ask_all(engine: Engine, cases: list[_Case]) -> tuple[float, float]:
         out = []
         for n, case in enumerate(cases):
             q = QUESTIONS[case.aspect].format(t=case.film.title)
-            a = await engine.answer(Question(Kind.ASK, q, f"bench-{n}"))
-            top = a.snippets[0].text if a.snippets and a.snippets[0].film_id == case.film.id else None
+            a = await engine.answer(Question(Intent.ASK, q, f"bench-{n}"))
+            top = (
+                a.quotes[0].text
+                if isinstance(a, Snippets) and a.quotes and a.quotes[0].film_id == case.film.id
+                else None
+            )
             out.append(top in case.answers)
         return out
 
@@ -264,7 +269,7 @@ def _ask_all(engine: Engine, cases: list[_Case]) -> tuple[float, float]:
 def _cases(films: Sequence[Film], subj: Subjectivity) -> list[_Case]:
     out = []
     for film in films:
-        sents = sentences(film.text)
+        sents = sentences(film.reviews[0].text)
         p = subj.p(sents)
         for aspect, pattern in ASPECT_PATTERNS.items():
             answers = frozenset(s for s, ps in zip(sents, p, strict=True) if pattern.search(s) and ps >= 0.5)
@@ -319,7 +324,7 @@ def bench_snippets(report: Report, *, reviews: int = 200, trials_per_aspect: int
     held = [r for r in data.movie_reviews() if (r[2] < 8 if tune else r[2] >= 8)]
     picked = rng.sample(held, min(400 if tune else reviews, len(held)))
     titles = _generated_titles(len(picked), rng)
-    films = [Film(id=f"pl{n}", title=t, year=None, text=_review_text(text)) for n, (t, (text, _, _)) in
+    films = [Film.of(f"pl{n}", t, None, _review_text(text)) for n, (t, (text, _, _)) in
              enumerate(zip(titles, picked, strict=True))]  # fmt: skip
     cases = _cases(films, subj)
     ours, base = _ask_all(Engine(films), cases)
@@ -336,7 +341,7 @@ def bench_snippets(report: Report, *, reviews: int = 200, trials_per_aspect: int
         opinion = _detok(subj_line)
         sents = [opinion, *(_detok(o) for o in objs)]
         rng.shuffle(sents)
-        film = Film(id=f"mix{n}", title=f"Trial Picture {_roman(n + 1)}", year=None, text="\n\n".join(sents))
+        film = Film.of(f"mix{n}", f"Trial Picture {_roman(n + 1)}", None, "\n\n".join(sents))
         mixed_films.append(film)
         mixed_cases.append(_Case(film, aspect, frozenset({opinion}), sents))
     ours, base = _ask_all(Engine(mixed_films), mixed_cases)

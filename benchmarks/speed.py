@@ -33,7 +33,7 @@ from benchmarks import synth
 from benchmarks.titles import _typo
 from bot.corpus import load_corpus
 from bot.engine import Engine
-from bot.models import Film, Kind, Question
+from bot.models import Film, Intent, Question
 from bot.search import tokens
 from bot.text import sentences
 from bot.titles import TitleIndex
@@ -113,14 +113,16 @@ def _write_corpus(films: list[Film], root: Path) -> None:
         if n % 100 == 0:
             folder.mkdir(parents=True)
         head = f"---\ntitle: {json.dumps(film.title)}\n" + (f"year: {film.year}\n" if film.year else "") + "---\n\n"
-        (folder / f"{n:06d}.md").write_text(head + film.text + "\n", encoding="utf-8")
+        (folder / f"{n:06d}.md").write_text(head + film.reviews[0].text + "\n", encoding="utf-8")
 
 
 def reviews_stage(n: int, queries: int, bm25_queries: int, bm25_sentences: int) -> Stage:
     rng = random.Random(n)
     stage = Stage(f"{n:,} reviews")
     generated = synth.films(n, seed=5)
-    stage.values["sentences"] = float(sum(len(sentences(f.text)) for f in generated[:1000]) / min(n, 1000) * n)
+    stage.values["sentences"] = float(
+        sum(len(sentences(f.reviews[0].text)) for f in generated[:1000]) / min(n, 1000) * n
+    )
     with tempfile.TemporaryDirectory() as tmp:
         root, cache, index = Path(tmp) / "corpus", Path(tmp) / "corpus-cache.pkl", Path(tmp) / "index"
         _write_corpus(generated, root)
@@ -148,9 +150,11 @@ def reviews_stage(n: int, queries: int, bm25_queries: int, bm25_sentences: int) 
         asks = [rng.choice(ASK_TEMPLATES).format(t=t) for t in titles[: queries // 2]]
         asks += [rng.choice(FREE_QUESTIONS) for _ in range(queries - len(asks))]
         rng.shuffle(asks)
-        answer(Question(Kind.ASK, "warm up"))
-        stage.figures.append(figure("ask", timed(answer, [Question(Kind.ASK, q, f"c{i}") for i, q in enumerate(asks)])))
-        reviews = [Question(Kind.REVIEW, t) for t in _typed_titles(films, queries, random.Random(n + 1))]
+        answer(Question(Intent.ASK, "warm up"))
+        stage.figures.append(
+            figure("ask", timed(answer, [Question(Intent.ASK, q, f"c{i}") for i, q in enumerate(asks)]))
+        )
+        reviews = [Question(Intent.REVIEW, t) for t in _typed_titles(films, queries, random.Random(n + 1))]
         stage.figures.append(figure("review (first time for each film)", timed(answer, reviews)))
         stage.values["rss_mb"] = _rss_mb()
         loop.close()
@@ -164,7 +168,7 @@ def _bm25(films: list[Film], asks: list[str], queries: int, cap: int) -> Figure:
 
     docs: list[list[str]] = []
     for f in films:
-        docs.extend(tokens(s) for s in sentences(f.text))
+        docs.extend(tokens(s) for f_review in f.reviews for s in sentences(f_review.text))
         if len(docs) >= cap:
             break
     docs = docs[:cap]

@@ -100,10 +100,10 @@ def films(n: int, seed: int = 1, sentences_per_review: int = 25, catalogue: list
         body = [f"{title} is the film under review here."] + [rng.choice(sents) for _ in range(count - 1)]
         paras = [" ".join(body[j : j + 5]) for j in range(0, len(body), 5)]
         year = 1930 + (i * 7919) % 95
-        out.append(Film(id=f"f{i}", title=title, year=year, text="\n\n".join(paras)))
+        out.append(Film.of(f"f{i}", title, year, "\n\n".join(paras)))
     return out
 
 
 def films_from_titles(names: list[str]) -> list[Film]:
     """A text-less catalogue (for title resolution and autocomplete at a million titles)."""
-    return [Film(id=f"t{i}", title=t, year=None, text="") for i, t in enumerate(names)]
+    return [Film(f"t{i}", t, None) for i, t in enumerate(names)]

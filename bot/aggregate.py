@@ -3,7 +3,7 @@
 Each review is read on its own (`bot.reading`); this module combines the readings the way review
 aggregators do: how many reviews liked it (label by share, like a Tomatometer), the mean rating
 where reviews give one (like a Metascore), a short consensus quoted from the majority (and the
-strongest dissent), and one highlight per aspect group from whichever review says it best.
+strongest dissent), and how a sequel's reviews compare it with the original.
 """
 
 from __future__ import annotations
@@ -12,13 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.answers import Aggregate, Quote, ReviewVerdict, SequelTally
-from bot.models import Aspect, Label, Review, Verdict
-from bot.reading import HIGHLIGHT_GROUPS, Reading, label_for, parse_rating
+from bot.models import Label, Review, Verdict
+from bot.reading import Reading, label_for, parse_rating
 
 CONSENSUS_MAX = 2  # quotes of the majority in a consensus
 DISSENT_SHARE = 0.25  # the strongest dissent is quoted when at least this share of reviews disagrees
 SEQUEL_QUOTES = 3
-_GROUP_ORDER = {group[0]: n for n, group in enumerate(HIGHLIGHT_GROUPS)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,11 +61,8 @@ def _verdict_quote(r: Judged | Reading) -> Quote:
                  polarity=polarity)  # fmt: skip
 
 
-def consensus(readings: Sequence[Reading], overall: Aggregate) -> tuple[Quote, ...]:
-    """A short summary: one review's own summary, or the majority's clearest verdict sentences plus dissent."""
-    if len(readings) == 1:
-        r = readings[0]
-        return tuple(Quote(s, r.review.film_id, r.review.id, r.review.reviewer) for s in r.summary)
+def consensus(readings: Sequence[Judged | Reading], overall: Aggregate) -> tuple[Quote, ...]:
+    """The majority's clearest verdict sentences, by different reviewers, and the strongest dissent."""
     majority = sorted((r for r in readings if r.verdict.label is overall.label), key=lambda r: -r.verdict.confidence)
     picked = [_verdict_quote(r) for r in _distinct(majority)[:CONSENSUS_MAX]]
     others = [r for r in readings if r.verdict.label is not overall.label]
@@ -76,7 +72,7 @@ def consensus(readings: Sequence[Reading], overall: Aggregate) -> tuple[Quote, .
     return tuple(picked)
 
 
-def _distinct(readings: Sequence[Reading]) -> list[Reading]:
+def _distinct(readings: Sequence[Judged | Reading]) -> list[Judged | Reading]:
     """Readings by different reviewers (anonymous ones count as different), in order."""
     seen: set[str] = set()
     out = []
@@ -87,16 +83,6 @@ def _distinct(readings: Sequence[Reading]) -> list[Reading]:
         seen.add(name)
         out.append(r)
     return out
-
-
-def highlights(readings: Sequence[Reading]) -> tuple[Quote, ...]:
-    """One quote per aspect group, from the review that says it best, in the groups' order."""
-    best: dict[Aspect | None, Quote] = {}
-    for r in readings:
-        for q in r.highlights:
-            if q.aspect not in best or q.score > best[q.aspect].score:
-                best[q.aspect] = q
-    return tuple(sorted(best.values(), key=lambda q: _GROUP_ORDER.get(q.aspect, len(_GROUP_ORDER)) if q.aspect else 99))
 
 
 def sequel_tally(readings: Sequence[Judged | Reading]) -> SequelTally | None:

@@ -12,6 +12,7 @@ import logging
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
@@ -32,9 +33,9 @@ from bot.answers import (
     VerdictCard,
     film_of,
 )
-from bot.index import load_or_build
+from bot.index import Indexes, load_or_build
 from bot.models import Aspect, Film, Intent, Label, Question, Review, Suggestion, Verdict
-from bot.reading import Reading, judge, read
+from bot.reading import HIGHLIGHT_GROUPS, Reading, Verdicts, judge, read
 from bot.search import ASPECT_STEMS, Hit, SentenceIndex, aspects_in, terms_of, tokens
 from bot.sentiment import Opinion, Polarity
 from bot.text import clean, fold, paginate, sentences, stem, words
@@ -114,7 +115,6 @@ class Engine:
         films: Iterable[Film] | None,
         *,
         context: ContextStore | None = None,
-        polarity: Polarity | None = None,
         index_dir: Path | None = None,
     ) -> None:
         """`index_dir`: where to persist the search indexes, so a restart over the same corpus loads them.
@@ -125,12 +125,12 @@ class Engine:
         self.ready = False
         self.films: tuple[Film, ...] = ()
         self._index_dir = index_dir
-        self._polarity = polarity or Polarity.default()
+        self._polarity = Polarity.default()
         self._opinion = Opinion.default()
         self._titles: TitleIndex
         self._sentences: SentenceIndex
+        self._verdict_table: Verdicts
         self._readings: dict[str, Reading] = {}  # by review id
-        self._verdicts: dict[str, Verdict] = {}  # of reviews read for a verdict only
         self._stems: dict[str, str] = {}  # word -> stem, for the words of the reviews read
         if films is not None:
             films = tuple(films)
@@ -142,14 +142,14 @@ class Engine:
         A first start over a large corpus takes minutes; meanwhile the bot is online and says so.
         """
 
-        def work() -> tuple[tuple[Film, ...], tuple[TitleIndex, SentenceIndex]]:
+        def work() -> tuple[tuple[Film, ...], Indexes]:
             found = tuple(films())
             return found, load_or_build(self._index_dir, found)
 
         self._use(*await asyncio.to_thread(work))
 
-    def _use(self, films: tuple[Film, ...], indexes: tuple[TitleIndex, SentenceIndex]) -> None:
-        self._titles, self._sentences = indexes
+    def _use(self, films: tuple[Film, ...], indexes: Indexes) -> None:
+        self._titles, self._sentences, self._verdict_table = indexes.titles, indexes.sentences, indexes.verdicts
         self._by_id = {f.id: f for f in films}
         self._index = {f.id: i for i, f in enumerate(films)}
         self._reviews = [(f, r) for f in films for r in f.reviews]  # in the sentence index's order
@@ -199,32 +199,47 @@ class Engine:
             stems = [tokens(t, self._stems) for t in texts]
             cached = read(review, judge(review, texts, self._polarity, film.is_sequel), stems)
             self._readings[review.id] = cached
-            self._verdicts.pop(review.id, None)
         return cached
 
     def verdict(self, film: Film, review: Review) -> Verdict:
-        """The verdict of one review (computed once; cheaper than a whole `reading`)."""
-        if (cached := self._readings.get(review.id)) is not None:
-            return cached.verdict
-        found = self._verdicts.get(review.id)
-        if found is None:
-            texts = sentences(review.text)
-            found = self._verdicts[review.id] = judge(review, texts, self._polarity, film.is_sequel).verdict
-        return found
+        """The verdict of one review, as worked out when the corpus was indexed."""
+        n = self._review_ids[review.id]
+        first = self._sentences.review_start(n)
+        return self._verdict_table.verdict(n, lambda i: self._sentences.text(first + i))
 
     def card(self, film: Film, certainty: float = 1.0) -> ReviewCard:
-        """The review card of `film`: aggregate verdict, consensus, highlights, its reviews."""
-        readings = [self.reading(film, r) for r in film.reviews]
-        overall = agg.aggregate(readings)
-        return ReviewCard(
-            film,
-            overall,
-            agg.review_verdicts(readings),
-            agg.consensus(readings, overall),
-            agg.highlights(readings),
-            agg.sequel_tally(readings) if film.is_sequel else None,
-            certainty,
-        )
+        """The review card of `film`: aggregate verdict, consensus, highlights, its reviews.
+
+        One review is read in full (its summary and highlights); several are combined from their
+        verdicts, worked out at index time, and from a search of all their sentences per aspect.
+        """
+        if len(film.reviews) == 1:
+            reading = self.reading(film, film.reviews[0])
+            readings: list[Reading] | list[agg.Judged] = [reading]
+            overall = agg.aggregate(readings)
+            review = reading.review
+            consensus = tuple(Quote(s, film.id, review.id, review.reviewer) for s in reading.summary)
+            highlights = reading.highlights
+        else:
+            readings = [agg.Judged(r, self.verdict(film, r)) for r in film.reviews]
+            overall = agg.aggregate(readings)
+            consensus = agg.consensus(readings, overall)
+            highlights = self._highlights(film, readings, overall.label, {q.text for q in consensus})
+        tally = agg.sequel_tally(readings) if film.is_sequel else None
+        return ReviewCard(film, overall, agg.review_verdicts(readings), consensus, highlights, tally, certainty)
+
+    def _highlights(self, film: Film, judged: list[agg.Judged], side: Label, used: set[str]) -> tuple[Quote, ...]:
+        """One sentence per aspect group from across the film's reviews, from the majority's side when it can."""
+        label = {j.review.id: j.verdict.label for j in judged}
+        out: list[Quote] = []
+        for group in HIGHLIGHT_GROUPS:
+            hits = self._sentences.search([], group, film=self._index[film.id], k=6, opinion=self._opinion.probability)
+            quotes = [q for q in (self._quote(h, stance=False) for h in hits) if q.text not in used]
+            if quotes:
+                best = next((q for q in quotes if label.get(q.review_id) is side), quotes[0])
+                used.add(best.text)
+                out.append(replace(best, aspect=group[0]))
+        return tuple(out)
 
     def verdict_card(self, film: Film, certainty: float = 1.0) -> VerdictCard:
         """The aggregate and each review's verdict with its supporting sentence."""

@@ -17,20 +17,43 @@ import shutil
 import tempfile
 import zlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from bot import search, text, titles
+from bot import reading, search, sentiment, text, titles
 from bot.models import Film
+from bot.reading import Verdicts
 from bot.search import SentenceIndex
+from bot.sentiment import Polarity
 from bot.titles import TitleIndex
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
-_CODE = (Path(search.__file__), Path(titles.__file__), Path(text.__file__), Path(__file__))
+FORMAT = 2
+_CODE = (
+    *(Path(str(m.__file__)) for m in (search, titles, text, reading, sentiment)),
+    Path(sentiment.__file__).parent / "data" / sentiment.MODEL_FILE,  # verdicts are worked out at index time
+    Path(__file__),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Indexes:
+    """Everything worked out once per corpus: title lookup, sentence search, every review's verdict."""
+
+    titles: TitleIndex
+    sentences: SentenceIndex
+    verdicts: Verdicts
+
+
+def build(films: Sequence[Film]) -> Indexes:
+    """The indexes of `films`, built from scratch (minutes for 100,000 reviews)."""
+    title_index = TitleIndex(films)
+    title_index.resolve("warm up")  # fills lazily computed tables now, so they are saved and the first user never waits
+    return Indexes(title_index, SentenceIndex(films), Verdicts.build(films, Polarity.default()))
 
 
 def fingerprint(films: Sequence[Film]) -> str:
@@ -46,8 +69,9 @@ def fingerprint(films: Sequence[Film]) -> str:
     return h.hexdigest()[:32]
 
 
-def save(folder: Path, films: Sequence[Film], title_index: TitleIndex, sentence_index: SentenceIndex) -> Path:
-    """Persist both indexes of `films` under `folder`; older fingerprints are removed."""
+def save(folder: Path, films: Sequence[Film], indexes: Indexes) -> Path:
+    """Persist the indexes of `films` under `folder`; older fingerprints are removed."""
+    title_index, sentence_index = indexes.titles, indexes.sentences
     folder.mkdir(parents=True, exist_ok=True)
     name = fingerprint(films)
     final = folder / name
@@ -55,6 +79,8 @@ def save(folder: Path, films: Sequence[Film], title_index: TitleIndex, sentence_
     try:
         for key, arr in sentence_index.arrays.items():
             np.save(tmp / f"{key}.npy", np.ascontiguousarray(arr), allow_pickle=False)
+        for key, arr in indexes.verdicts.arrays.items():
+            np.save(tmp / f"verdict_{key}.npy", np.ascontiguousarray(arr), allow_pickle=False)
         (tmp / "terms.txt").write_text("\n".join(sentence_index.terms), encoding="utf-8")
         state = {k: v for k, v in vars(title_index).items() if k not in ("films", "_recent")}
         keys = state.pop("_keys")  # as plain lists: unpickling 100,000s of dataclasses one by one is slow
@@ -73,8 +99,8 @@ def save(folder: Path, films: Sequence[Film], title_index: TitleIndex, sentence_
     return final
 
 
-def load(folder: Path, films: Sequence[Film]) -> tuple[TitleIndex, SentenceIndex] | None:
-    """Both indexes of `films` if `folder` holds them for exactly this corpus, else None."""
+def load(folder: Path, films: Sequence[Film]) -> Indexes | None:
+    """The indexes of `films` if `folder` holds them for exactly this corpus, else None."""
     path = folder / fingerprint(films)
     if not (path / "titles.pkl").is_file():
         return None
@@ -85,6 +111,9 @@ def load(folder: Path, films: Sequence[Film]) -> tuple[TitleIndex, SentenceIndex
         raw = (path / "terms.txt").read_text(encoding="utf-8")
         terms = raw.split("\n") if raw else []
         sentence_index = SentenceIndex(films, arrays, terms)
+        verdicts = Verdicts({key: np.load(path / f"verdict_{key}.npy", allow_pickle=False) for key in Verdicts.ARRAYS})
+        if not verdicts.valid_for(sum(len(f.reviews) for f in films)):
+            raise ValueError("the verdict table does not match the corpus")
         with (path / "titles.pkl").open("rb") as fh:
             state = pickle.load(fh)  # written by save() above, in our own data folder
         texts, owners, kinds = state.pop("_keys_packed")
@@ -95,20 +124,19 @@ def load(folder: Path, films: Sequence[Film]) -> tuple[TitleIndex, SentenceIndex
     except (OSError, ValueError, EOFError, pickle.UnpicklingError, KeyError, AttributeError) as exc:
         log.warning("ignoring the unreadable index in %s: %s", path, exc)
         return None
-    return title_index, sentence_index
+    return Indexes(title_index, sentence_index, verdicts)
 
 
-def load_or_build(folder: Path | None, films: Sequence[Film]) -> tuple[TitleIndex, SentenceIndex]:
+def load_or_build(folder: Path | None, films: Sequence[Film]) -> Indexes:
     """The indexes of `films`: loaded from `folder` when persisted there, else built (and saved)."""
     if folder is not None:
         found = load(folder, films)
         if found is not None:
             return found
-    title_index, sentence_index = TitleIndex(films), SentenceIndex(films)
-    title_index.resolve("warm up")  # fills lazily computed tables now, so they are saved and the first user never waits
+    indexes = build(films)
     if folder is not None:
         try:
-            save(folder, films, title_index, sentence_index)
+            save(folder, films, indexes)
         except OSError as exc:
             log.warning("could not save the search index in %s: %s", folder, exc)
-    return title_index, sentence_index
+    return indexes

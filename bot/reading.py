@@ -6,13 +6,17 @@ A film's reviews are combined in `bot.aggregate`.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 
 from bot.answers import Quote
-from bot.models import Aspect, Label, Review, SequelNote, Verdict
+from bot.models import Aspect, Film, Label, Review, SequelNote, Verdict
 from bot.search import ASPECT_STEMS, LEAD_WORDS, has_contrast, is_concluding
 from bot.sentiment import Polarity
+from bot.text import sentences
 
 POSITIVE_AT = 0.6  # P(positive) at or above this reads as positive
 NEGATIVE_AT = 0.4  # at or below this, negative; between, mixed
@@ -214,3 +218,62 @@ def _sequel_note(texts: Sequence[str], polarity: Sequence[float]) -> SequelNote 
     else:
         comparison = "unclear"
     return SequelNote(comparison, text)
+
+
+_SEQUEL_CODES = ("better", "as_good", "worse", "unclear")
+_LABELS = tuple(Label)
+
+
+class Verdicts:
+    """Every review's verdict, worked out once when the corpus is indexed and kept in flat arrays.
+
+    A card of a film with hundreds of reviews needs all their verdicts; reading each again would
+    take a millisecond apiece. Per review `r` (numbered film by film, as in `bot.search`): `label`,
+    `confidence`, `stated`, the supporting sentence `quote` (its position in the review) and, for a
+    sequel, the comparison `sequel` (-1 for none) and its sentence `sequel_quote`.
+    """
+
+    ARRAYS = ("label", "confidence", "stated", "quote", "sequel", "sequel_quote")
+
+    def __init__(self, arrays: dict[str, Any]) -> None:
+        self.arrays = arrays
+        self._label, self._confidence, self._stated = arrays["label"], arrays["confidence"], arrays["stated"]
+        self._quote, self._sequel, self._sequel_quote = arrays["quote"], arrays["sequel"], arrays["sequel_quote"]
+        self.size = len(self._label)
+
+    @classmethod
+    def build(cls, films: Sequence[Film], model: Polarity) -> Verdicts:
+        rows: list[tuple[int, float, bool, int, int, int]] = []
+        for film in films:
+            for review in film.reviews:
+                texts = sentences(review.text)
+                judged = judge(review, texts, model, film.is_sequel)
+                v = judged.verdict
+                seq, seq_at = -1, -1
+                if v.sequel is not None:
+                    seq, seq_at = _SEQUEL_CODES.index(v.sequel.compared_to_original), texts.index(v.sequel.quote)
+                rows.append((_LABELS.index(v.label), v.confidence, v.stated, judged.quote_at if texts else -1, seq,
+                             seq_at))  # fmt: skip
+        columns = list(zip(*rows, strict=True)) if rows else [()] * 6
+        dtypes = (np.int8, np.float32, np.bool_, np.int32, np.int8, np.int32)
+        arrays: dict[str, Any] = {k: np.array(c, dtype=d) for k, c, d in zip(cls.ARRAYS, columns, dtypes, strict=True)}
+        return cls(arrays)
+
+    def valid_for(self, reviews: int) -> bool:
+        """Whether the arrays hold one well-formed row per review (a damaged file is rebuilt)."""
+        a = self.arrays
+        return (
+            all(len(a[k]) == reviews for k in self.ARRAYS)
+            and bool(np.all((a["label"] >= 0) & (a["label"] < len(_LABELS))))
+            and bool(np.all((a["sequel"] >= -1) & (a["sequel"] < len(_SEQUEL_CODES))))
+            and bool(np.all((a["confidence"] >= 0) & (a["confidence"] <= 1)))
+        )
+
+    def verdict(self, r: int, sentence: Callable[[int], str]) -> Verdict:
+        """Review `r`'s verdict; `sentence(i)` is the text of its `i`-th sentence."""
+        quote = sentence(int(self._quote[r])) if self._quote[r] >= 0 else ""
+        note = None
+        if self._sequel[r] >= 0:
+            note = SequelNote(_SEQUEL_CODES[int(self._sequel[r])], sentence(int(self._sequel_quote[r])))
+        confidence = round(float(self._confidence[r]), 2)
+        return Verdict(_LABELS[int(self._label[r])], confidence, quote, note, stated=bool(self._stated[r]))

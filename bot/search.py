@@ -209,6 +209,10 @@ class SentenceIndex:
         """The sentence ids of one film (all its reviews)."""
         return range(int(self._start[self._reviews[film]]), int(self._start[self._reviews[film + 1]]))
 
+    def review_start(self, review: int) -> int:
+        """The id of a review's first sentence."""
+        return int(self._start[review])
+
     def text(self, sid: int) -> str:
         """The text of one sentence."""
         return bytes(self._text[self._text_ptr[sid] : self._text_ptr[sid + 1]]).decode("utf-8")

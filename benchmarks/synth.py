@@ -15,7 +15,7 @@ from collections import Counter
 from functools import cache
 
 from benchmarks.data import movie_reviews, movielens
-from bot.models import Film
+from bot.models import Film, Review
 
 _TOKEN_SPACE = re.compile(r"\s+([.,!?;:)'])|([(])\s+")
 
@@ -107,3 +107,52 @@ def films(n: int, seed: int = 1, sentences_per_review: int = 25, catalogue: list
 def films_from_titles(names: list[str]) -> list[Film]:
     """A text-less catalogue (for title resolution and autocomplete at a million titles)."""
     return [Film(f"t{i}", t, None) for i, t in enumerate(names)]
+
+
+def review_counts(n_reviews: int, n_films: int, seed: int = 1) -> list[int]:
+    """How many reviews each of `n_films` films gets, `n_reviews` in all: most films one or a few, some hundreds.
+
+    A long tail like a real critics' corpus: 60% of films get one review, 30% two to five, 9.5% six to
+    thirty and 0.5% a hundred to four hundred; then the counts are scaled to add up to `n_reviews`.
+    """
+    rng = random.Random(seed)
+    bands = ((0.6, 1, 1), (0.3, 2, 5), (0.095, 6, 30), (0.005, 100, 400))
+    counts: list[int] = []
+    for share, lo, hi in bands:
+        counts += [rng.randint(lo, hi) for _ in range(max(1, round(share * n_films)))]
+    counts = counts[:n_films] + [1] * max(0, n_films - len(counts))
+    scale = n_reviews / sum(counts)
+    scaled = [max(1, round(c * scale)) for c in counts]
+    biggest = sorted(range(len(scaled)), key=lambda j: -scaled[j])[: max(1, len(scaled) // 10)]
+    gap, i = n_reviews - sum(scaled), 0
+    while gap:  # the rounding's remainder, one review at a time, among the films with most reviews
+        j = biggest[i % len(biggest)]
+        step = 1 if gap > 0 else -1 if scaled[j] > 1 else 0
+        scaled[j] += step
+        gap -= step
+        i += 1
+    rng.shuffle(scaled)
+    return scaled
+
+
+_REVIEWERS = ("Ana", "Ben", "Cy", "Dee", "Eli", "Fay", "Gus", "Hal", "Ivy", "Jo", "Kit", "Lou", "Mae", "Ned", "Oz")
+
+
+def multi_review_films(n_reviews: int, n_films: int, seed: int = 1, sentences_per_review: int = 25) -> list[Film]:
+    """`n_films` films with `n_reviews` reviews between them (`review_counts`), by named reviewers, some rated."""
+    rng = random.Random(seed)
+    sents = review_sentences()
+    names = titles(n_films, seed)
+    out: list[Film] = []
+    for i, (title, count) in enumerate(zip(names, review_counts(n_reviews, n_films, seed), strict=True)):
+        film_id, year = f"f{i}", 1930 + (i * 7919) % 95
+        reviews = []
+        for k in range(count):
+            size = max(3, int(rng.gauss(sentences_per_review, 4)))
+            body = [f"{title} is the film under review here."] + [rng.choice(sents) for _ in range(size - 1)]
+            text = "\n\n".join(" ".join(body[j : j + 5]) for j in range(0, len(body), 5))
+            who = f"{_REVIEWERS[k % len(_REVIEWERS)]} {k // len(_REVIEWERS) + 1}"
+            rating = f"{rng.randint(1, 10)}/10" if rng.random() < 0.4 else None
+            reviews.append(Review(f"{film_id}/{k + 1}", film_id, text, who, rating))
+        out.append(Film(film_id, title, year, tuple(reviews)))
+    return out

@@ -13,8 +13,9 @@ import pytest
 
 from adapters.discord_bot import COLOURS, embed, fit_embed, view_for
 from bot import messages
+from bot.actions import Button
 from bot.answers import Aggregate, Ambiguous, Answer, FullText, Quote, ReviewCard, ReviewVerdict
-from bot.cards import cards
+from bot.cards import Card, cards
 from bot.config import DiscordConfig
 from bot.engine import Engine
 from bot.models import Aspect, Film, Intent, Label, Question, Review, Suggestion, Verdict
@@ -334,6 +335,13 @@ def test_render_truncates_to_every_discord_limit() -> None:
     assert len(menu["options"]) == 25
     full = FullText(huge, huge.reviews[0], ("p" * 5000, "q"))
     assert all(message_problems({"embeds": [embed(c).to_dict()]}) == [] for c in cards(full))
+    # a menu takes a row of its own: at most 20 buttons beside it, 25 without
+    buttons = tuple(Button("B" * 100, f"rb:review:film-{n}") for n in range(30))
+    crowded = view_for(Card("t", (), buttons=buttons, menu=card.menu))
+    assert crowded is not None and message_problems({"content": "x", "components": crowded.to_components()}) == []
+    assert len(crowded.children) == 21
+    only_buttons = view_for(Card("t", (), buttons=buttons))
+    assert only_buttons is not None and len(only_buttons.children) == 25
     empty = fit_embed(discord.Embed(title="", description=""))
     assert message_problems({"embeds": [empty.to_dict()]}, edit=True) == []
 

@@ -18,8 +18,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack_app import create_app, escape, render, run, start_http
 from bot import messages
+from bot.actions import Button
 from bot.answers import Aggregate, Ambiguous, Answer, FullText, Quote, ReviewCard, ReviewVerdict
-from bot.cards import cards
+from bot.cards import Card, Menu, Option, cards
 from bot.config import Secrets, SlackCommands, SlackConfig
 from bot.engine import Engine
 from bot.errors import ConfigError
@@ -279,6 +280,12 @@ def test_renderer_clamps_oversized_answers() -> None:
     (card,) = render(cards(huge))
     (actions,) = [b for b in card["blocks"] if b["type"] == "actions"]
     assert actions["elements"][0]["type"] == "static_select" and len(actions["elements"][0]["options"]) == 25
+    buttons = tuple(Button("B" * 100, f"rb:review:film-{n}") for n in range(30))
+    menu = Menu("p" * 200, tuple(Option("o" * 100, f"rb:full:x/{n}", "d" * 100) for n in range(120)), "rb:menu:x")
+    (crowded,) = render([Card("t", (), buttons=buttons, menu=menu)])
+    assert check_message(crowded) is None
+    (elements,) = [b["elements"] for b in crowded["blocks"] if b["type"] == "actions"]
+    assert len(elements) == 25 and len(elements[0]["options"]) == 100
     assert len(render(cards(full), max_messages=5)) <= 5
     assert len(render(cards(full))) == 400
 

@@ -429,7 +429,20 @@ async def test_button_on_message_from_previous_process(engine: Engine) -> None:
             author=d.fake.bot_user,
         )
         (err,) = await d.fake.interaction_replies(await d.fake.click(gone, "rb:full:gone"))
-        assert err.ephemeral
+        assert err.ephemeral and messages.UNKNOWN_FILM in flatten(err.data)
+        # a button this version no longer knows: an ephemeral hint, not "interaction failed"
+        unknown = d.fake._new_message(
+            {
+                "components": [
+                    {"type": 1, "components": [{"type": 2, "style": 2, "label": "Old", "custom_id": "rb:rate:x"}]}
+                ]
+            },
+            channel_id=d.fake.channel_id("c1"),
+            guild_id=GUILD_IDS[0],
+            author=d.fake.bot_user,
+        )
+        (stale,) = await d.fake.interaction_replies(await d.fake.click(unknown, "rb:rate:x"))
+        assert stale.ephemeral and messages.DISCORD_STALE_ACTION in flatten(stale.data)
 
 
 # --- mentions and DMs ------------------------------------------------------------------

@@ -30,9 +30,10 @@ from bot.text import shorten
 
 log = logging.getLogger("reviewbot.discord")
 
-# Disjoint: discord.py runs every dynamic item whose template matches a custom_id.
-BUTTON_TEMPLATE = re.escape(PREFIX) + r":(?:review|verdict|full):.+"
+# Disjoint: discord.py runs every dynamic item whose template matches a custom_id. Every other
+# action id is a button's, so one this version no longer knows still gets an answer.
 MENU_TEMPLATE = re.escape(PREFIX) + r":menu:.+"
+BUTTON_TEMPLATE = re.escape(PREFIX) + r":(?!menu:)[a-z]+:.+"
 
 
 async def _act(interaction: discord.Interaction[Any], action_id: str) -> None:

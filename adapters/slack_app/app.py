@@ -26,6 +26,7 @@ from adapters.slack_app.featured import featured_listener
 from adapters.slack_app.replies import Engine, Respond, ask, cards_of, post_cards, respond_cards
 from bot import messages as msg
 from bot.actions import PREFIX, question_for
+from bot.cards import Card
 from bot.config import Secrets, SlackCommands, SlackConfig
 from bot.errors import ConfigError
 from bot.featured import FeaturedCommands
@@ -127,7 +128,7 @@ def create_app(
     app.middleware(_skip_seen_events())
     helped = help_text(config.commands, featured=featured is not None)
 
-    async def answer(question: Question) -> tuple[Any, ...]:
+    async def answer(question: Question) -> tuple[Card, ...]:
         return cards_of(await ask(engine, question), helped)
 
     if featured is not None:

@@ -21,7 +21,7 @@ from bot.engine import Engine
 from bot.errors import ConfigError, StorageError
 from bot.featured import FeaturedCommands, ScheduleError, apply_config
 from bot.importer import import_corpus, progress_bar
-from bot.models import Film, Kind, Question
+from bot.models import Film, Question, intent_of
 from bot.store import Store
 
 log = logging.getLogger("reviewbot")
@@ -79,9 +79,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         engine = _engine(corpus_dir)
         if args.command == "chat":
             return _run_async(console.chat(engine, as_json=args.json))
-        kind = {"ask": Kind.ASK, "review": Kind.REVIEW, "verdict": Kind.VERDICT, "list": Kind.LIST}[args.command]
+        intent = intent_of(args.command)
+        assert intent is not None  # ask, review, verdict and list are command words
         text = " ".join(getattr(args, "text", []))
-        answer = asyncio.run(engine.answer(Question(kind, text, "cli")))
+        answer = asyncio.run(engine.answer(Question(intent, text, "cli")))
         print(console.show(answer, args.json))
         return 0
     except KeyboardInterrupt:

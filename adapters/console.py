@@ -7,37 +7,27 @@ import json
 import sys
 from typing import TextIO
 
+from adapters.parse import question
 from bot import messages as msg
+from bot.answers import Answer
 from bot.engine import Engine
-from bot.models import Answer, Kind, Question
-from bot.render import to_json
+from bot.models import Question
+from bot.render import text, to_json
 
 CONVERSATION = "console"
-_COMMANDS = {
-    "/review": Kind.REVIEW,
-    "/verdict": Kind.VERDICT,
-    "/ask": Kind.ASK,
-    "/help": Kind.HELP,
-    "/list": Kind.LIST,
-    "/full": Kind.FULL,
-}
 QUIT = frozenset({"/quit", "/exit", "/q"})
 
 
 def parse(line: str, conversation: str = CONVERSATION) -> Question:
     """A console line as a Question: `/review TITLE`, `/ask …`, or a plain question."""
-    head, _, rest = line.strip().partition(" ")
-    kind = _COMMANDS.get(head.lower())
-    if kind is None:
-        return Question(Kind.ASK, line.strip(), conversation)
-    return Question(kind, rest.strip(), conversation)
+    return question(line, conversation)
 
 
 def show(answer: Answer, as_json: bool) -> str:
-    """What the console prints for one answer."""
+    """What the console prints for one answer: its cards as text, or the `--json` object."""
     if as_json:
         return json.dumps(to_json(answer), ensure_ascii=False)
-    return answer.text
+    return text(answer)
 
 
 async def chat(

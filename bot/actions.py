@@ -2,7 +2,8 @@
 
 An action id is `rb:<action>:<target>`, at most 100 characters (Discord's custom_id limit):
 `rb:review:<film id>`, `rb:verdict:<film id>`, `rb:full:<review id>`. Ids of posts made by older
-versions (`rb:full:<film id>`) still work: they open the film's first review.
+versions (`rb:full:<film id>`) still work: they open the film's first review. A menu's own id is
+`rb:menu:<film id>`; the option picked carries the action id.
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ def verdict(film_id: str) -> str:
 
 def full(review_id: str) -> str:
     return _id("full", review_id)
+
+
+def menu(film_id: str) -> str:
+    """The id of a film's review menu (a click on it asks nothing: the option picked does)."""
+    return _id("menu", film_id)
 
 
 def question_for(action_id: str, conversation: str = "") -> Question | None:

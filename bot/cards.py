@@ -64,10 +64,11 @@ class Option:
 
 @dataclass(frozen=True, slots=True)
 class Menu:
-    """A select menu: pick one option (a review to read)."""
+    """A select menu: pick one option (a review to read). `action_id` names the menu itself."""
 
     placeholder: str
     options: tuple[Option, ...]
+    action_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +169,7 @@ def _menu(film: Film, reviews: Sequence[ReviewVerdict]) -> Menu | None:
         )
         for r in reviews[:MENU_MAX]
     )
-    return Menu(msg.REVIEW_MENU, options)
+    return Menu(msg.REVIEW_MENU, options, actions.menu(film.id))
 
 
 def _film_buttons(film: Film, reviews: Sequence[ReviewVerdict], other: str) -> tuple[Button, ...]:
@@ -338,6 +339,11 @@ def cards(answer: Answer, *, help_text: str | None = None) -> tuple[Card, ...]:
     if is_private(answer):
         out = tuple(Card(c.title, c.sections, c.tone, c.footer, c.buttons, c.menu, private=True) for c in out)
     return out
+
+
+def note(text: str, *, title: str = msg.TITLE_ERROR, private: bool = True) -> Card:
+    """A short message that is no answer, as a card: an adapter's own error, a /featured reply."""
+    return Card(title, (Section("", (Line(text),)),), private=private)
 
 
 def plain(card: Card) -> str:

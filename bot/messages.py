@@ -82,6 +82,7 @@ TITLE_NOT_FOUND = "Not found"
 TITLE_AMBIGUOUS = "Which film did you mean?"
 TITLE_ANSWER = "From the reviews"
 TITLE_ERROR = "Sorry"
+TITLE_FEATURED = "Featured review"
 AGGREGATE_LINE = "{label}: {positive} of {total} reviews positive"
 AGGREGATE_MIXED = ", {count} mixed"
 AGGREGATE_SCORE = " · average rating {score}/100 ({rated} rated)"
@@ -161,20 +162,15 @@ CLI_STORAGE_ERROR = "Database error: {error}. Check database.url (REVIEWBOT_DATA
 
 # --- discord adapter ------------------------------------------------------------
 
-DISCORD_STALE_BUTTON = "That button no longer works. Try the command again."
-DISCORD_CMD_REVIEW = "What the reviewer thought of a film"
-DISCORD_CMD_VERDICT = "The reviewer's verdict on a film, in one line"
+DISCORD_STALE_ACTION = "That button or menu no longer works. Try the command again."
+DISCORD_CMD_REVIEW = "What the reviewers thought of a film"
+DISCORD_CMD_VERDICT = "The reviewers' verdict on a film, with the sentence behind each"
 DISCORD_CMD_ASK = "Ask anything about the reviewed films"
 DISCORD_CMD_LIST = "The films I have reviews of"
 DISCORD_CMD_HELP = "How to use this bot"
 DISCORD_OPT_TITLE = "The film's title"
+DISCORD_OPT_REVIEWER = "Read one reviewer's review of the film"
 DISCORD_OPT_QUESTION = "Your question, e.g. 'How are the visuals in Celestial Symphony?'"
-DISCORD_TITLE_HELP = "Help"
-DISCORD_TITLE_FILMS = "Films"
-DISCORD_TITLE_NOT_FOUND = "Not found"
-DISCORD_TITLE_AMBIGUOUS = "Which film did you mean?"
-DISCORD_TITLE_ANSWER = "From the reviews"
-DISCORD_TITLE_ERROR = "Sorry"
 DISCORD_CMD_FEATURED = "The daily featured review in this channel"
 DISCORD_CMD_FEATURED_SUBSCRIBE = "Post a featured review here every day (needs Manage Server)"
 DISCORD_CMD_FEATURED_UNSUBSCRIBE = "Stop this channel's daily featured review (needs Manage Server)"
@@ -182,13 +178,10 @@ DISCORD_CMD_FEATURED_STATUS = "When this channel's featured review is posted"
 DISCORD_CMD_FEATURED_TODAY = "Show today's featured review"
 DISCORD_OPT_TIME = "Time of day, 24-hour HH:MM, e.g. 09:00"
 DISCORD_OPT_TIMEZONE = "Time zone, e.g. Europe/Paris or America/New_York"
-DISCORD_TITLE_FEATURED = "Featured review"
 DISCORD_FEATURED_GUILD_ONLY = "Featured reviews are posted in server channels: use /featured in a channel of a server."
 
 # --- slack adapter --------------------------------------------------------------
 
-SLACK_HIGHLIGHTS = "Highlights"
-SLACK_SUGGESTIONS = "Did you mean: {titles}?"
 SLACK_TRUNCATED = "(shortened: too long for one Slack message)"
 SLACK_MISSING_BOT_TOKEN = "Slack needs SLACK_BOT_TOKEN in the environment."
 SLACK_MISSING_SIGNING_SECRET = (
@@ -198,6 +191,7 @@ SLACK_MISSING_SIGNING_SECRET = (
 SLACK_HELP = """I answer questions about films from our review corpus.
 
 `{review} TITLE`  the review: verdict, summary and highlights
+`{review} TITLE by NAME`  one reviewer's whole review
 `{verdict} TITLE`  positive, mixed or negative, with the sentence that says so
 `{ask} QUESTION`  e.g. "how is the soundtrack in Radiant Reflections?"
 Mention me with `list`  the films I know

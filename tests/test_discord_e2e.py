@@ -11,11 +11,14 @@ import aiohttp
 import discord
 import pytest
 
-from adapters.discord_bot import COLOURS, fit_embed, render
+from adapters.discord_bot import COLOURS, embed, fit_embed, view_for
 from bot import messages
+from bot.actions import Button
+from bot.answers import Aggregate, Ambiguous, Answer, FullText, Quote, ReviewCard, ReviewVerdict
+from bot.cards import Card, cards
 from bot.config import DiscordConfig
 from bot.engine import Engine
-from bot.models import Answer, Aspect, Film, Kind, Label, Question, Snippet, Suggestion, Verdict
+from bot.models import Aspect, Film, Intent, Label, Question, Review, Suggestion, Verdict
 from tests.fakes.discord_driver import TOKEN, discord_driver, flatten
 from tests.fakes.discord_fake import (
     APP_ID,
@@ -43,7 +46,23 @@ def mentions_nobody(allowed: Any) -> bool:
 
 
 def _film(fid: str, title: str, text: str, **kw: Any) -> Film:
-    return Film(id=fid, title=title, year=kw.pop("year", None), text=text, **kw)
+    return Film.of(fid, title, kw.pop("year", None), text, **kw)
+
+
+def club(n: int, *, name: str = "Member") -> Film:
+    """A film reviewed by `n` members of a club, every other one liking it."""
+    reviews = tuple(
+        Review(
+            f"club-night/{i:02d}",
+            "club-night",
+            f"Club Night is {'a joyous, lovely film' if i % 2 else 'a dull, tiresome film'}. Review {i:02d}.",
+            f"{name} {i:02d}",
+            f"{i % 10}/10",
+            Label.POSITIVE if i % 2 else Label.NEGATIVE,
+        )
+        for i in range(n)
+    )
+    return Film("club-night", "Club Night", 2022, reviews)
 
 
 CELESTIAL = _film(
@@ -98,7 +117,7 @@ def long_title_films(n: int = 60) -> list[Film]:
 
 @pytest.fixture
 def engine() -> Engine:
-    return Engine.from_films(FILMS)
+    return Engine(FILMS)
 
 
 class Recording:
@@ -116,6 +135,15 @@ class Recording:
 
     def film(self, film_id: str) -> Film | None:
         return self.inner.film(film_id)
+
+    def film_for(self, title: str) -> Film | None:
+        return self.inner.film_for(title)
+
+    def reviewers(self, film_id: str, prefix: str = "", limit: int = 25) -> list[str]:
+        return self.inner.reviewers(film_id, prefix, limit)
+
+    def review(self, review_id: str) -> Any:
+        return self.inner.review(review_id)
 
     def suggest(self, prefix: str, limit: int = 25) -> Any:
         return self.inner.suggest(prefix, limit)
@@ -163,9 +191,16 @@ async def test_startup_syncs_global_commands(engine: Engine) -> None:
         assert all(r.authorization == f"Bot {TOKEN}" for r in fake.requests)
         commands = {c["name"]: c for c in fake.commands[None]}
         assert set(commands) >= {"review", "verdict", "ask", "help"}
-        for name in ("review", "verdict"):
-            (opt,) = commands[name]["options"]
-            assert (opt["name"], opt["type"], opt["required"], opt["autocomplete"]) == ("title", 3, True, True)
+        title, reviewer = commands["review"]["options"]
+        assert (title["name"], title["type"], title["required"], title["autocomplete"]) == ("title", 3, True, True)
+        assert (reviewer["name"], reviewer["type"], reviewer.get("required", False), reviewer["autocomplete"]) == (
+            "reviewer",
+            3,
+            False,
+            True,
+        )
+        (opt,) = commands["verdict"]["options"]
+        assert (opt["name"], opt["type"], opt["required"], opt["autocomplete"]) == ("title", 3, True, True)
         (opt,) = commands["ask"]["options"]
         assert (opt["name"], opt["type"], opt["required"]) == ("question", 3, True)
         assert commands["help"]["options"] == []
@@ -199,7 +234,7 @@ async def test_guild_sync_when_guilds_configured(engine: Engine) -> None:
 async def test_autocomplete_respects_limits_with_many_long_titles() -> None:
     films = long_title_films(60)
     assert all(len(f.title) > 100 for f in films)
-    async with discord_driver(Engine.from_films(films)) as d:
+    async with discord_driver(Engine(films)) as d:
         for typed in ("", "saga", "Saga 1", "aurora"):
             choices = await d.autocomplete("review", typed)
             assert len(choices) <= 25
@@ -261,7 +296,7 @@ async def test_full_review_pages_as_followups(engine: Engine) -> None:
     async with discord_driver(engine) as d:
         (card,) = await d.command("review", "The Long Goodbye Tapes")
         pages = await d.click(card, "Full review")
-        expected = (await engine.answer(Question(Kind.FULL, film_id=LONG.id))).pages
+        expected = _pages(await engine.answer(Question(Intent.FULL, film_id=LONG.id)))
         assert len(expected) >= 3 and len(pages) == len(expected)
         assert all(not p.ephemeral for p in pages)
         descriptions = [p.raw["embeds"][0]["description"] for p in pages]
@@ -275,23 +310,38 @@ async def test_full_review_pages_as_followups(engine: Engine) -> None:
         no_rejections(d.fake)
 
 
+def _pages(answer: Answer) -> tuple[str, ...]:
+    assert isinstance(answer, FullText)
+    return answer.pages
+
+
 def test_render_truncates_to_every_discord_limit() -> None:
-    huge = _film("x", "T" * 400, "text", year=2001, reviewer="R" * 3000, rating="5/5")
-    highlights = tuple(Snippet("word " * 400, "x", 1.0, Aspect.MUSIC) for _ in range(40))
-    answer = Answer(
-        Kind.REVIEW,
-        film=huge,
-        summary="S" * 9000,
-        highlights=highlights,
-        verdict=Verdict(Label.MIXED, 0.5, "Q" * 3000),
+    huge = club(40, name="R" * 3000)
+    verdict = Verdict(Label.MIXED, 0.5, "Q" * 3000)
+    highlights = tuple(Quote("word " * 400, huge.id, r.id, r.reviewer, Aspect.MUSIC) for r in huge.reviews)
+    reviews = tuple(ReviewVerdict(r.id, r.reviewer, verdict, "5/5") for r in huge.reviews)
+    answer = ReviewCard(
+        Film(huge.id, "T" * 400, 2001, huge.reviews), Aggregate(Label.MIXED, 20, 0, 20), reviews, highlights, highlights
     )
-    (embed,) = render(answer)
-    payload = {"embeds": [embed.to_dict()]}
+    (card,) = cards(answer)
+    shown = embed(card)
+    view = view_for(card)
+    assert view is not None
+    payload = {"embeds": [shown.to_dict()], "components": view.to_components()}
     assert message_problems(payload) == []
-    assert embed.title is not None and embed.title.endswith("…")
-    assert len(embed.fields) <= 25
-    full = Answer(Kind.FULL, film=huge, pages=("p" * 5000, "q"))
-    assert all(message_problems({"embeds": [e.to_dict()]}) == [] for e in render(full))
+    assert shown.title is not None and shown.title.endswith("…")
+    assert len(shown.fields) <= 25
+    (menu,) = [c for row in payload["components"] for c in row["components"] if c["type"] == 3]
+    assert len(menu["options"]) == 25
+    full = FullText(huge, huge.reviews[0], ("p" * 5000, "q"))
+    assert all(message_problems({"embeds": [embed(c).to_dict()]}) == [] for c in cards(full))
+    # a menu takes a row of its own: at most 20 buttons beside it, 25 without
+    buttons = tuple(Button("B" * 100, f"rb:review:film-{n}") for n in range(30))
+    crowded = view_for(Card("t", (), buttons=buttons, menu=card.menu))
+    assert crowded is not None and message_problems({"content": "x", "components": crowded.to_components()}) == []
+    assert len(crowded.children) == 21
+    only_buttons = view_for(Card("t", (), buttons=buttons))
+    assert only_buttons is not None and len(only_buttons.children) == 25
     empty = fit_embed(discord.Embed(title="", description=""))
     assert message_problems({"embeds": [empty.to_dict()]}, edit=True) == []
 
@@ -302,7 +352,7 @@ def test_render_truncates_to_every_discord_limit() -> None:
 async def test_not_found_and_ambiguous_are_ephemeral(engine: Engine) -> None:
     # The engine's choice between same-title films is its own business: pin an AMBIGUOUS answer.
     suggestions = tuple(Suggestion(f"Echoes ({f.year})", 100.0, f.id) for f in (TWIN_A, TWIN_B))
-    ambiguous_answer = Answer(Kind.AMBIGUOUS, text="“Echoes” could be more than one film.", suggestions=suggestions)
+    ambiguous_answer = Ambiguous("Echoes", suggestions)
     wrapped = Recording(engine, canned={"Echoes": ambiguous_answer})
     async with discord_driver(wrapped) as d:  # type: ignore[arg-type]
         (missing,) = await d.command("review", "Zyxwv Quantum Banana")
@@ -317,7 +367,7 @@ async def test_not_found_and_ambiguous_are_ephemeral(engine: Engine) -> None:
 
 
 async def test_engine_failure_shows_generic_error_only() -> None:
-    wrapped = Recording(Engine.from_films(FILMS), fail=True)
+    wrapped = Recording(Engine(FILMS), fail=True)
     async with discord_driver(wrapped) as d:  # type: ignore[arg-type]
         (reply,) = await d.command("review", "Celestial Symphony")
         assert reply.ephemeral
@@ -379,14 +429,27 @@ async def test_button_on_message_from_previous_process(engine: Engine) -> None:
             author=d.fake.bot_user,
         )
         (err,) = await d.fake.interaction_replies(await d.fake.click(gone, "rb:full:gone"))
-        assert err.ephemeral
+        assert err.ephemeral and messages.UNKNOWN_FILM in flatten(err.data)
+        # a button this version no longer knows: an ephemeral hint, not "interaction failed"
+        unknown = d.fake._new_message(
+            {
+                "components": [
+                    {"type": 1, "components": [{"type": 2, "style": 2, "label": "Old", "custom_id": "rb:rate:x"}]}
+                ]
+            },
+            channel_id=d.fake.channel_id("c1"),
+            guild_id=GUILD_IDS[0],
+            author=d.fake.bot_user,
+        )
+        (stale,) = await d.fake.interaction_replies(await d.fake.click(unknown, "rb:rate:x"))
+        assert stale.ephemeral and messages.DISCORD_STALE_ACTION in flatten(stale.data)
 
 
 # --- mentions and DMs ------------------------------------------------------------------
 
 
 async def test_mentions_and_dms_with_message_content() -> None:
-    wrapped = Recording(Engine.from_films(FILMS))
+    wrapped = Recording(Engine(FILMS))
     async with discord_driver(wrapped) as d:  # type: ignore[arg-type]
         assert d.fake.identifies[0]["intents"] & INTENT_MESSAGE_CONTENT
         first = await d.mention("tell me about Celestial Symphony")
@@ -401,7 +464,7 @@ async def test_mentions_and_dms_with_message_content() -> None:
         c1, c2 = d.fake.channel_id("c1"), d.fake.channel_id("c2")
         assert keys == [f"discord:{c1}", f"discord:{c1}", f"discord:{DM_CHANNEL_ID}", f"discord:{c2}"]
         assert [q.text for q in wrapped.questions][:2] == ["tell me about Celestial Symphony", "and the music?"]
-        assert all(q.kind is Kind.ASK for q in wrapped.questions)
+        assert all(q.intent is Intent.ASK for q in wrapped.questions)
         # messages without a mention, and other bots, are ignored
         before = len(wrapped.questions)
         await d.fake.send_message("chatting about Celestial Symphony", mention_bot=False)
@@ -412,7 +475,7 @@ async def test_mentions_and_dms_with_message_content() -> None:
 
 
 async def test_mentions_ignored_without_message_content() -> None:
-    wrapped = Recording(Engine.from_films(FILMS))
+    wrapped = Recording(Engine(FILMS))
     async with discord_driver(wrapped, DiscordConfig()) as d:  # type: ignore[arg-type]
         mid = await d.fake.send_message("tell me about Celestial Symphony")
         await d.fake.send_message("hello", mention_bot=False, dm=True)
@@ -443,7 +506,7 @@ async def test_auto_sharded_client_connects_every_shard(engine: Engine) -> None:
 
 
 async def test_slow_engine_is_deferred_within_deadline() -> None:
-    wrapped = Recording(Engine.from_films(FILMS), delay=2.5)
+    wrapped = Recording(Engine(FILMS), delay=2.5)
     async with discord_driver(wrapped) as d:  # type: ignore[arg-type]
         started = time.monotonic()
         (reply,) = await d.command("review", "Celestial Symphony")
@@ -459,7 +522,7 @@ async def test_slow_engine_is_deferred_within_deadline() -> None:
 
 
 async def test_deferred_error_reaches_only_the_asker() -> None:
-    wrapped = Recording(Engine.from_films(FILMS), delay=0.4)
+    wrapped = Recording(Engine(FILMS), delay=0.4)
     async with discord_driver(wrapped, defer_after=0.1) as d:  # type: ignore[arg-type]
         (missing,) = await d.command("review", "Zyxwv Quantum Banana")
         assert missing.ephemeral
@@ -532,3 +595,131 @@ async def test_fake_rejects_late_callbacks_and_bad_choices() -> None:
             flatten({"content": "a", "embeds": [{"title": "t", "fields": [{"name": "n", "value": "v"}]}]})
             == "a\nt\nn\nv"
         )
+
+
+# --- several reviews: the review menu and the reviewer option ------------------------------------
+
+
+async def test_reviewer_autocomplete_follows_the_title_and_fits_the_limits() -> None:
+    film = club(40, name="Reviewer with a remarkably long name " * 4)
+    async with discord_driver(Engine([*FILMS, film])) as d:
+        by_id = await d.autocomplete("review", "", option="reviewer", others={"title": film.id})
+        assert len(by_id) == 25
+        assert all(1 <= len(c["name"]) <= 100 and 1 <= len(c["value"]) <= 100 for c in by_id)
+        typed = await d.autocomplete("review", "reviewer with", option="reviewer", others={"title": "club night"})
+        assert [c["name"] for c in typed] == [c["name"] for c in by_id]
+        assert await d.autocomplete("review", "zz", option="reviewer", others={"title": film.id}) == []
+        assert await d.autocomplete("review", "", option="reviewer", others={"title": "Gloomhaven Nights"}) == []
+        assert await d.autocomplete("review", "", option="reviewer") == []  # no title yet
+        # a pick opens that reviewer's review, though the names are longer than a choice's value
+        assert all(len(n) > 100 for n in [r.reviewer or "" for r in film.reviews])
+        (full,) = await d.command("review", film.id, reviewer=by_id[3]["value"])
+        assert not full.ephemeral and "Review 03." in full.text
+        # and a typed name (any case, a unique start) works too
+        (typed_full,) = await d.command("review", "Club Night", reviewer="reviewer with a remarkably long name")
+        assert typed_full.ephemeral  # not unique: every member's name starts so
+        no_rejections(d.fake)
+
+
+async def test_unknown_reviewer_is_private_and_names_the_reviewers() -> None:
+    async with discord_driver(Engine([*FILMS, club(3)])) as d:
+        (missing,) = await d.command("review", "Club Night", reviewer="Nobody")
+        assert missing.ephemeral and "has no review by “Nobody”" in missing.text
+        assert "Member 00, Member 01, Member 02" in missing.text and missing.buttons == ("Review",)
+        (card,) = await d.click(missing, "Review")
+        assert not card.ephemeral and card.menu == ("Review by Member 00", "Review by Member 01", "Review by Member 02")
+
+
+async def test_menu_of_forty_reviews_offers_25_within_the_limits() -> None:
+    async with discord_driver(Engine([*FILMS, club(40)])) as d:
+        for command in ("review", "verdict"):
+            (card,) = await d.command(command, "Club Night")
+            assert len(card.menu) == 25 and card.menu[0] == "Review by Member 00"
+            (full,) = await d.select(card, "Review by Member 24")
+            assert "Review by Member 24" in full.text and "Review 24." in full.text
+        no_rejections(d.fake)
+
+
+def _menu_message(d: Any, values: list[str]) -> Any:
+    """A message with a review menu, as if posted before a restart."""
+    options = [{"label": f"Review {n}", "value": v} for n, v in enumerate(values)]
+    row = {"type": 1, "components": [{"type": 3, "custom_id": "rb:menu:club-night", "options": options}]}
+    return d.fake._new_message(
+        {"embeds": [{"title": "Club Night (2022)"}], "components": [row]},
+        channel_id=d.fake.channel_id("c1"),
+        guild_id=GUILD_IDS[0],
+        author=d.fake.bot_user,
+    )
+
+
+async def test_menu_on_a_message_from_a_previous_process() -> None:
+    async with discord_driver(Engine([*FILMS, club(3)])) as d:
+        old = _menu_message(d, ["rb:full:club-night/01", "rb:full:club-night/gone", "rb:verdict:club-night"])
+        (full,) = await d.fake.interaction_replies(
+            await d.fake.select(old, "rb:menu:club-night", ["rb:full:club-night/01"])
+        )
+        assert "Review by Member 01" in flatten(full.data) and not full.ephemeral
+        (gone,) = await d.fake.interaction_replies(
+            await d.fake.select(old, "rb:menu:club-night", ["rb:full:club-night/gone"])
+        )
+        assert gone.ephemeral and messages.UNKNOWN_FILM in flatten(gone.data)
+        (verdict,) = await d.fake.interaction_replies(
+            await d.fake.select(old, "rb:menu:club-night", ["rb:verdict:club-night"])
+        )
+        assert "1 of 3 reviews positive" in flatten(verdict.data)
+        no_rejections(d.fake)
+
+
+async def test_mentions_take_command_words() -> None:
+    wrapped = Recording(Engine([*FILMS, club(3)]))
+    async with discord_driver(wrapped) as d:  # type: ignore[arg-type]
+        (full,) = await d.mention("review Club Night by member 02")
+        assert "Review by Member 02" in full.text
+        (films,) = await d.mention("list")
+        assert "Gloomhaven Nights" in films.text
+        assert [q.intent for q in wrapped.questions] == [Intent.REVIEW, Intent.LIST]
+
+
+async def test_fake_enforces_select_menu_limits() -> None:
+    def menu(options: int = 3, **extra: Any) -> dict[str, Any]:
+        opts = [{"label": f"o{n}", "value": f"v{n}"} for n in range(options)]
+        return {"type": 3, "custom_id": "rb:menu:x", "options": opts, **extra}
+
+    def message(*rows: list[dict[str, Any]]) -> dict[str, Any]:
+        return {"content": "x", "components": [{"type": 1, "components": row} for row in rows]}
+
+    button = {"type": 2, "style": 2, "label": "b", "custom_id": "rb:review:x"}
+    assert message_problems(message([menu(25)], [button])) == []
+    long_option = menu(1)
+    long_option["options"][0]["label"] = "L" * 101
+    duplicate = menu(2)
+    duplicate["options"][1]["value"] = "v0"
+    bad = [
+        message([menu(26)]),
+        message([menu(0)]),
+        message([long_option]),
+        message([duplicate]),
+        message([menu(placeholder="p" * 151)]),
+        message([menu(custom_id="c" * 101)]),
+        message([{k: v for k, v in menu().items() if k != "custom_id"}]),
+        message([menu(), button]),  # a select is alone in its row
+        message(
+            [menu()],
+            [menu(custom_id="rb:menu:y")],
+            [button],
+            [dict(button, custom_id="a")],
+            [dict(button, custom_id="b")],
+            [dict(button, custom_id="c")],
+        ),
+        message([menu(max_values=4)]),
+    ]
+    for body in bad:
+        assert message_problems(body), body
+    async with discord_driver(Engine(FILMS)) as d:
+        sent = d.fake._new_message(
+            message([menu()]), channel_id=d.fake.channel_id("c1"), guild_id=GUILD_IDS[0], author=d.fake.bot_user
+        )
+        with pytest.raises(AssertionError, match="not options"):
+            await d.fake.select(sent, "rb:menu:x", ["v9"])
+        with pytest.raises(AssertionError, match="not a button"):
+            await d.fake.click(sent, "rb:menu:x")

@@ -17,6 +17,7 @@ from bot import messages
 from bot.config import DiscordConfig
 from bot.engine import Engine
 from bot.featured import FeaturedCommands, PermanentPostError, Scheduler, TransientPostError, marker
+from bot.models import Film, Review
 from bot.store import Store
 from tests.fakes.discord_driver import DiscordDriver, discord_driver, to_reply
 from tests.fakes.discord_fake import (
@@ -272,6 +273,27 @@ async def test_button_on_featured_post_answers(engine: Engine) -> None:
         assert not verdict.ephemeral and verdict.raw["embeds"][0]["title"].startswith(film.title)
         assert any(f["name"].startswith("Verdict:") for f in verdict.raw["embeds"][0]["fields"])
         assert verdict.buttons == ("Full review", "Review")
+
+
+async def test_featured_post_of_a_film_with_several_reviews_has_the_menu(seed_films: tuple[Film, ...]) -> None:
+    club = Film(
+        "club-night",
+        "Club Night",
+        2022,
+        tuple(
+            Review(f"club-night/{who.lower()}", "club-night", f"Club Night is {how}. By {who}.", who)
+            for who, how in (("Ana", "a joyous, lovely film"), ("Ben", "a dull, tiresome film"))
+        ),
+    )
+    engine = Engine((*seed_films, club))
+    async with discord_driver(engine, DiscordConfig()) as d:
+        await DiscordPoster(d.client, engine).post(key(d.fake), club.id, marker(key(d.fake), DAY))
+        (post,) = d.fake.bot_posts("c1")
+        shown = to_reply(post)
+        assert shown.menu == ("Review by Ana", "Review by Ben") and shown.buttons == ("Verdict",)
+        assert "of 2 reviews positive" in shown.text and shown.raw["embeds"][0]["footer"]["text"].startswith("rb-feat-")
+        (full,) = await d.select(shown, "Review by Ben")
+        assert not full.ephemeral and "Club Night is a dull, tiresome film. By Ben." in full.text
 
 
 # --- the poster on its own -------------------------------------------------------------

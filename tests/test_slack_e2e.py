@@ -18,10 +18,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack_app import create_app, escape, render, run, start_http
 from bot import messages
+from bot.actions import Button
+from bot.answers import Aggregate, Ambiguous, Answer, FullText, Quote, ReviewCard, ReviewVerdict
+from bot.cards import Card, Menu, Option, cards
 from bot.config import Secrets, SlackCommands, SlackConfig
 from bot.engine import Engine
 from bot.errors import ConfigError
-from bot.models import Answer, Aspect, Film, Kind, Label, Question, SequelNote, Snippet, Suggestion, Verdict
+from bot.models import Aspect, Film, Intent, Label, Question, Review, SequelNote, Suggestion, Verdict
 from tests.fakes.slack_driver import SlackDriver, slack_driver, to_reply
 from tests.fakes.slack_fake import SlackFake, check_message, sign
 
@@ -56,18 +59,28 @@ PINGS = _paragraphs(
 )
 
 
+def club(n: int = 3) -> Film:
+    """A film reviewed by `n` club members, every other one liking it."""
+    reviews = tuple(
+        Review(
+            f"club-night/m{i:02d}",
+            "club-night",
+            f"Club Night is {'a joyous, lovely film' if i % 2 else 'a dull, tiresome film'}. Review {i:02d}.",
+            f"Member {i:02d}",
+            verdict=Label.POSITIVE if i % 2 else Label.NEGATIVE,
+        )
+        for i in range(n)
+    )
+    return Film("club-night", "Club Night", 2022, reviews)
+
+
 def corpus() -> list[Film]:
     return [
-        Film(id="radiant-reflections", title="Radiant Reflections", year=2021, text=ORIGINAL),
-        Film(
-            id="celestial-symphony",
-            title="Celestial Symphony",
-            year=None,
-            text=SEQUEL,
-            is_sequel=True,
-            sequel_of="radiant-reflections",
+        Film.of("radiant-reflections", "Radiant Reflections", 2021, ORIGINAL),
+        Film.of(
+            "celestial-symphony", "Celestial Symphony", None, SEQUEL, is_sequel=True, sequel_of="radiant-reflections"
         ),
-        Film(id="mentions-mischief", title="Mentions & Mischief", year=2020, text=PINGS),
+        Film.of("mentions-mischief", "Mentions & Mischief", 2020, PINGS),
     ]
 
 
@@ -76,7 +89,7 @@ def long_film(paragraphs: int = 36) -> Film:
         f"Marker{n:03d}: " + ("The long review goes on about the story and the acting & the music. " * 20).strip()
         for n in range(paragraphs)
     )
-    return Film(id="endless-epic", title="Endless Epic", year=1999, text=text)
+    return Film.of("endless-epic", "Endless Epic", 1999, text)
 
 
 class SlowEngine:
@@ -104,7 +117,7 @@ class BrokenEngine:
 
 @pytest.fixture
 async def driver() -> AsyncIterator[SlackDriver]:
-    async with slack_driver(Engine.from_films(corpus())) as d:
+    async with slack_driver(Engine(corpus())) as d:
         yield d
 
 
@@ -156,7 +169,7 @@ async def test_signature_good_bad_and_stale(driver: SlackDriver) -> None:
 
 
 async def test_ack_within_3s_with_slow_engine_then_answer_via_response_url() -> None:
-    engine = SlowEngine(Engine.from_films(corpus()), delay=3.5)
+    engine = SlowEngine(Engine(corpus()), delay=3.5)
     async with slack_driver(engine) as d, naive_bolt_app(delay=3.5) as naive:
         fake = d.fake
         start = len(fake.received)
@@ -198,7 +211,7 @@ async def naive_bolt_app(delay: float) -> AsyncIterator[SlackFake]:
 
 async def test_configurable_command_names() -> None:
     commands = SlackCommands(review="/film-review", verdict="/film-verdict", ask="/film-ask", help="/film-help")
-    async with slack_driver(Engine.from_films(corpus()), commands=commands) as d:
+    async with slack_driver(Engine(corpus()), commands=commands) as d:
         replies = await d.command("review", "Radiant Reflections")
         assert len(replies) == 1 and "Radiant Reflections" in replies[0].text
         assert (await d.fake.slash("/film-verdict", "Radiant Reflections"))[0].ok
@@ -211,8 +224,8 @@ async def test_configurable_command_names() -> None:
 
 
 async def test_list_of_60_films_fits_block_kit() -> None:
-    films = [Film(id=f"film-{n:02d}", title=f"Film Number {n:02d}", year=1950 + n, text=ORIGINAL) for n in range(60)]
-    async with slack_driver(Engine.from_films(films)) as d:
+    films = [Film.of(f"film-{n:02d}", f"Film Number {n:02d}", 1950 + n, ORIGINAL) for n in range(60)]
+    async with slack_driver(Engine(films)) as d:
         replies = await d.mention("list")
         assert len(replies) == 1
         raw = replies[0].raw
@@ -224,8 +237,10 @@ async def test_list_of_60_films_fits_block_kit() -> None:
 
 async def test_very_long_review_full_pages_within_limits() -> None:
     film = long_film()
-    engine = Engine.from_films([*corpus(), film])
-    pages = (await engine.answer(Question(Kind.FULL, text="Endless Epic"))).pages
+    engine = Engine([*corpus(), film])
+    full_text = await engine.answer(Question(Intent.FULL, text="Endless Epic"))
+    assert isinstance(full_text, FullText)
+    pages = full_text.pages
     assert len(pages) > 5  # more pages than one response_url accepts
     async with slack_driver(engine) as d:
         review = await d.command("review", "Endless Epic")
@@ -244,27 +259,35 @@ async def test_very_long_review_full_pages_within_limits() -> None:
 
 
 def test_renderer_clamps_oversized_answers() -> None:
-    film = Film(id="x", title="T" * 400, year=None, text="")
-    huge = Answer(
-        kind=Kind.REVIEW,
-        text="plain " * 20000,
-        film=film,
-        verdict=Verdict(Label.MIXED, 0.5, "q" * 5000, SequelNote("worse", "<!here> " * 1000)),
-        summary="word " * 5000,
-        highlights=tuple(Snippet("h" * 4000, "x", 1.0, Aspect.MUSIC) for _ in range(30)),
+    reviews = tuple(Review(f"x/{n}", "x", "", "<!here> " * 50 + str(n)) for n in range(150))
+    film = Film("x", "T" * 400, None, reviews)
+    verdict = Verdict(Label.MIXED, 0.5, "q" * 5000, SequelNote("worse", "<!here> " * 1000))
+    quotes = tuple(Quote("h" * 4000, "x", r.id, r.reviewer, Aspect.MUSIC) for r in reviews[:30])
+    huge = ReviewCard(
+        film,
+        Aggregate(Label.MIXED, 75, 0, 75),
+        tuple(ReviewVerdict(r.id, r.reviewer, verdict) for r in reviews),
+        quotes,
+        quotes,
     )
-    many = Answer(
-        kind=Kind.AMBIGUOUS,
-        text="Which?",
-        suggestions=tuple(Suggestion("S" * 200 + str(n), 1.0, f"id{n}") for n in range(40)),
-    )
-    full = Answer(kind=Kind.FULL, film=film, pages=tuple("p" * 1900 for _ in range(400)))
+    many = Ambiguous("Which?", tuple(Suggestion("S" * 200 + str(n), 1.0, f"id{n}") for n in range(40)))
+    full = FullText(film, reviews[0], tuple("p" * 1900 for _ in range(400)))
     for answer in (huge, many, full):
-        for message in render(answer):
-            assert check_message(message) is None, answer.kind
+        for message in render(cards(answer)):
+            assert check_message(message) is None, type(answer).__name__
             assert len(message["blocks"]) <= 50
-    assert len(render(full, max_messages=5)) <= 5
-    assert len(render(full)) == 400
+            assert all("<!" not in text for text in all_mrkdwn(message))  # plain_text is never parsed
+    (card,) = render(cards(huge))
+    (actions,) = [b for b in card["blocks"] if b["type"] == "actions"]
+    assert actions["elements"][0]["type"] == "static_select" and len(actions["elements"][0]["options"]) == 25
+    buttons = tuple(Button("B" * 100, f"rb:review:film-{n}") for n in range(30))
+    menu = Menu("p" * 200, tuple(Option("o" * 100, f"rb:full:x/{n}", "d" * 100) for n in range(120)), "rb:menu:x")
+    (crowded,) = render([Card("t", (), buttons=buttons, menu=menu)])
+    assert check_message(crowded) is None
+    (elements,) = [b["elements"] for b in crowded["blocks"] if b["type"] == "actions"]
+    assert len(elements) == 25 and len(elements[0]["options"]) == 100
+    assert len(render(cards(full), max_messages=5)) <= 5
+    assert len(render(cards(full))) == 400
 
 
 # --- escaping -----------------------------------------------------------------------------
@@ -308,7 +331,7 @@ async def test_errors_are_ephemeral_and_answers_in_channel(driver: SlackDriver) 
     assert review[0].raw["response_type"] == "in_channel"
     assert review[0].buttons == ("Full review", "Verdict")
     header = review[0].raw["blocks"][0]
-    assert header["type"] == "header" and header["text"]["text"] == "Celestial Symphony"
+    assert header["type"] == "header" and header["text"]["text"] == ":large_green_circle: Celestial Symphony"
 
     verdict = await driver.click(review[0], "Verdict")
     assert len(verdict) == 1 and not verdict[0].ephemeral
@@ -326,7 +349,7 @@ async def test_engine_failure_shows_generic_error_and_hides_details(caplog: pyte
         replies = await d.command("ask", "anything?")
         assert len(replies) == 1
         assert replies[0].ephemeral
-        assert replies[0].text == messages.INTERNAL_ERROR
+        assert replies[0].text == f"{messages.TITLE_ERROR}\n{messages.INTERNAL_ERROR}"
         assert "hunter2" not in json.dumps(replies[0].raw)
         mention = await d.mention("anything?")
         assert len(mention) == 1 and d.fake.received[-1].via == "chat.postEphemeral"
@@ -401,7 +424,7 @@ async def test_socket_mode_end_to_end() -> None:
         fake.mode = "socket"
         config = SlackConfig(api_base_url=fake.api_base_url)
         secrets = Secrets(slack_bot_token=fake.bot_token, slack_app_token=fake.app_token)
-        engine = SlowEngine(Engine.from_films(corpus()), delay=0.5)
+        engine = SlowEngine(Engine([*corpus(), club()]), delay=0.5)
         task = asyncio.create_task(run(engine, config, secrets))
         try:
             await fake.wait_connected(wait=5)
@@ -420,12 +443,42 @@ async def test_socket_mode_end_to_end() -> None:
 
             mention = await fake.mention("review Radiant Reflections", channel="C7")
             assert len(mention) == 1 and mention[0].payload["channel"] == "C7"
+
+            [card] = await fake.slash("/verdict", "Club Night")
+            picked = await fake.select(card.payload, "rb:menu:club-night", "rb:full:club-night/m01")
+            assert len(picked) == 1 and "Review by Member 01" in to_reply(picked[0]).text
             assert all(d.status == 200 for d in fake.deliveries)
             assert fake.rejected == []
         finally:
             task.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await task
+
+
+# --- several reviews ------------------------------------------------------------------------------
+
+
+async def test_mentions_read_one_review_and_offer_the_menu() -> None:
+    async with slack_driver(Engine([*corpus(), club(40)])) as d:
+        [card] = await d.mention("review Club Night", channel="C3")
+        assert card.raw["channel"] == "C3" and len(card.menu) == 25  # a menu offers the first 25
+        [full] = await d.select(card, "Review by Member 24", channel="C3")
+        assert "Review by Member 24" in full.text and "Review 24." in full.text
+        [by_name] = await d.mention("full club night by member 07")
+        assert "Review by Member 07" in by_name.text
+        [by_command] = await d.command("review", "Club Night by Member 03")
+        assert "Review by Member 03" in by_command.text and "Review 03." in by_command.text
+        assert d.fake.rejected == []
+
+
+async def test_did_you_mean_on_a_mention_is_private_and_a_click_opens_the_film(driver: SlackDriver) -> None:
+    fake = driver.fake
+    [suggested] = await fake.mention("review celestal", channel="C4")
+    assert suggested.via == "chat.postEphemeral" and suggested.payload["user"] == fake.user_id
+    reply = to_reply(suggested)
+    assert "Did you mean: Celestial Symphony?" in reply.text and reply.buttons == ("Celestial Symphony",)
+    [opened] = await driver.click(reply, "Celestial Symphony", channel="C4")  # on an ephemeral message
+    assert not opened.ephemeral and "Celestial Symphony" in opened.text and opened.buttons == ("Full review", "Verdict")
 
 
 # --- the fake's own enforcement ------------------------------------------------------------------------
@@ -452,11 +505,40 @@ async def test_fake_enforces_slack_limits() -> None:
         header = {"type": "header", "text": {"type": "plain_text", "text": "h" * 151}}
         assert await error_of(text="x", blocks=[header]) == "invalid_blocks"
 
+        def select(options: int = 2, **extra: Any) -> dict[str, Any]:
+            opts = [{"text": {"type": "plain_text", "text": f"o{n}"}, "value": f"v{n}"} for n in range(options)]
+            return {"type": "static_select", "action_id": "m", "options": opts, **extra}
+
+        def actions(*elements: dict[str, Any]) -> list[dict[str, Any]]:
+            return [{"type": "actions", "elements": list(elements)}]
+
+        fine = select(100, placeholder={"type": "plain_text", "text": "p" * 150})
+        assert (await client.chat_postMessage(channel="C1", text="x", blocks=actions(fine)))["ok"]
+        long_text, long_value, long_description, mrkdwn_text = select(1), select(1), select(1), select(1)
+        long_text["options"][0]["text"]["text"] = "t" * 76
+        long_value["options"][0]["value"] = "v" * 151
+        long_description["options"][0]["description"] = {"type": "plain_text", "text": "d" * 76}
+        mrkdwn_text["options"][0]["text"]["type"] = "mrkdwn"
+        buttons = [dict(button, text={"type": "plain_text", "text": "b"}, action_id=f"b{n}") for n in range(25)]
+        for bad in (
+            select(101),
+            select(0),
+            long_text,
+            long_value,
+            long_description,
+            mrkdwn_text,
+            select(placeholder={"type": "plain_text", "text": "p" * 151}),
+            select(action_id="a" * 256),
+            select(initial_option={"text": {"type": "plain_text", "text": "zz"}, "value": "zz"}),
+        ):
+            assert await error_of(text="x", blocks=actions(bad)) == "invalid_blocks", bad
+        assert await error_of(text="x", blocks=actions(select(), *buttons)) == "invalid_blocks"  # 26 elements
+
         bad = AsyncWebClient(token="xoxb-wrong", base_url=fake.api_base_url)
         with pytest.raises(SlackApiError) as info:
             await bad.auth_test()
         assert info.value.response["error"] == "invalid_auth"
-        assert len(fake.rejected) == 5
+        assert len(fake.rejected) == 15
 
         # response_url: limits, and at most five uses
         from slack_sdk.webhook.async_client import AsyncWebhookClient
@@ -469,7 +551,7 @@ async def test_fake_enforces_slack_limits() -> None:
 
 
 async def test_http_mode_needs_signing_secret_and_never_accepts_an_empty_one() -> None:
-    engine = Engine.from_films(corpus())
+    engine = Engine(corpus())
     with pytest.raises(ConfigError):
         await run(engine, SlackConfig(), Secrets(slack_bot_token="xoxb-x"))
     with pytest.raises(ConfigError):

@@ -18,14 +18,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack_app import FEATURED_EVENT_TYPE, SlackPoster, create_app, featured_scheduler, render, run
 from bot import messages
+from bot.cards import cards
 from bot.config import Secrets, SlackCommands, SlackConfig
 from bot.engine import Engine
 from bot.featured import FeaturedCommands, Scheduler, marker, pick
-from bot.models import Kind, Question
+from bot.models import Film, Intent, Question, Review
 from bot.store import Store
 from tests.contract.driver import Reply
 from tests.fakes.slack_driver import SlackDriver, slack_driver, to_reply
-from tests.fakes.slack_fake import SlackFake, buttons_of
+from tests.fakes.slack_fake import SlackFake, buttons_of, menus_of
 from tests.storage_fixtures import Database, FakeClock, Sleeps
 
 DAY = date(2026, 1, 15)
@@ -43,6 +44,11 @@ async def featured_driver(store: Store, engine: Engine, clock: FakeClock, **opti
         yield driver
 
 
+def shown(text: str) -> str:
+    """A /featured note as Slack shows it: under the "Featured review" heading."""
+    return f"{messages.TITLE_FEATURED}\n{text}"
+
+
 async def featured(driver: SlackDriver, text: str, *, user: str = "U1", channel: str = "C1") -> Reply:
     """Run /featured (under its configured name) and return its one reply."""
     fake = driver.fake
@@ -57,7 +63,7 @@ async def slack_client() -> AsyncIterator[tuple[SlackFake, AsyncWebClient]]:
     """The fake, and the client of a real app (with slack_sdk's rate-limit retry handler)."""
     async with SlackFake() as fake:
         config = SlackConfig(api_base_url=fake.api_base_url)
-        app = create_app(Engine.from_films([]), config, Secrets(slack_bot_token=fake.bot_token))
+        app = create_app(Engine([]), config, Secrets(slack_bot_token=fake.bot_token))
         yield fake, app.client
 
 
@@ -90,12 +96,12 @@ async def test_admins_subscribe_and_regular_users_are_refused(
         d.fake.set_user("UOWNER", is_primary_owner=True)
 
         refused = await featured(d, "subscribe 09:00 Europe/Paris", user="UREGULAR")
-        assert refused.ephemeral and refused.text == messages.FEATURED_ADMINS_ONLY
+        assert refused.ephemeral and refused.text == shown(messages.FEATURED_ADMINS_ONLY)
         assert await store.get_subscription("slack", "C1") is None
 
         done = await featured(d, "subscribe 09:00 Europe/Paris", user="UADMIN")
         assert not done.ephemeral and done.raw["response_type"] == "in_channel"
-        assert done.text == messages.FEATURED_SUBSCRIBED.format(time="09:00", timezone="Europe/Paris")
+        assert done.text == shown(messages.FEATURED_SUBSCRIBED.format(time="09:00", timezone="Europe/Paris"))
         sub = await store.get_subscription("slack", "C1")
         assert sub is not None and (sub.time, sub.timezone, sub.created_by) == ("09:00", "Europe/Paris", "UADMIN")
 
@@ -105,7 +111,7 @@ async def test_admins_subscribe_and_regular_users_are_refused(
 
         assert (await featured(d, "unsubscribe", user="UREGULAR", channel="C2")).ephemeral
         gone = await featured(d, "unsubscribe", user="UOWNER", channel="C2")
-        assert not gone.ephemeral and gone.text == messages.FEATURED_UNSUBSCRIBED
+        assert not gone.ephemeral and gone.text == shown(messages.FEATURED_UNSUBSCRIBED)
         assert await store.get_subscription("slack", "C2") is None
 
         # Config admins need no users.info; answers are cached; status needs no admin check.
@@ -118,22 +124,24 @@ async def test_admins_subscribe_and_regular_users_are_refused(
 async def test_bad_input_gets_clear_private_errors(store: Store, store_clock: FakeClock, engine: Engine) -> None:
     async with featured_driver(store, engine, store_clock, admins=("U1",)) as d:
         bad_time = await featured(d, "subscribe 25:61 UTC")
-        assert bad_time.ephemeral and bad_time.text == messages.FEATURED_BAD_TIME.format(value="25:61")
+        assert bad_time.ephemeral and bad_time.text == shown(messages.FEATURED_BAD_TIME.format(value="25:61"))
         bad_zone = await featured(d, "subscribe 09:00 <!everyone>/Nowhere")
         assert bad_zone.ephemeral and "not a time zone I know" in bad_zone.text
-        assert "&lt;!everyone&gt;" in bad_zone.raw["blocks"][0]["text"]["text"]  # echoed, but cannot ping
+        assert "&lt;!everyone&gt;" in bad_zone.raw["blocks"][1]["text"]["text"]  # echoed, but cannot ping
         usage = await featured(d, "sing")
-        assert usage.ephemeral and usage.text == messages.FEATURED_USAGE
+        assert usage.ephemeral and usage.text == shown(messages.FEATURED_USAGE)
         assert await store.list_subscriptions() == []
 
 
 async def test_status_and_today(store: Store, store_clock: FakeClock, engine: Engine) -> None:
     async with featured_driver(store, engine, store_clock, admins=("U1",)) as d:
-        assert (await featured(d, "")).text == messages.FEATURED_NOT_SUBSCRIBED
+        assert (await featured(d, "")).text == shown(messages.FEATURED_NOT_SUBSCRIBED)
         await featured(d, "subscribe 09:00 Europe/Paris")
         status = await featured(d, "status", user="U2")
         assert status.ephemeral
-        assert status.text == messages.FEATURED_STATUS.format(time="09:00", timezone="Europe/Paris", next="2026-01-16")
+        assert status.text == shown(
+            messages.FEATURED_STATUS.format(time="09:00", timezone="Europe/Paris", next="2026-01-16")
+        )
 
         today = await featured(d, "today", user="U2")
         assert not today.ephemeral and today.raw["response_type"] == "in_channel"
@@ -142,7 +150,7 @@ async def test_status_and_today(store: Store, store_clock: FakeClock, engine: En
         assert today.text.startswith(messages.FEATURED_TODAY.format(title=film.title))
         assert today.buttons == ("Full review", "Verdict")
         # the card is the /review card: the same blocks under the intro line
-        assert today.raw["blocks"][1:] == render(engine.card(film))[0]["blocks"]
+        assert today.raw["blocks"][1:] == render(cards(engine.card(film)))[0]["blocks"]
         verdict = await d.click(today, "Verdict", channel="C1")
         assert len(verdict) == 1 and "Verdict:" in verdict[0].text
 
@@ -152,7 +160,7 @@ async def test_command_name_is_configurable_and_optional(store: Store, store_clo
     async with featured_driver(store, engine, store_clock, commands=commands) as d:
         usage = await featured(d, "help me")
         assert "/film-featured subscribe HH:MM" in usage.text and "/featured" not in usage.text
-        assert (await featured(d, "status")).text.startswith("This channel has no featured reviews")
+        assert shown("This channel has no featured reviews") in (await featured(d, "status")).text
         assert await d.fake.slash("/featured", "status", wait=0.5) == []  # the default name is not registered
     async with slack_driver(engine, settle=0.1) as plain:  # no FeaturedCommands: no command
         assert await plain.fake.slash("/featured", "status", wait=0.5) == []
@@ -180,8 +188,8 @@ async def test_posts_one_card_with_metadata_at_the_due_time(db: Database, engine
         assert film is not None
         assert messages.FEATURED_POST in message["blocks"][0]["text"]["text"]
         assert message["text"] == messages.FEATURED_TODAY.format(title=film.title)
-        review = await engine.answer(Question(Kind.REVIEW, text=film.title))
-        assert message["blocks"][1:] == render(review)[0]["blocks"]  # the /review card, buttons included
+        review = await engine.answer(Question(Intent.REVIEW, text=film.title))
+        assert message["blocks"][1:] == render(cards(review))[0]["blocks"]  # the /review card, buttons included
         assert [b["text"]["text"] for b in buttons_of(message)] == ["Full review", "Verdict"]
 
         for minutes in (1, 30, 600):
@@ -298,6 +306,29 @@ async def test_button_on_the_featured_post_works(store: Store, store_clock: Fake
         assert len(clicked) == 1 and clicked[0].ok and not clicked[0].ephemeral
         assert "Verdict:" in to_reply(clicked[0]).text
         assert outcome.status == "posted"
+
+
+async def test_featured_post_of_a_film_with_several_reviews_has_the_menu(seed_films: tuple[Film, ...]) -> None:
+    club = Film(
+        "club-night",
+        "Club Night",
+        2022,
+        tuple(
+            Review(f"club-night/{who.lower()}", "club-night", f"Club Night is {how}. By {who}.", who)
+            for who, how in (("Ana", "a joyous, lovely film"), ("Ben", "a dull, tiresome film"))
+        ),
+    )
+    engine = Engine((*seed_films, club))
+    async with slack_driver(engine, settle=0.1) as d:
+        assert d.app is not None
+        await SlackPoster(d.app.client, engine).post(KEY, club.id, marker(KEY, DAY))
+        [message] = d.fake.history("C1")
+        [menu] = menus_of(message)
+        assert [o["text"]["text"] for o in menu["options"]] == ["Review by Ana", "Review by Ben"]
+        assert [b["text"]["text"] for b in buttons_of(message)] == ["Verdict"]
+        picked = await d.fake.select(message, menu["action_id"], "rb:full:club-night/ben", channel="C1")
+        assert len(picked) == 1 and picked[0].ok and not picked[0].ephemeral
+        assert "Club Night is a dull, tiresome film. By Ben." in to_reply(picked[0]).text
 
 
 async def test_retried_event_is_not_answered_twice(engine: Engine) -> None:

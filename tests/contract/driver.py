@@ -18,17 +18,24 @@ class Reply:
     text: str  # all visible text flattened: content, embed title/description/fields, block text
     ephemeral: bool
     buttons: tuple[str, ...] = ()  # button labels, in order
+    menu: tuple[str, ...] = ()  # the labels of the review menu's options, in order
     raw: Any = field(default=None, compare=False)  # the platform payload the fake received
 
 
 class Driver(Protocol):
     platform: str  # "discord" or "slack"
 
-    async def command(self, name: str, text: str, channel: str = "c1") -> list[Reply]:
-        """Run a slash command (`review`, `verdict`, `ask`, `help`) and return every reply it produced."""
+    async def command(self, name: str, text: str, channel: str = "c1", *, reviewer: str | None = None) -> list[Reply]:
+        """Run a slash command (`review`, `verdict`, `ask`, `help`) and return every reply it produced.
+
+        `reviewer` asks for one reviewer's review: Discord's `reviewer:` option, Slack's `TITLE by NAME`.
+        """
 
     async def mention(self, text: str, channel: str = "c1") -> list[Reply]:
         """Mention the bot with `text` in a channel and return its replies."""
 
     async def click(self, reply: Reply, label: str, channel: str = "c1") -> list[Reply]:
         """Click the button labelled `label` on `reply` and return the replies."""
+
+    async def select(self, reply: Reply, option: str, channel: str = "c1") -> list[Reply]:
+        """Pick the option labelled `option` in the review menu of `reply` and return the replies."""

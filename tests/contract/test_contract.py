@@ -13,9 +13,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.cards import cards
 from bot.corpus import load_corpus
 from bot.engine import Engine
-from bot.models import Film
+from bot.models import Film, Intent, Label, Question, Review
 from tests.conftest import CORPUS
 from tests.contract.driver import Driver, Reply
 from tests.fakes.discord_driver import discord_driver
@@ -26,10 +27,46 @@ LONG_TEXT = "\n\n".join(
     + "The performances are warm and the score is lovely. " * 14
     for n in range(14)
 )
+
+
+def _review(who: str, text: str, verdict: Label, rating: str) -> Review:
+    return Review(f"dune-tides/{who.lower()}", "dune-tides", text, who, rating, verdict)
+
+
+# A film club's three reviews of one film: two positive, one negative; Ana and Cleo disagree about the music.
+DUNE = Film(
+    "dune-tides",
+    "Dune Tides",
+    2024,
+    (
+        _review(
+            "Ana",
+            "Dune Tides is a triumph. The music is magnificent, a thundering wall of drums and choirs that lingers "
+            "long after the credits. The story is gripping from the first scene to the last.",
+            Label.POSITIVE,
+            "9/10",
+        ),
+        _review(
+            "Ben",
+            "Dune Tides is a gorgeous epic. The visuals are breathtaking, every dune painted in impossible colour. "
+            "The acting is warm and convincing across the whole cast.",
+            Label.POSITIVE,
+            "4/5",
+        ),
+        _review(
+            "Cleo",
+            "Dune Tides is a tedious slog. The music is a loud, monotonous drone that drowns out every scene. "
+            "The story makes no sense and the pacing is glacial.",
+            Label.NEGATIVE,
+            "2/10",
+        ),
+    ),
+)
 EXTRA = (
-    Film(id="heat-1995", title="Heat", year=1995, text="Heat is a taut, brilliant crime saga. The score hums."),
-    Film(id="heat-2013", title="Heat", year=2013, text="Heat is a clumsy, tiresome remake. The acting is flat."),
-    Film(id="the-long-goodbye-tour", title="The Long Goodbye Tour", year=None, text=LONG_TEXT),
+    Film.of("heat-1995", "Heat", 1995, "Heat is a taut, brilliant crime saga. The score hums."),
+    Film.of("heat-2013", "Heat", 2013, "Heat is a clumsy, tiresome remake. The acting is flat."),
+    Film.of("the-long-goodbye-tour", "The Long Goodbye Tour", None, LONG_TEXT),
+    DUNE,
 )
 
 
@@ -45,9 +82,38 @@ async def bot(request: pytest.FixtureRequest, films: tuple[Film, ...]) -> AsyncI
         yield driver
 
 
+@pytest.fixture(scope="module")
+def engine(films: tuple[Film, ...]) -> Engine:
+    """An engine of its own, to ask what the console would show."""
+    return Engine(films)
+
+
 def one(replies: list[Reply]) -> Reply:
     assert len(replies) == 1, [r.text[:80] for r in replies]
     return replies[0]
+
+
+def sections(platform: str, reply: Reply) -> dict[str, str]:
+    """The reply's headed sections as the platform shows them: heading -> text under it."""
+    if platform == "discord":
+        (embed,) = reply.raw["embeds"]
+        return {f["name"]: f["value"] for f in embed.get("fields") or []}
+    out = {}
+    for block in reply.raw["blocks"]:
+        text = (block.get("text") or {}).get("text", "") if block["type"] == "section" else ""
+        heading, _, body = text.partition("\n")
+        if heading.startswith("*") and heading.endswith("*") and body:
+            out[unescape(heading[1:-1])] = unescape(body)
+    return out
+
+
+def unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+async def console_headings(engine: Engine, question: Question) -> list[str]:
+    """The headings the console shows for the same question."""
+    return [s.heading for card in cards(await engine.answer(question)) for s in card.sections if s.heading]
 
 
 def pings_nobody(platform: str, reply: Reply) -> bool:
@@ -148,3 +214,105 @@ async def test_still_reading_then_answering(platform: str, films: tuple[Film, ..
         await loading
         reply = one(await bot.command("review", "celestial symphny"))
         assert not reply.ephemeral and "Celestial Symphony" in reply.text
+
+
+# --- a film with several reviews ------------------------------------------------------------
+
+
+async def test_three_reviews_aggregate_attributed_highlights_and_the_console_headings(
+    bot: Driver, engine: Engine
+) -> None:
+    reply = one(await bot.command("review", "dune tides"))
+    assert not reply.ephemeral
+    assert "Dune Tides (2024)" in reply.text and "Positive: 2 of 3 reviews positive" in reply.text
+    shown = sections(bot.platform, reply)
+    assert list(shown) == await console_headings(engine, Question(Intent.REVIEW, "dune tides"))
+    assert "— Ben" in shown["Visuals & effects"] and "breathtaking" in shown["Visuals & effects"]
+    consensus = shown["What the reviewers say"]
+    assert all(f"— {who}" in consensus for who in ("Ana", "Ben", "Cleo"))
+    assert all(line in shown["Reviews (3)"] for line in ("Ana: Positive · 9/10", "Cleo: Negative · 2/10"))
+    assert reply.menu == ("Review by Ana", "Review by Ben", "Review by Cleo")
+    assert reply.buttons == ("Verdict",)  # one review is read from the menu, not a Full review button
+
+
+async def test_verdict_of_three_reviews_names_each_reviewer(bot: Driver, engine: Engine) -> None:
+    reply = one(await bot.command("verdict", "dune tides"))
+    assert not reply.ephemeral and "Positive: 2 of 3 reviews positive" in reply.text
+    shown = sections(bot.platform, reply)
+    assert list(shown) == await console_headings(engine, Question(Intent.VERDICT, "dune tides"))
+    assert (
+        "drowns out every scene" in shown["Cleo: Negative · 2/10"] or "makes no sense" in shown["Cleo: Negative · 2/10"]
+    )
+    assert reply.menu == ("Review by Ana", "Review by Ben", "Review by Cleo") and reply.buttons == ("Review",)
+
+
+async def test_reading_one_review_from_the_menu(bot: Driver) -> None:
+    card = one(await bot.command("review", "dune tides"))
+    full = one(await bot.select(card, "Review by Cleo"))
+    assert not full.ephemeral
+    assert "Dune Tides (2024)" in full.text and "Review by Cleo" in full.text
+    assert "Dune Tides is a tedious slog." in full.text and "triumph" not in full.text
+    again = one(await bot.select(card, "Review by Ana"))  # the same menu, another pick
+    assert "Review by Ana" in again.text and "Dune Tides is a triumph." in again.text
+
+
+async def test_one_reviewers_review_by_the_option(bot: Driver) -> None:
+    full = one(await bot.command("review", "dune tides", reviewer="ben"))
+    assert not full.ephemeral
+    assert "Review by Ben" in full.text and "Dune Tides is a gorgeous epic." in full.text
+
+
+async def test_ask_quotes_two_reviewers_who_disagree(bot: Driver) -> None:
+    reply = one(await bot.command("ask", "how is the music in Dune Tides?"))
+    assert not reply.ephemeral and "The reviewers disagree about this." in reply.text
+    shown = sections(bot.platform, reply)
+    assert "— Ana" in shown["For"] and "magnificent" in shown["For"]
+    assert "— Cleo" in shown["Against"] and "monotonous drone" in shown["Against"]
+
+
+async def test_a_one_review_film_reads_as_before(bot: Driver, engine: Engine) -> None:
+    reply = one(await bot.command("review", "celestial symphony"))
+    shown = sections(bot.platform, reply)
+    assert list(shown) == await console_headings(engine, Question(Intent.REVIEW, "celestial symphony"))
+    assert "Verdict: Positive (99% confident)" in shown and "Music & score" in shown
+    assert not any("— " in text for text in shown.values()), "one review: nobody to attribute"
+    assert "of 1 reviews" not in reply.text and reply.menu == ()
+
+
+async def test_did_you_mean_buttons_open_the_film(bot: Driver) -> None:
+    reply = one(await bot.command("review", "celestal"))
+    assert reply.ephemeral and "Did you mean: Celestial Symphony?" in reply.text
+    assert reply.buttons == ("Celestial Symphony",)
+    opened = one(await bot.click(reply, "Celestial Symphony"))
+    assert not opened.ephemeral and "Verdict: Positive" in opened.text
+
+
+def title(platform: str, reply: Reply) -> str:
+    """The card's title as the platform shows it: the embed title, or the header (after the tone's emoji)."""
+    if platform == "discord":
+        return str(reply.raw["embeds"][0]["title"])
+    header = reply.raw["blocks"][0]
+    assert header["type"] == "header"
+    text = str(header["text"]["text"])
+    return text.split(" ", 1)[1] if text.startswith(":") else text
+
+
+@pytest.mark.parametrize(
+    ("command", "text", "intent"),
+    [
+        ("review", "dune tides", Intent.REVIEW),
+        ("verdict", "radiant reflection", Intent.VERDICT),
+        ("ask", "how is the music in Dune Tides?", Intent.ASK),
+        ("ask", "how are the costumes?", Intent.ASK),
+        ("review", "heat", Intent.REVIEW),
+        ("review", "The Godfather", Intent.REVIEW),
+        ("help", "", Intent.HELP),
+    ],
+)
+async def test_titles_and_privacy_are_the_consoles(
+    bot: Driver, engine: Engine, command: str, text: str, intent: Intent
+) -> None:
+    (card,) = cards(await engine.answer(Question(intent, text)))
+    reply = one(await bot.command(command, text))
+    assert title(bot.platform, reply) == card.title
+    assert reply.ephemeral == card.private

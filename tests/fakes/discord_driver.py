@@ -21,7 +21,7 @@ from bot.config import DiscordConfig
 from bot.engine import Engine
 from bot.featured import FeaturedCommands
 from tests.contract.driver import Reply
-from tests.fakes.discord_fake import EPHEMERAL, GUILD_IDS, FakeDiscord, FakeMessage
+from tests.fakes.discord_fake import BUTTON, EPHEMERAL, GUILD_IDS, SELECT, FakeDiscord, FakeMessage
 
 TOKEN = "fake.discord.token"
 OPTION_OF = {"review": "title", "verdict": "title", "ask": "question"}
@@ -40,13 +40,16 @@ def flatten(message: dict[str, Any]) -> str:
     return "\n".join(p for p in parts if p and p != "\u200b")
 
 
+def components(message: dict[str, Any], kind: int) -> list[dict[str, Any]]:
+    return [c for row in message.get("components") or [] for c in row.get("components") or [] if c.get("type") == kind]
+
+
 def button_labels(message: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(
-        c.get("label") or ""
-        for row in message.get("components") or []
-        for c in row.get("components") or []
-        if c.get("type") == 2
-    )
+    return tuple(c.get("label") or "" for c in components(message, BUTTON))
+
+
+def option_labels(message: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(o.get("label") or "" for c in components(message, SELECT) for o in c.get("options") or [])
 
 
 def to_reply(message: FakeMessage | dict[str, Any]) -> Reply:
@@ -55,6 +58,7 @@ def to_reply(message: FakeMessage | dict[str, Any]) -> Reply:
         text=flatten(data),
         ephemeral=bool(int(data.get("flags") or 0) & EPHEMERAL),
         buttons=button_labels(data),
+        menu=option_labels(data),
         raw=data,
     )
 
@@ -66,9 +70,11 @@ class DiscordDriver:
     platform: str = "discord"
     timeout: float = 5.0
 
-    async def command(self, name: str, text: str, channel: str = "c1") -> list[Reply]:
+    async def command(self, name: str, text: str, channel: str = "c1", *, reviewer: str | None = None) -> list[Reply]:
         option = OPTION_OF.get(name)
         options = {option: text} if option and text else {}
+        if reviewer is not None:
+            options["reviewer"] = reviewer
         iid = await self.fake.slash(name, options, channel=channel)
         return [to_reply(m) for m in await self.fake.interaction_replies(iid, self.timeout)]
 
@@ -89,6 +95,15 @@ class DiscordDriver:
                     return [to_reply(m) for m in await self.fake.interaction_replies(iid, self.timeout)]
         raise AssertionError(f"no button {label!r} on reply (buttons: {reply.buttons})")
 
+    async def select(self, reply: Reply, option: str, channel: str = "c1") -> list[Reply]:
+        raw = reply.raw or {}
+        for menu in components(raw, SELECT):
+            for o in menu.get("options") or []:
+                if o.get("label") == option:
+                    iid = await self.fake.select(raw, menu["custom_id"], [o["value"]])
+                    return [to_reply(m) for m in await self.fake.interaction_replies(iid, self.timeout)]
+        raise AssertionError(f"no option {option!r} in the reply's menu (options: {reply.menu})")
+
     async def featured(
         self,
         sub: str,
@@ -102,8 +117,10 @@ class DiscordDriver:
         iid = await self.fake.slash(f"featured {sub}", options, channel=channel, guild=guild, permissions=permissions)
         return [to_reply(m) for m in await self.fake.interaction_replies(iid, self.timeout)]
 
-    async def autocomplete(self, name: str, value: str) -> list[dict[str, Any]]:
-        return await self.fake.autocomplete(name, OPTION_OF.get(name, "title"), value)
+    async def autocomplete(
+        self, name: str, value: str, *, option: str | None = None, others: dict[str, str] | None = None
+    ) -> list[dict[str, Any]]:
+        return await self.fake.autocomplete(name, option or OPTION_OF.get(name, "title"), value, others=others)
 
 
 @contextlib.asynccontextmanager

@@ -4,8 +4,8 @@ Point discord.py at it with `discord.http.Route.BASE = fake.api_base_url` and
 `DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake.gateway_url)` (the adapter's
 `configure_endpoints` does both). The fake records every request, enforces the
 platform limits neither library checks (3 s interaction deadline, message and
-embed sizes, components, autocomplete choices, nonces) and lets tests act as users:
-`slash`, `autocomplete`, `click`, `send_message`, then wait for the bot's replies.
+embed sizes, buttons and select menus, autocomplete choices, nonces) and lets tests act as users:
+`slash`, `autocomplete`, `click`, `select`, `send_message`, then wait for the bot's replies.
 
 Channel messages are kept and readable (`GET /channels/{id}/messages`, newest first);
 a create with `nonce` + `enforce_nonce` returns the same author's earlier message with
@@ -49,6 +49,12 @@ INTERACTION_DEADLINE = 3.0
 
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
+
+BUTTON = 2  # component types
+SELECT = 3  # a string select menu
+SELECT_OPTIONS_MAX = 25
+SELECT_OPTION_MAX = 100  # characters of an option's label, value or description
+SELECT_PLACEHOLDER_MAX = 150
 
 INTENT_GUILD_MESSAGES = 1 << 9
 INTENT_DIRECT_MESSAGES = 1 << 12
@@ -158,12 +164,21 @@ def message_problems(payload: dict[str, Any], *, edit: bool = False) -> list[tup
         children = row.get("components") or []
         if not children or len(children) > 5:
             problems.append((f"components.{i}.components", "Must be between 1 and 5 in length."))
+        if any(c.get("type") == SELECT for c in children) and len(children) > 1:
+            problems.append((f"components.{i}.components", "A select menu must be alone in its action row."))
         for j, c in enumerate(children):
             p = f"components.{i}.components.{j}"
-            too_long(f"{p}.label", c.get("label"), 80)
+            if c.get("type") not in (BUTTON, SELECT):
+                problems.append((f"{p}.type", "Value must be one of (2, 3)."))
             custom_id = c.get("custom_id")
-            if c.get("type") == 2 and c.get("style") != 5 and not custom_id:
-                problems.append((f"{p}.custom_id", "A custom id is required."))
+            if c.get("type") == BUTTON:
+                too_long(f"{p}.label", c.get("label"), 80)
+                if c.get("style") != 5 and not custom_id:
+                    problems.append((f"{p}.custom_id", "A custom id is required."))
+            if c.get("type") == SELECT:
+                if not custom_id:
+                    problems.append((f"{p}.custom_id", "A custom id is required."))
+                problems += select_problems(p, c)
             if custom_id is not None:
                 too_long(f"{p}.custom_id", custom_id, 100, minimum=1)
                 if custom_id in seen:
@@ -171,6 +186,34 @@ def message_problems(payload: dict[str, Any], *, edit: bool = False) -> list[tup
                 seen.add(custom_id)
     if not edit and not problems and not (payload.get("content") or embeds or rows):
         problems.append(("content", "Cannot send an empty message"))
+    return problems
+
+
+def select_problems(path: str, select: dict[str, Any]) -> list[tuple[str, str]]:
+    """What Discord refuses in a string select menu (component type 3)."""
+    problems: list[tuple[str, str]] = []
+
+    def bad_length(key: str, value: Any, limit: int, minimum: int = 1) -> None:
+        if value is not None and (not isinstance(value, str) or not minimum <= len(value) <= limit):
+            problems.append((f"{path}.{key}", f"Must be between {minimum} and {limit} in length."))
+
+    bad_length("placeholder", select.get("placeholder"), SELECT_PLACEHOLDER_MAX, 0)
+    options = select.get("options")
+    if not isinstance(options, list) or not 1 <= len(options) <= SELECT_OPTIONS_MAX:
+        return [*problems, (f"{path}.options", f"Must be between 1 and {SELECT_OPTIONS_MAX} in length.")]
+    values: set[str] = set()
+    for k, option in enumerate(options):
+        bad_length(f"options.{k}.label", option.get("label"), SELECT_OPTION_MAX)
+        bad_length(f"options.{k}.value", option.get("value"), SELECT_OPTION_MAX)
+        bad_length(f"options.{k}.description", option.get("description"), SELECT_OPTION_MAX, 0)
+        if option.get("label") is None or option.get("value") is None:
+            problems.append((f"{path}.options.{k}", "An option needs a label and a value."))
+        if option.get("value") in values:
+            problems.append((f"{path}.options.{k}.value", "Select component option values cannot be duplicated."))
+        values.add(str(option.get("value")))
+    low, high = select.get("min_values", 1), select.get("max_values", 1)
+    if not (isinstance(low, int) and isinstance(high, int) and 0 <= low <= high <= min(len(options), 25) and high):
+        problems.append((f"{path}.max_values", "min_values and max_values must fit the options."))
     return problems
 
 
@@ -773,16 +816,25 @@ class FakeDiscord:
         return await self._dispatch_interaction(2, data, channel=channel, guild=guild, permissions=permissions)
 
     async def autocomplete(
-        self, name: str, option: str, value: str, *, channel: str | int = "c1", within: float = 5.0
+        self,
+        name: str,
+        option: str,
+        value: str,
+        *,
+        others: dict[str, str] | None = None,
+        channel: str | int = "c1",
+        within: float = 5.0,
     ) -> list[dict[str, Any]]:
-        """Type `value` into `/name option:`; returns the choices the bot offered (AssertionError if refused)."""
+        """Type `value` into `/name option:` (with `others` filled in already); returns the choices the bot
+        offered (AssertionError if refused)."""
         top, _, sub = name.partition(" ")
         cmd = self._command(top, self.guild_ids[0])
+        values = {**(others or {}), option: value}
         data: dict[str, Any] = {
             "id": cmd["id"],
             "name": top,
             "type": 1,
-            "options": self._options(cmd, {option: value}, focused=option, sub=sub or None),
+            "options": self._options(cmd, values, focused=option, sub=sub or None),
         }
         iid = await self._dispatch_interaction(4, data, channel=channel)
         inter = self.interactions[iid]
@@ -791,15 +843,38 @@ class FakeDiscord:
             raise AssertionError(f"fake discord refused the autocomplete response: {inter.rejections}")
         return inter.choices or []
 
-    async def click(self, message: dict[str, Any] | FakeMessage, custom_id: str) -> int:
-        """Click the button `custom_id` on `message`; returns the interaction id."""
+    def _component(
+        self, message: dict[str, Any] | FakeMessage, custom_id: str
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The message as Discord has it now, and its component `custom_id`."""
         msg = message.data if isinstance(message, FakeMessage) else message
         current = self.messages.get(int(msg["id"]))
         msg = current.data if current is not None else msg
-        ids = [c.get("custom_id") for row in msg.get("components") or [] for c in row.get("components") or []]
-        if custom_id not in ids:
-            raise AssertionError(f"fake discord: message has no component {custom_id!r} (has {ids})")
-        data = {"custom_id": custom_id, "component_type": 2}
+        found = {c.get("custom_id"): c for row in msg.get("components") or [] for c in row.get("components") or []}
+        if custom_id not in found:
+            raise AssertionError(f"fake discord: message has no component {custom_id!r} (has {list(found)})")
+        return msg, found[custom_id]
+
+    async def click(self, message: dict[str, Any] | FakeMessage, custom_id: str) -> int:
+        """Click the button `custom_id` on `message`; returns the interaction id."""
+        msg, component = self._component(message, custom_id)
+        if component.get("type") != BUTTON:
+            raise AssertionError(f"fake discord: {custom_id!r} is not a button")
+        data = {"custom_id": custom_id, "component_type": BUTTON}
+        return await self._dispatch_interaction(3, data, message=msg)
+
+    async def select(self, message: dict[str, Any] | FakeMessage, custom_id: str, values: list[str]) -> int:
+        """Pick `values` in the select menu `custom_id` on `message`; returns the interaction id."""
+        msg, component = self._component(message, custom_id)
+        if component.get("type") != SELECT:
+            raise AssertionError(f"fake discord: {custom_id!r} is not a select menu")
+        offered = [o.get("value") for o in component.get("options") or []]
+        if not values or any(v not in offered for v in values):
+            raise AssertionError(f"fake discord: {values} are not options of {custom_id!r} ({offered})")
+        low, high = component.get("min_values", 1), component.get("max_values", 1)
+        if not low <= len(values) <= high:
+            raise AssertionError(f"fake discord: {custom_id!r} takes {low} to {high} values, not {len(values)}")
+        data = {"custom_id": custom_id, "component_type": SELECT, "values": list(values)}
         return await self._dispatch_interaction(3, data, message=msg)
 
     async def send_message(

@@ -12,7 +12,7 @@ from adapters.slack_app import create_app, start_http
 from bot.config import Secrets, SlackCommands, SlackConfig
 from bot.featured import FeaturedCommands
 from tests.contract.driver import Reply
-from tests.fakes.slack_fake import Received, SlackFake, buttons_of, find_button
+from tests.fakes.slack_fake import Received, SlackFake, buttons_of, find_button, find_option, menus_of
 
 
 def _unescape(text: str) -> str:
@@ -47,7 +47,8 @@ def flatten(payload: dict[str, Any]) -> str:
 def to_reply(received: Received) -> Reply:
     payload = received.payload
     labels = tuple(str(b.get("text", {}).get("text", "")) for b in buttons_of(payload))
-    return Reply(text=flatten(payload), ephemeral=received.ephemeral, buttons=labels, raw=payload)
+    options = tuple(str(o.get("text", {}).get("text", "")) for m in menus_of(payload) for o in m.get("options") or [])
+    return Reply(text=flatten(payload), ephemeral=received.ephemeral, buttons=labels, menu=options, raw=payload)
 
 
 class SlackDriver:
@@ -68,8 +69,10 @@ class SlackDriver:
             raise AssertionError(f"Slack rejected {len(rejected)} message(s): {[r.error for r in rejected]}")
         return [to_reply(r) for r in received]
 
-    async def command(self, name: str, text: str, channel: str = "c1") -> list[Reply]:
+    async def command(self, name: str, text: str, channel: str = "c1", *, reviewer: str | None = None) -> list[Reply]:
         command = getattr(self.commands, name)
+        if reviewer is not None:
+            text = f"{text} by {reviewer}"
         return self._replies(await self.fake.slash(command, text, channel=channel))
 
     async def mention(self, text: str, channel: str = "c1") -> list[Reply]:
@@ -80,6 +83,13 @@ class SlackDriver:
         return self._replies(
             await self.fake.click(reply.raw, button["action_id"], channel=channel, ephemeral=reply.ephemeral)
         )
+
+    async def select(self, reply: Reply, option: str, channel: str = "c1") -> list[Reply]:
+        menu, picked = find_option(reply.raw, option)
+        received = await self.fake.select(
+            reply.raw, menu["action_id"], picked["value"], channel=channel, ephemeral=reply.ephemeral
+        )
+        return self._replies(received)
 
 
 @asynccontextmanager

@@ -9,7 +9,7 @@ The fake plays both sides of Slack for a real slack-bolt app:
   POSTed to the app's HTTP endpoint signed exactly as Slack signs them, or sent as
   Socket Mode envelopes over the websocket the app opened via apps.connections.open.
 
-Helpers (`slash`, `mention`, `dm`, `click`) return the replies the bot produced,
+Helpers (`slash`, `mention`, `dm`, `click`, `select`) return the replies the bot produced,
 waiting with timeouts (never hang).
 
 It also keeps each channel's posted messages with their metadata (`messages`), answers
@@ -45,7 +45,12 @@ MAX_BUTTON_TEXT = 75
 MAX_FIELDS = 10
 MAX_FIELD_TEXT = 2000
 MAX_ACTION_ELEMENTS = 25
+MAX_ACTION_ID = 255
 MAX_CONTEXT_ELEMENTS = 10
+MAX_SELECT_OPTIONS = 100  # static_select
+MAX_OPTION_TEXT = 75  # an option's text and description
+MAX_OPTION_VALUE = 150
+MAX_PLACEHOLDER = 150
 MAX_RESPONSE_URL_USES = 5
 ACK_DEADLINE = 3.0  # seconds Slack waits for the ack of a command, event or interaction
 BLOCK_TYPES = {"section", "header", "context", "actions", "divider", "image", "rich_text", "input", "video", "file"}
@@ -138,17 +143,41 @@ def _block_ok(block: Any, action_ids: set[str]) -> bool:
     return True
 
 
+def _option_ok(option: Any) -> bool:
+    if not isinstance(option, dict) or not _text_ok(option.get("text"), MAX_OPTION_TEXT, plain_only=True):
+        return False
+    value = option.get("value")
+    if not isinstance(value, str) or not 1 <= len(value) <= MAX_OPTION_VALUE:
+        return False
+    return "description" not in option or _text_ok(option["description"], MAX_OPTION_TEXT, plain_only=True)
+
+
+def _select_ok(element: dict[str, Any]) -> bool:
+    """A static_select: a placeholder, 1 to 100 options, an initial option (if any) among them."""
+    if "placeholder" in element and not _text_ok(element["placeholder"], MAX_PLACEHOLDER, plain_only=True):
+        return False
+    options = element.get("options")
+    if not isinstance(options, list) or not 1 <= len(options) <= MAX_SELECT_OPTIONS:
+        return False
+    if not all(_option_ok(o) for o in options):
+        return False
+    return "initial_option" not in element or element["initial_option"] in options
+
+
 def _element_ok(element: Any, action_ids: set[str]) -> bool:
     if not isinstance(element, dict):
         return False
-    if element.get("type") == "button":
+    kind = element.get("type")
+    if kind == "button":
         if not _text_ok(element.get("text"), MAX_BUTTON_TEXT, plain_only=True):
             return False
         if len(str(element.get("value", ""))) > 2000:
             return False
+    elif kind == "static_select" and not _select_ok(element):
+        return False
     action_id = element.get("action_id")
     if action_id is not None:
-        if not isinstance(action_id, str) or len(action_id) > 255 or action_id in action_ids:
+        if not isinstance(action_id, str) or len(action_id) > MAX_ACTION_ID or action_id in action_ids:
             return False  # action_ids must be unique within a message
         action_ids.add(action_id)
     return True
@@ -664,7 +693,59 @@ class SlackFake:
         message_ts: str | None = None,
         user: str | None = None,
     ) -> dict[str, Any]:
-        button, block_id = _find_button(message, action_id=action_id)
+        """The block_actions payload of a click on the button `action_id`."""
+        button, block_id = _find_element(message, "button", action_id=action_id)
+        action = {
+            "action_id": button["action_id"],
+            "block_id": block_id,
+            "text": button["text"],
+            "value": button.get("value", ""),
+            "type": "button",
+            "action_ts": self._next_ts(),
+        }
+        return self._actions_payload(
+            message, action, channel=channel, ephemeral=ephemeral, message_ts=message_ts, user=user
+        )
+
+    def select_payload(
+        self,
+        message: dict[str, Any],
+        action_id: str,
+        value: str,
+        *,
+        channel: str = "C1",
+        ephemeral: bool = False,
+        user: str | None = None,
+    ) -> dict[str, Any]:
+        """The block_actions payload of picking the option `value` in the static_select `action_id`."""
+        menu, block_id = _find_element(message, "static_select", action_id=action_id)
+        option = next((o for o in menu.get("options") or [] if o.get("value") == value), None)
+        if option is None:
+            raise LookupError(f"no option {value!r} in menu {action_id!r}")
+        action = {
+            "action_id": menu["action_id"],
+            "block_id": block_id,
+            "selected_option": option,
+            "placeholder": menu.get("placeholder"),
+            "type": "static_select",
+            "action_ts": self._next_ts(),
+        }
+        payload = self._actions_payload(message, action, channel=channel, ephemeral=ephemeral, user=user)
+        payload["state"] = {
+            "values": {block_id: {menu["action_id"]: {"type": "static_select", "selected_option": option}}}
+        }
+        return payload
+
+    def _actions_payload(
+        self,
+        message: dict[str, Any],
+        action: dict[str, Any],
+        *,
+        channel: str,
+        ephemeral: bool,
+        message_ts: str | None = None,
+        user: str | None = None,
+    ) -> dict[str, Any]:
         ts = message_ts or self._next_ts()
         payload: dict[str, Any] = {
             "type": "block_actions",
@@ -683,16 +764,7 @@ class SlackFake:
             "is_enterprise_install": False,
             "channel": {"id": channel, "name": "general"},
             "response_url": self.new_response_url(),
-            "actions": [
-                {
-                    "action_id": button["action_id"],
-                    "block_id": block_id,
-                    "text": button["text"],
-                    "value": button.get("value", ""),
-                    "type": "button",
-                    "action_ts": self._next_ts(),
-                }
-            ],
+            "actions": [action],
             "state": {"values": {}},
         }
         if not ephemeral:
@@ -811,37 +883,67 @@ class SlackFake:
         await self.deliver("interactive", self.click_payload(message, action_id, channel=channel, ephemeral=ephemeral))
         return await self.collect(start, wait=wait)
 
+    async def select(
+        self,
+        message: dict[str, Any],
+        action_id: str,
+        value: str,
+        *,
+        channel: str = "C1",
+        ephemeral: bool = False,
+        wait: float | None = None,
+    ) -> list[Received]:
+        """Pick the option `value` in the static_select `action_id` of `message`; returns the replies."""
+        start = len(self.received)
+        payload = self.select_payload(message, action_id, value, channel=channel, ephemeral=ephemeral)
+        await self.deliver("interactive", payload)
+        return await self.collect(start, wait=wait)
 
-def _find_button(
-    message: dict[str, Any], *, action_id: str | None = None, label: str | None = None
-) -> tuple[dict[str, Any], str]:
-    """The button (and its block_id) in a message's blocks, by action_id or label."""
+
+def _elements(message: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
+    """Every interactive element of a message's blocks, with its block_id."""
     blocks = message.get("blocks") or []
     if isinstance(blocks, str):
         blocks = json.loads(blocks)
+    found = []
     for n, block in enumerate(blocks):
         elements = block.get("elements", []) if block.get("type") == "actions" else [block.get("accessory") or {}]
-        for element in elements:
-            if element.get("type") != "button":
-                continue
-            if (action_id is not None and element.get("action_id") == action_id) or (
-                label is not None and element.get("text", {}).get("text") == label
-            ):
-                return element, str(block.get("block_id") or f"b{n}")
-    raise LookupError(f"no button {action_id or label!r} in message")
+        found += [(e, str(block.get("block_id") or f"b{n}")) for e in elements if isinstance(e, dict)]
+    return found
+
+
+def _find_element(
+    message: dict[str, Any], kind: str, *, action_id: str | None = None, label: str | None = None
+) -> tuple[dict[str, Any], str]:
+    """The element of type `kind` (and its block_id) in a message's blocks, by action_id or text."""
+    for element, block_id in _elements(message):
+        if element.get("type") != kind:
+            continue
+        if (action_id is not None and element.get("action_id") == action_id) or (
+            label is not None and element.get("text", {}).get("text") == label
+        ):
+            return element, block_id
+    raise LookupError(f"no {kind} {action_id or label!r} in message")
 
 
 def find_button(message: dict[str, Any], label: str) -> dict[str, Any]:
     """The button labelled `label` in a message's blocks."""
-    return _find_button(message, label=label)[0]
+    return _find_element(message, "button", label=label)[0]
 
 
 def buttons_of(message: dict[str, Any]) -> list[dict[str, Any]]:
-    blocks = message.get("blocks") or []
-    if isinstance(blocks, str):
-        blocks = json.loads(blocks)
-    found: list[dict[str, Any]] = []
-    for block in blocks:
-        elements = block.get("elements", []) if block.get("type") == "actions" else [block.get("accessory") or {}]
-        found += [e for e in elements if e.get("type") == "button"]
-    return found
+    return [e for e, _ in _elements(message) if e.get("type") == "button"]
+
+
+def menus_of(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """The static_select menus of a message."""
+    return [e for e, _ in _elements(message) if e.get("type") == "static_select"]
+
+
+def find_option(message: dict[str, Any], label: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The menu holding the option labelled `label`, and that option."""
+    for menu in menus_of(message):
+        for option in menu.get("options") or []:
+            if option.get("text", {}).get("text") == label:
+                return menu, option
+    raise LookupError(f"no option {label!r} in message")

@@ -5,13 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Protocol
 
 from bot import messages as msg
+from bot.context import ContextStore, GuardedContext, MemoryContext
 from bot.index import load_or_build
 from bot.models import Answer, Aspect, Film, Kind, Question, Snippet, Suggestion, Verdict
 from bot.reading import Reading, judge, read
@@ -56,31 +55,6 @@ def _framed(text: str, film: Film) -> bool:
     return sum(1 for w in words(text) if w not in title and (w in _QUESTION_WORDS or stem(w) in _ASPECT_STEMS)) >= 3
 
 
-class ContextStore(Protocol):
-    """Where follow-up context lives: the film each conversation last talked about."""
-
-    async def get(self, key: str) -> str | None: ...
-
-    async def put(self, key: str, film_id: str) -> None: ...
-
-
-class MemoryContext:
-    """Context kept in memory, bounded to the most recent conversations."""
-
-    def __init__(self, size: int = 10_000) -> None:
-        self._size = size
-        self._data: OrderedDict[str, str] = OrderedDict()
-
-    async def get(self, key: str) -> str | None:
-        return self._data.get(key)
-
-    async def put(self, key: str, film_id: str) -> None:
-        self._data[key] = film_id
-        self._data.move_to_end(key)
-        while len(self._data) > self._size:
-            self._data.popitem(last=False)
-
-
 class Engine:
     """Answers questions about the films of one loaded corpus."""
 
@@ -96,7 +70,8 @@ class Engine:
 
         With `films` None the engine starts empty and answers that it is still reading until `load` is done.
         """
-        self.context: ContextStore = context or MemoryContext()
+        # a given store (a database) is guarded: a slow or failing one never holds an answer up
+        self.context: ContextStore = MemoryContext() if context is None else GuardedContext(context)
         self.ready = False
         self.films: tuple[Film, ...] = ()
         self._index_dir = index_dir
@@ -177,7 +152,7 @@ class Engine:
             log.exception("could not answer a %s question", question.kind.value)
             return Answer(Kind.ERROR, text=msg.INTERNAL_ERROR)
         if answer.film is not None and question.conversation:
-            try:
+            try:  # waits a moment at most (GuardedContext)
                 await self.context.put(question.conversation, answer.film.id)
             except Exception:
                 log.exception("could not save the conversation context")

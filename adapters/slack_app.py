@@ -6,8 +6,10 @@ within Slack's limits; all user and corpus text is escaped for mrkdwn so nothing
 we echo can ping (`<!everyone>` becomes `&lt;!everyone&gt;`).
 
 Modes: Socket Mode when `secrets.slack_app_token` is set, otherwise an aiohttp
-server on `config.host:config.port` + `config.path`, where Bolt verifies Slack's
-request signatures (bad or older than 5 minutes: 401).
+server on `config.host:config.port` + `config.path` (`web_app`), which checks each
+request's signature on its raw body before anything parses it (missing, bad or older
+than 5 minutes: 401), refuses a signed body Bolt cannot read (400), and only then hands
+the request to Bolt, which checks the signature again.
 
 Featured reviews: `/featured` (given a `FeaturedCommands`) and `SlackPoster`, the
 `bot.featured.Poster` that posts the daily card tagged with message metadata.
@@ -16,6 +18,8 @@ Featured reviews: `/featured` (given a `FeaturedCommands`) and `SlackPoster`, th
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import logging
 import re
 import time
@@ -26,13 +30,16 @@ from typing import Any, Protocol
 
 import aiohttp
 from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.request.internals import parse_body
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import async_default_handlers as default_async_retry_handlers
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import messages
@@ -500,7 +507,7 @@ def create_app(
         # anyone forge HTTP requests, a random one makes every HTTP request fail verification.
         signing_secret=secrets.slack_signing_secret or token_hex(32),
         process_before_response=False,  # ack goes out at once; the answer follows
-        logger=logging.getLogger("reviewbot.slack.bolt"),
+        logger=_bolt_logger(),
     )
 
     app.middleware(_skip_seen_events())
@@ -551,6 +558,28 @@ def create_app(
         log.error("slack listener failed: %s", type(error).__name__)
 
     return app
+
+
+class _NoBodies(logging.Filter):
+    """Keeps request bodies out of Bolt's log lines ("invalid signature" and "unhandled request" quote them)."""
+
+    STARTS = ("Invalid request signature detected", "Unhandled request")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        start = next((s for s in self.STARTS if text.startswith(s)), None)
+        if start is not None:
+            record.msg, record.args = start, None
+        return True
+
+
+def _bolt_logger() -> logging.Logger:
+    """Bolt's logger, and its signature check's, with `_NoBodies` (added before Bolt copies the filters)."""
+    for name in ("reviewbot.slack.bolt", "slack_bolt.AsyncRequestVerification"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _NoBodies) for f in logger.filters):
+            logger.addFilter(_NoBodies())
+    return logging.getLogger("reviewbot.slack.bolt")
 
 
 class SlackHelp:
@@ -819,9 +848,71 @@ def featured_scheduler(client: AsyncWebClient, featured: FeaturedCommands, **opt
 # --- running ------------------------------------------------------------------------
 
 
+class _RawBodyVerifier(SignatureVerifier):
+    """slack_sdk's check (HMAC-SHA256 of "v0:{timestamp}:{body}", timestamp within 5 minutes) on the raw bytes.
+
+    Slack signs bytes; the SDK decodes them as UTF-8 first, which raises on a binary body.
+    """
+
+    def generate_signature(self, *, timestamp: str, body: str | bytes) -> str | None:
+        raw = body.encode() if isinstance(body, str) else body
+        digest = hmac.new(self.signing_secret.encode(), b"v0:" + timestamp.encode() + b":" + raw, hashlib.sha256)
+        return "v0=" + digest.hexdigest()
+
+
+class _Malformed(Exception):
+    """A signed request whose body is not a Slack payload."""
+
+
+def _bolt_request(request: web.Request, body: bytes) -> AsyncBoltRequest:
+    """The Bolt request for a verified body; `_Malformed` if Bolt could not read it."""
+    try:
+        text = body.decode("utf-8")
+        content_type = request.headers.get("Content-Type", "").split(";")[0].strip().lower() or None
+        if not isinstance(parse_body(text, content_type), dict):
+            raise _Malformed("not a JSON object")
+        return AsyncBoltRequest(body=text, query=request.query_string, headers=dict(request.headers))
+    except _Malformed:
+        raise
+    except Exception as e:  # anything Bolt's parser trips on (bad UTF-8, bad JSON, odd shapes)
+        raise _Malformed(type(e).__name__) from None
+
+
+def web_app(app: AsyncApp, config: SlackConfig) -> web.Application:
+    """The aiohttp app serving `app` at `config.path`: each request's signature is checked on its raw body
+    before anything reads it (unsigned or badly signed: 401), then the body is parsed (malformed: 400), then
+    Bolt handles it (and checks the signature again). A refused request is one log line, without its body.
+    """
+    secret = getattr(app, "_signing_secret", "")  # Bolt keeps it there; it has no public accessor
+    verifier = _RawBodyVerifier(secret) if isinstance(secret, str) and secret.strip() else None
+
+    async def handle(request: web.Request) -> web.Response:
+        body = await request.read()  # at most aiohttp's client_max_size (1 MiB), else 413
+        timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+        signature = request.headers.get("X-Slack-Signature", "")
+        signed = (
+            verifier is not None
+            and re.fullmatch(r"[0-9]{1,12}", timestamp) is not None
+            and verifier.is_valid(body, timestamp, signature)
+        )
+        if not signed:
+            log.info("slack: refused a request from %s: missing, bad or stale signature", request.remote)
+            return web.json_response({"error": "invalid request"}, status=401)
+        try:
+            bolt_request = _bolt_request(request, body)
+        except _Malformed as e:
+            log.warning("slack: refused a signed request from %s: not a Slack payload (%s)", request.remote, e)
+            return web.json_response({"error": "malformed request"}, status=400)
+        return await to_aiohttp_response(await app.async_dispatch(bolt_request))
+
+    served = web.Application()
+    served.router.add_post(config.path, handle)
+    return served
+
+
 async def start_http(app: AsyncApp, config: SlackConfig) -> web.AppRunner:
-    """Serve the app's aiohttp web app on config.host:config.port; caller cleans up the runner."""
-    runner = web.AppRunner(app.web_app(path=config.path, port=config.port), access_log=None)
+    """Serve `web_app(app, config)` on config.host:config.port; caller cleans up the runner."""
+    runner = web.AppRunner(web_app(app, config), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, config.host, config.port)
     await site.start()

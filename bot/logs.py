@@ -13,12 +13,11 @@ SECRET_WORDS = re.compile(r"passw(?:or)?d|\bpass\b|\bpwd\b|secret|token|api[_-]?
 # scheme://user:PASSWORD@host: the password runs to the last @ on its line (a careless password may hold any
 # character; hiding too much of a line is the safe mistake).
 _URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^\s:/@]*:)[^\n]*@")
-# key: value, key=value, "key": "value", with a secret-looking key: the value is hidden.
+# key: value, key=value, 'key': 'value', with a secret-looking key: the value (a quoted one whole) is hidden.
 _SECRET_VALUE = re.compile(
     r"""(?ix)
-    (\b[\w.-]*(?:passw(?:or)?d|pwd|secret|token|api[_-]?key|credentials?|private[_-]?key)[\w.-]*
-     ['"]?\s*[:=]\s*['"]?)
-    (?!\*\*\*)[^\s'",;&)}\]]+
+    (\b[\w.-]*(?:passw(?:or)?d|pwd|secret|token|api[_-]?key|credentials?|private[_-]?key)[\w.-]*['"]?\s*[:=]\s*)
+    (?:'(?!\*\*\*')[^'\n]*'|"(?!\*\*\*")[^"\n]*"|(?!\*\*\*)[^\s'",;&)}\]]+)
     """
 )
 _BEARER = re.compile(r"(?i)\b(bearer|basic)\s+(?!\*\*\*)[\w.~+/=-]{6,}")
@@ -29,8 +28,14 @@ def mask(text: str, secrets: Iterable[str] = ()) -> str:
     for secret in secrets:
         text = text.replace(secret, MASK)
     text = _URL_CREDENTIALS.sub(rf"\1{MASK}@", text)
-    text = _SECRET_VALUE.sub(rf"\1{MASK}", text)
+    text = _SECRET_VALUE.sub(_hide_value, text)
     return _BEARER.sub(rf"\1 {MASK}", text)
+
+
+def _hide_value(m: re.Match[str]) -> str:
+    value = m.group(0)[len(m.group(1)) :]
+    quote = value[0] if value[0] in "'\"" else ""
+    return f"{m.group(1)}{quote}{MASK}{quote}"
 
 
 def url_password(url: str | None) -> str | None:

@@ -170,6 +170,8 @@ def _show(value: Any) -> str:
         text = repr(value)
     except ValueError:  # an integer too long to print
         return "a number too long to show"
+    if len(text) > 4 * _SHOWN:  # not worth quoting (nor masking: it could hide a password anywhere)
+        return f"a {type(value).__name__} of {len(text)} characters"
     text = mask(text)
     return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
 

@@ -10,17 +10,19 @@ from urllib.parse import unquote, urlsplit
 MASK = "***"
 # Words that make a key (or environment variable) hold a secret: `bot_token`, `SLACK_SIGNING_SECRET`, `db_password`.
 SECRET_WORDS = re.compile(r"passw(?:or)?d|\bpass\b|\bpwd\b|secret|token|api[_-]?key|credential|private[_-]?key", re.I)
-# scheme://user:PASSWORD@host: the password runs to the last @ on its line (a careless password may hold any
-# character; hiding too much of a line is the safe mistake).
-_URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^\s:/@]*:)[^\n]*@")
+# scheme://user:PASSWORD@host: the password runs to the last @ on its line within 300 characters (a careless
+# password may hold any character; hiding too much is the safe mistake). Every repetition is bounded, so
+# masking a long line takes linear time.
+_URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]{0,30}://[^\s:/@]{0,100}:)[^\n]{0,300}@")
 # key: value, key=value, 'key': 'value', with a secret-looking key: the value (a quoted one whole) is hidden.
 _SECRET_VALUE = re.compile(
     r"""(?ix)
-    (\b[\w.-]*(?:passw(?:or)?d|pwd|secret|token|api[_-]?key|credentials?|private[_-]?key)[\w.-]*['"]?\s*[:=]\s*)
-    (?:'(?!\*\*\*')[^'\n]*'|"(?!\*\*\*")[^"\n]*"|(?!\*\*\*)[^\s'",;&)}\]]+)
+    (\b[\w.-]{0,24}?(?:passw(?:or)?d|pwd|secret|token|api[_-]?key|credentials?|private[_-]?key)[\w.-]{0,40}
+     ['"]?[ \t]{0,5}[:=][ \t]{0,5})
+    (?:'(?!\*\*\*')[^'\n]{0,500}'|"(?!\*\*\*")[^"\n]{0,500}"|(?!\*\*\*)[^\s'",;&)}\]]{1,500})
     """
 )
-_BEARER = re.compile(r"(?i)\b(bearer|basic)\s+(?!\*\*\*)[\w.~+/=-]{6,}")
+_BEARER = re.compile(r"(?i)\b(bearer|basic)[ \t]{1,5}(?!\*\*\*)[\w.~+/=-]{6,500}")
 
 
 def mask(text: str, secrets: Iterable[str] = ()) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -119,3 +120,10 @@ def test_mask_keeps_ordinary_text_and_is_idempotent() -> None:
     once = logs.mask(f"postgresql://u:{PASSWORD}@h/db token={PASSWORD}")
     assert once == "postgresql://u:***@h/db token=***" and logs.mask(once) == once
     assert logs.url_password(f"postgresql://u:{PASSWORD}@h/db") == PASSWORD
+
+
+def test_masking_a_long_hostile_line_takes_linear_time() -> None:
+    started = time.monotonic()
+    for text in ("a." * 100_000, "x://u:" * 30_000, "token=" * 30_000, 'password: "' * 20_000):
+        logs.mask(text)
+    assert time.monotonic() - started < 15  # unbounded patterns took minutes on the first of these

@@ -97,7 +97,8 @@ class GuardedContext:
             return self._failed(f"a {what} took more than {self._wait:g} s")
         error = task.exception()
         if error is not None:
-            return self._failed(f"{type(error).__name__}: {error}")
+            first = (str(error).splitlines() or [""])[0][:200]  # not SQLAlchemy's statement and parameters
+            return self._failed(f"{type(error).__name__}: {first}")
         if self._resting_until is not None:
             self._resting_until = None
             log.info("follow-up context: the store answers again")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import logging
 import os
 import re
@@ -29,12 +30,21 @@ log = logging.getLogger("reviewbot")
 EXIT_PROBLEMS = 1
 EXIT_CONFIG = 2
 EXIT_STORAGE = 3
+EXIT_PIPE = 141  # 128 + SIGPIPE: stdout was closed by its reader
+
+
+def _path(text: str) -> Path:
+    """A path argument, `~` expanded (a shell leaves `--corpus=~/reviews` alone)."""
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:  # no home folder to expand to
+        return Path(text)
 
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", type=Path, help="YAML config file (default: config/reviewbot.yaml)")
-    common.add_argument("--corpus", type=Path, help="folder of reviews (overrides the config)")
+    common.add_argument("--config", type=_path, help="YAML config file (default: config/reviewbot.yaml)")
+    common.add_argument("--corpus", type=_path, help="folder of reviews (overrides the config)")
     as_json = argparse.ArgumentParser(add_help=False)
     as_json.add_argument("--json", action="store_true", help="print one JSON object per answer")
 
@@ -50,22 +60,32 @@ def _parser() -> argparse.ArgumentParser:
     corpus = sub.add_parser("corpus", help="corpus tools")
     corpus_sub = corpus.add_subparsers(dest="corpus_command", required=True, metavar="ACTION")
     check = corpus_sub.add_parser("check", parents=[common], help="list every problem in the review files")
-    check.add_argument("dir", nargs="?", type=Path, help="folder to check (default: the configured corpus)")
+    check.add_argument("dir", nargs="?", type=_path, help="folder to check (default: the configured corpus)")
     bulk = corpus_sub.add_parser("import", parents=[common], help="import reviews from CSV, JSON Lines or a folder")
-    bulk.add_argument("source", type=Path, help="a .csv or .jsonl file (columns title, year, text, ...) or a folder")
+    bulk.add_argument("source", type=_path, help="a .csv or .jsonl file (columns title, year, text, ...) or a folder")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `reviewbot` console script."""
     args = _parser().parse_args(argv)
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(errors="replace")  # output that cannot be encoded is never a traceback
+    try:
+        return _main(args)
+    except BrokenPipeError:
+        return _stdout_closed()
+
+
+def _main(args: argparse.Namespace) -> int:
     try:
         config = load_config(args.config)
     except ConfigError as exc:
-        print(msg.CLI_CONFIG_ERROR.format(error=exc), file=sys.stderr)
+        _say(msg.CLI_CONFIG_ERROR.format(error=exc), err=True)
         return EXIT_CONFIG
     secrets = load_secrets(os.environ)
-    logs.setup(config.log_level, _secret_values(secrets))
+    _HIDDEN[:] = logs.known_secrets([*_secret_values(secrets), logs.url_password(config.database.url)])
+    logs.setup(config.log_level, _HIDDEN)
     corpus_dir = getattr(args, "dir", None) or args.corpus or config.corpus
     try:
         if args.command == "corpus" and args.corpus_command == "import":
@@ -75,7 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             return _check(config, secrets, corpus_dir, args.config)
         if args.command == "run":
-            return _run_async(_run(corpus_dir, config, secrets))
+            storage = msg.CLI_STORAGE_ERROR if config.database.url else msg.CLI_SQLITE_ERROR
+            return _run_async(_run(corpus_dir, config, secrets), storage)
         engine = _engine(corpus_dir)
         if args.command == "chat":
             return _run_async(console.chat(engine, as_json=args.json))
@@ -86,24 +107,46 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(console.show(answer, args.json))
         return 0
     except KeyboardInterrupt:
-        print(msg.CLI_INTERRUPTED, file=sys.stderr)
+        _say(msg.CLI_INTERRUPTED, err=True)
         return 130
 
 
-def _run_async(job: Awaitable[object]) -> int:
+_HIDDEN: list[str] = []  # the secrets of this run, hidden from everything `_say` prints
+
+
+def _say(text: str, *, err: bool = False) -> None:
+    """Print a message for the admin (not an answer), with every credential masked."""
+    print(logs.mask(text, _HIDDEN), file=sys.stderr if err else sys.stdout)
+
+
+def _stdout_closed() -> int:
+    """The reader of our output went away (`reviewbot chat | head -1`): stop quietly.
+
+    Exit 141 (128 + SIGPIPE), what a shell reports for any program a closed pipe stops, so
+    `set -o pipefail` scripts see the usual status; later writes (the flush at exit) go nowhere.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
+    return EXIT_PIPE
+
+
+def _run_async(job: Awaitable[object], storage: str = msg.CLI_STORAGE_ERROR) -> int:
     async def wrapper() -> None:
         await job
 
     try:
         asyncio.run(wrapper())
     except KeyboardInterrupt:
-        print(msg.CLI_INTERRUPTED, file=sys.stderr)
+        _say(msg.CLI_INTERRUPTED, err=True)
         return 130
     except (ConfigError, ScheduleError) as exc:
-        print(msg.CLI_CONFIG_ERROR.format(error=exc), file=sys.stderr)
+        _say(msg.CLI_CONFIG_ERROR.format(error=exc), err=True)
         return EXIT_CONFIG
     except StorageError as exc:
-        print(msg.CLI_STORAGE_ERROR.format(error=exc), file=sys.stderr)
+        _say(storage.format(error=exc), err=True)
         return EXIT_STORAGE
     return 0
 
@@ -126,25 +169,25 @@ def _report(corpus: Corpus) -> None:
     if corpus.problems:
         for problem in corpus.problems:
             log.warning("skipped %s", problem)
-        print(msg.CLI_CORPUS_PROBLEMS.format(count=len(corpus.problems)), file=sys.stderr)
+        _say(msg.CLI_CORPUS_PROBLEMS.format(count=len(corpus.problems)), err=True)
 
 
 def _corpus_check(corpus_dir: Path) -> int:
     corpus = load_corpus(corpus_dir)
     if not corpus.problems:
-        print(msg.CLI_CORPUS_OK.format(path=corpus_dir, count=len(corpus.films)))
+        _say(msg.CLI_CORPUS_OK.format(path=corpus_dir, count=len(corpus.films)))
         return 0
-    print(msg.CLI_CORPUS_BAD.format(path=corpus_dir, count=len(corpus.films), problems=len(corpus.problems)))
+    _say(msg.CLI_CORPUS_BAD.format(path=corpus_dir, count=len(corpus.films), problems=len(corpus.problems)))
     for problem in corpus.problems:
-        print(f"  {problem}")
+        _say(f"  {problem}")
     return EXIT_PROBLEMS
 
 
 def _corpus_import(source: Path, dest: Path) -> int:
     report = import_corpus(source, dest, progress=progress_bar)
     for problem in report.skipped:
-        print(f"  {problem}", file=sys.stderr)
-    print(msg.CLI_IMPORT_DONE.format(written=len(report.written), total=report.total, dest=dest,
+        _say(f"  {problem}", err=True)
+    _say(msg.CLI_IMPORT_DONE.format(written=len(report.written), total=report.total, dest=dest,
                                      skipped=len(report.skipped)))  # fmt: skip
     return EXIT_PROBLEMS if report.skipped else 0
 
@@ -181,17 +224,17 @@ def credential_problems(secrets: Secrets) -> list[str]:
 
 
 def _check(config: Config, secrets: Secrets, corpus_dir: Path, source: Path | None) -> int:
-    print(msg.CLI_CHECK_OK.format(source=source or "defaults and config/reviewbot.yaml if present"))
+    _say(msg.CLI_CHECK_OK.format(source=source or "defaults and config/reviewbot.yaml if present"))
     problems = credential_problems(secrets)
     for problem in problems:
-        print(problem)
+        _say(problem)
     corpus = load_corpus(corpus_dir)
-    print(
+    _say(
         msg.CLI_CORPUS_OK.format(path=corpus_dir, count=len(corpus.films))
         if not corpus.problems
         else msg.CLI_CORPUS_BAD.format(path=corpus_dir, count=len(corpus.films), problems=len(corpus.problems))
     )
-    print(msg.CLI_WOULD_START.format(what=", ".join(platforms(config, secrets))))
+    _say(msg.CLI_WOULD_START.format(what=", ".join(platforms(config, secrets))))
     return EXIT_CONFIG if problems else 0
 
 
@@ -208,7 +251,7 @@ async def _run(corpus_dir: Path, config: Config, secrets: Secrets) -> None:
     discord_on = bool(secrets.discord_token)
     slack_on = bool(secrets.slack_bot_token and (secrets.slack_app_token or secrets.slack_signing_secret))
     if not (discord_on or slack_on):
-        print(msg.CLI_NO_PLATFORMS, file=sys.stderr)
+        _say(msg.CLI_NO_PLATFORMS, err=True)
         await console.chat(_engine(corpus_dir))
         return
     store = await Store.open(config.database.url, config.data_dir)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from typing import TextIO
+from typing import IO, TextIO
 
 from adapters.parse import question
 from bot import messages as msg
@@ -30,8 +30,27 @@ def show(answer: Answer, as_json: bool) -> str:
     return text(answer)
 
 
+MAX_LINE = 64 * 1024  # bytes of one input line that are read; the rest of a longer line is skipped
+
+
+def read_line(stdin: IO[str] | IO[bytes]) -> str | None:
+    """One line of input, or None at its end.
+
+    Bytes are decoded as UTF-8 with bad sequences replaced (U+FFFD), so any input gives valid text.
+    A line longer than `MAX_LINE` bytes is cut there and the rest of it skipped.
+    """
+    source = getattr(stdin, "buffer", stdin)  # the bytes under a text stream, when there are any
+    line = source.readline(MAX_LINE)
+    rest = line
+    while len(rest) >= MAX_LINE and rest[-1:] not in ("\n", b"\n"):
+        rest = source.readline(MAX_LINE)
+    if not line:
+        return None
+    return line.decode("utf-8", "replace") if isinstance(line, bytes) else str(line)
+
+
 async def chat(
-    engine: Engine, *, as_json: bool = False, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
+    engine: Engine, *, as_json: bool = False, stdin: IO[str] | IO[bytes] = sys.stdin, stdout: TextIO = sys.stdout
 ) -> None:
     """Answer each line read from `stdin` until end of input or /quit."""
     interactive = stdin.isatty() and not as_json
@@ -41,8 +60,8 @@ async def chat(
     while True:
         if interactive:
             print("> ", end="", file=stdout, flush=True)
-        line = await loop.run_in_executor(None, stdin.readline)
-        if not line:
+        line = await loop.run_in_executor(None, read_line, stdin)
+        if line is None:
             break
         if line.strip().lower() in QUIT:
             break

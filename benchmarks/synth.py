@@ -9,10 +9,13 @@ import time; every generator takes a seed.
 
 from __future__ import annotations
 
+import csv
 import random
 import re
+import zipfile
 from collections import Counter
 from functools import cache
+from pathlib import Path
 
 from benchmarks.data import movie_reviews, movielens
 from bot.models import Film, Review
@@ -156,3 +159,125 @@ def multi_review_films(n_reviews: int, n_films: int, seed: int = 1, sentences_pe
             reviews.append(Review(f"{film_id}/{k + 1}", film_id, text, who, rating))
         out.append(Film(film_id, title, year, tuple(reviews)))
     return out
+
+
+# --- a tiny stand-in for ../shared/data -----------------------------------------------------------------------
+# The smoke tests run the benchmarks' machinery on files in the reference layouts, generated here, so that a
+# fresh clone without ../shared runs them too. The figures they give say nothing about quality: only the real
+# data does (make bench-quality).
+
+_TITLE_WORDS = """Harbour Silent Crimson Winter Garden Empire Shadow River Midnight Glass Iron Golden Broken Hidden
+Northern Savage Electric Paper Velvet Stone Desert Ocean Thunder Mirror Echo Lantern Orchard Falcon Canyon Harvest
+Scarlet Hollow Ember Raven Meadow Copper Lighthouse Blizzard Cathedral Compass Dagger Frontier Glacier Horizon
+Island Jungle Kingdom Labyrinth Monsoon Nebula Oasis Pilgrim Quarry Rampart Sapphire Tempest Tundra Umbrella Valley
+Willow Zephyr Anchor Beacon Cinder Dynasty Eclipse Fortress Gambit Heron Inferno Jasmine Kestrel Legacy Marigold
+Nomad Obsidian Paragon Quicksilver Riddle Sentinel Thistle Vagabond Warden Alchemist Bandit Cobalt Drifter Emerald
+Fjord Gargoyle Highland Ivory Juniper Lagoon Mariner Nightingale Outpost Prairie Rebel Summit Tinker Voyager
+Wanderer Arcade Boulevard Carnival Dominion Everest Fable Gallows Hermit Jubilee Keystone Lullaby Monarch Nocturne
+Odyssey Parade Requiem Serenade Tapestry Utopia Vertigo Whisper""".split()
+_PLACES = "lisbon the coast a mountain village the capital a small town the desert the north the old harbour".split(" ")
+_NAMES = "anna marco the old sailor a young widow the detective two brothers a stranger the mayor".split(" ")
+_ASPECT_WORDS = {
+    "music": ("music", "score", "soundtrack", "songs"),
+    "visuals": ("cinematography", "camera work", "lighting", "costumes"),
+    "acting": ("acting", "cast", "performances", "lead actress"),
+    "story": ("plot", "story", "script", "dialogue"),
+    "pacing": ("pacing", "running time"),
+    "effects": ("special effects", "stunts", "cgi"),
+    "sequel": ("sequel", "follow-up"),
+}
+_GOOD = "wonderful superb brilliant moving gorgeous delightful masterful terrific charming excellent memorable".split()
+_BAD = "awful dull tedious clumsy lifeless terrible boring wooden bland painful forgettable mediocre".split()
+_OPINIONS = (
+    "the {n} is {a} , and i {v} every minute of it .",
+    "frankly , the {n} feels {a} .",
+    "i thought the {n} was {a} and {b} .",
+    "what a {a} {n} ; it is {b} from start to finish .",
+)
+_PLOTS = (  # plot summary that names an aspect's words without judging them
+    ("music", "a young composer writes a score for the village orchestra ."),
+    ("music", "{p} sings old songs in a bar near {l} ."),
+    ("visuals", "{p} works as a photographer in {l} ."),
+    ("visuals", "a camera crew follows {p} through {l} ."),
+    ("acting", "an actress moves to {l} to join a theatre company ."),
+    ("acting", "{p} hires a cast of locals to stage a play ."),
+    ("story", "{p} writes the script for a school play in {l} ."),
+    ("story", "the story begins when {p} arrives in {l} ."),
+    ("pacing", "{p} drags the boat onto the beach at {l} ."),
+    ("effects", "{p} performs stunts for a film crew in {l} ."),
+    ("sequel", "the first one to arrive in {l} is {p} ."),
+    ("sequel", "{p} returns to {l} , where the original house still stands ."),
+    ("", "{p} travels to {l} to find a missing letter ."),
+    ("", "when {p} discovers the truth , everyone in {l} must choose a side ."),
+)
+
+
+def _opinion(rng: random.Random, good: bool, aspect: str | None = None) -> str:
+    words = _GOOD if good else _BAD
+    noun = rng.choice(_ASPECT_WORDS[aspect or rng.choice(list(_ASPECT_WORDS))])
+    verb = rng.choice(("loved", "enjoyed", "savoured")) if good else rng.choice(("hated", "endured", "regretted"))
+    a, b = rng.sample(words, 2)
+    return rng.choice(_OPINIONS).format(n=noun, a=a, b=b, v=verb)
+
+
+def _plot(rng: random.Random, aspect: str | None = None) -> str:
+    pool = [t for k, t in _PLOTS if aspect is None or k == aspect]
+    return rng.choice(pool).format(p=rng.choice(_NAMES), l=rng.choice(_PLACES))
+
+
+def _sample_titles(rng: random.Random, n: int) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    while len(out) < n:
+        a, b, c, d = rng.sample(_TITLE_WORDS, 4)
+        title = rng.choice((f"{a} {b}", f"The {a} {b}", f"{a} of the {b}", f"{a} {b}: {c} {d}", f"{a} and {b}"))
+        if rng.random() < 0.06 and out:
+            title = f"{rng.choice(out)} {rng.choice(('2', 'II', 'Part 3'))}"
+        if title.lower() not in seen:
+            seen.add(title.lower())
+            out.append(title)
+    return out
+
+
+def write_sample_data(folder: Path, seed: int = 0) -> Path:
+    """Write a small, made-up data set in the layouts benchmarks/data.py reads (a second or less); return `folder`."""
+    rng = random.Random(seed)
+    (folder / "movielens").mkdir(parents=True, exist_ok=True)
+    with (folder / "movielens" / "movies.csv").open("w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["movieId", "title", "genres"])
+        for i, title in enumerate(_sample_titles(rng, 600), start=1):
+            if title.startswith("The ") and rng.random() < 0.7:
+                title = f"{title[4:]}, The"  # MovieLens moves the article
+            if rng.random() < 0.05:
+                title += f" (a.k.a. {rng.choice(_TITLE_WORDS)} {rng.choice(_TITLE_WORDS)})"
+            out.writerow([i, f"{title} ({1930 + i % 90})", "Drama|Comedy"])
+
+    (folder / "pang_lee").mkdir(exist_ok=True)
+    with zipfile.ZipFile(folder / "pang_lee" / "movie_reviews.zip", "w", zipfile.ZIP_DEFLATED) as zf:
+        for number in [*range(0, 1000, 50), *range(800, 1000, 3)]:  # a few per training fold, many held out (8-9)
+            for label in ("pos", "neg"):
+                good = label == "pos"
+                lines = [_plot(rng) for _ in range(5)]
+                lines += [_opinion(rng, good if rng.random() < 0.85 else not good) for _ in range(9)]
+                rng.shuffle(lines)
+                lines.append(f"overall , this is a {rng.choice(_GOOD if good else _BAD)} film .")
+                zf.writestr(f"movie_reviews/{label}/cv{number:03d}_{rng.randrange(10**5):05d}.txt", "\n".join(lines))
+    with zipfile.ZipFile(folder / "pang_lee" / "subjectivity.zip", "w", zipfile.ZIP_DEFLATED) as zf:
+        aspects = [*_ASPECT_WORDS, *([None] * 3)]
+        quotes = [_opinion(rng, rng.random() < 0.5, aspects[i % len(aspects)]) for i in range(1200)]
+        plots = [_plot(rng, aspects[i % len(aspects)]) for i in range(1200)]
+        zf.writestr("subjectivity/quote.tok.gt9.5000", "\n".join(quotes).encode("latin-1"))
+        zf.writestr("subjectivity/plot.tok.gt9.5000", "\n".join(plots).encode("latin-1"))
+
+    (folder / "vader").mkdir(exist_ok=True)
+    rows = []
+    for i in range(1, 1200):
+        kind = rng.choice(("good", "bad", "mixed"))
+        if kind == "mixed":
+            text, mean = f"{_opinion(rng, True)[:-2]}, but {_opinion(rng, False)}", rng.uniform(-0.4, 0.4)
+        else:
+            text, mean = _opinion(rng, kind == "good"), rng.uniform(1.5, 3.5) * (1 if kind == "good" else -1)
+        rows.append(f"{i}_1\t{mean:.3f}\t{text[0].upper()}{text[1:]}")
+    (folder / "vader" / "movieReviewSnippets_GroundTruth.txt").write_bytes(("\r\n".join(rows) + "\r\n").encode())
+    return folder

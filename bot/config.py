@@ -12,11 +12,15 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from types import UnionType
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from bot import yamlsafe
 from bot.errors import ConfigError
+from bot.logs import SECRET_WORDS, known_secrets, mask
+from bot.store import url_problem
 
 T = TypeVar("T")
 
@@ -91,9 +95,9 @@ class Secrets:
 
 ENV_PREFIX = "REVIEWBOT_"
 DEFAULT_PATH = Path("config/reviewbot.yaml")
-_SECRET_WORDS = ("token", "secret", "password")
-_DB_SCHEMES = ("postgresql://", "postgres://", "postgresql+asyncpg://", "sqlite")
+MAX_BYTES = 1 << 20  # a config file is a few KB; anything near this is not one
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+_SHOWN = 80  # characters of a bad value quoted in a message
 
 
 def load_secrets(env: Mapping[str, str]) -> Secrets:
@@ -111,8 +115,21 @@ def load_secrets(env: Mapping[str, str]) -> Secrets:
 
 
 def load_config(path: Path | str | None = None, env: Mapping[str, str] | None = None) -> Config:
-    """Read the YAML file (if any), apply REVIEWBOT_* overrides, validate. Raises ConfigError."""
+    """Read the YAML file (if any), apply REVIEWBOT_* overrides, validate. Raises ConfigError.
+
+    No message shows a credential: URL passwords, values of secret-looking keys and the
+    environment's secrets are masked, however they got into the text.
+    """
     env = os.environ if env is None else env
+    try:
+        return _load(path, env)
+    except ConfigError as exc:
+        secrets = load_secrets(env)
+        hidden = known_secrets(getattr(secrets, f.name) for f in fields(secrets))
+        raise ConfigError(mask(str(exc), hidden)) from None
+
+
+def _load(path: Path | str | None, env: Mapping[str, str]) -> Config:
     explicit = path is not None or bool(env.get(ENV_PREFIX + "CONFIG"))
     file = Path(path or env.get(ENV_PREFIX + "CONFIG") or DEFAULT_PATH)
     raw: dict[str, Any] = {}
@@ -140,9 +157,23 @@ def _env_names(cls: type = Config, prefix: str = "") -> Iterator[tuple[str, str]
 
 def _env_value(name: str, value: str) -> Any:
     try:
-        return yaml.safe_load(value) if value.strip() else None
-    except yaml.YAMLError:
-        raise ConfigError(f"environment variable {name}: not a valid value: {value!r}") from None
+        return yamlsafe.load(value) if value.strip() else None
+    except yamlsafe.UnsafeYAML as exc:
+        raise ConfigError(f"environment variable {name}: {exc.problem}.") from None
+    except (yaml.YAMLError, ValueError):
+        raise ConfigError(f"environment variable {name}: not a valid value: {_show(value)}") from None
+
+
+def _show(value: Any) -> str:
+    """A bad value as quoted in a message: credentials masked, then shortened."""
+    try:
+        text = repr(value)
+    except ValueError:  # an integer too long to print
+        return "a number too long to show"
+    if len(text) > 4 * _SHOWN:  # not worth quoting (nor masking: it could hide a password anywhere)
+        return f"a {type(value).__name__} of {len(text)} characters"
+    text = mask(text)
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
 
 
 def _set(raw: dict[str, Any], keys: list[str], value: Any) -> None:
@@ -156,19 +187,42 @@ def _set(raw: dict[str, Any], keys: list[str], value: Any) -> None:
 
 def _read_yaml(file: Path, where: dict[str, str]) -> dict[str, Any]:
     try:
-        node = yaml.compose(file.read_text(encoding="utf-8"))
+        with file.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"{file}: cannot read the config file: {exc.strerror or exc}") from None
+    if len(data) > MAX_BYTES:
+        raise ConfigError(f"{file}: larger than {MAX_BYTES >> 10} KiB; this is not a reviewbot config file.")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(
+            f"{file}:{line}: not UTF-8 text (byte {data[exc.start]:#04x}). Save the file as UTF-8."
+        ) from None
+    try:
+        yamlsafe.check(text)  # before composing: no aliases, bounded nesting
+        node = yaml.compose(text, Loader=yamlsafe.LOADER)
+        if node is None:
+            return {}
+        if not isinstance(node, yaml.MappingNode):
+            raise ConfigError(f"{file}:{node.start_mark.line + 1}: the config file must be `key: value` lines.")
+        value = _plain(node, "", where, str(file))
     except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else 1
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
         raise ConfigError(f"{file}:{line}: not valid YAML: {exc.problem}. Check indentation and quoting.") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{file}: cannot read the config file: {exc}") from None
-    if node is None:
-        return {}
-    if not isinstance(node, yaml.MappingNode):
-        raise ConfigError(f"{file}:{node.start_mark.line + 1}: the config file must be `key: value` lines.")
-    value = _plain(node, "", where, str(file))
+    except yaml.YAMLError as exc:  # e.g. a NUL or another character YAML does not allow
+        position = getattr(exc, "position", None)
+        at = f":{text.count(chr(10), 0, position) + 1}" if isinstance(position, int) else ""
+        raise ConfigError(f"{file}{at}: not valid YAML: {_reason(exc)}.") from None
     assert isinstance(value, dict)
     return value
+
+
+def _reason(exc: yaml.YAMLError) -> str:
+    """A YAML error without its position line (which quotes the path again)."""
+    return str(exc).split("\n")[0].strip().rstrip(":") or type(exc).__name__
 
 
 def _plain(node: yaml.Node, path: str, where: dict[str, str], file: str) -> Any:
@@ -176,9 +230,17 @@ def _plain(node: yaml.Node, path: str, where: dict[str, str], file: str) -> Any:
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for k, v in node.value:
+            line = k.start_mark.line + 1
+            if not isinstance(k, yaml.ScalarNode):
+                raise ConfigError(f"{file}:{line}: a key must be a plain name, like `port:`.")
             key = str(k.value)
             dotted = f"{path}.{key}" if path else key
-            where[dotted] = f"{file}:{k.start_mark.line + 1}"
+            if key in out:
+                first = where[dotted].rpartition(":")[2]
+                raise ConfigError(
+                    f"{file}:{line}: `{dotted}` is given twice (lines {first} and {line}); keep only one."
+                )
+            where[dotted] = f"{file}:{line}"
             out[key] = _plain(v, dotted, where, file)
         return out
     if isinstance(node, yaml.SequenceNode):
@@ -187,7 +249,10 @@ def _plain(node: yaml.Node, path: str, where: dict[str, str], file: str) -> Any:
             where[f"{path}[{i}]"] = f"{file}:{item.start_mark.line + 1}"
             items.append(_plain(item, f"{path}[{i}]", where, file))
         return items
-    return yaml.safe_load(yaml.serialize(node))
+    try:
+        return yaml.load(yaml.serialize(node), Loader=yamlsafe.LOADER)  # a safe loader, on one scalar
+    except (yaml.YAMLError, ValueError):  # an unknown !tag, or a number Python will not parse
+        raise ConfigError(f"{file}:{node.start_mark.line + 1}: `{path}` has a value YAML cannot read.") from None
 
 
 def _build(cls: type[T], raw: Any, path: str, where: dict[str, str], file: str) -> T:
@@ -195,7 +260,7 @@ def _build(cls: type[T], raw: Any, path: str, where: dict[str, str], file: str) 
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise ConfigError(f"{loc}: `{path}` must be a section of `key: value` lines, got {raw!r}.")
+        raise ConfigError(f"{loc}: `{path}` must be a section of `key: value` lines, got {_show(raw)}.")
     hints = get_type_hints(cls)
     known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
     values: dict[str, Any] = {}
@@ -203,12 +268,13 @@ def _build(cls: type[T], raw: Any, path: str, where: dict[str, str], file: str) 
         dotted = f"{path}.{key}" if path else key
         kloc = where.get(dotted, loc)
         if key not in known:
-            if any(w in key.lower() for w in _SECRET_WORDS):
+            if SECRET_WORDS.search(key):
                 raise ConfigError(
                     f"{kloc}: `{dotted}` looks like a secret. Secrets are read only from the environment: "
                     "set DISCORD_TOKEN, SLACK_BOT_TOKEN, SLACK_APP_TOKEN or SLACK_SIGNING_SECRET instead."
                 )
-            raise ConfigError(f"{kloc}: unknown key `{dotted}`. Known keys here: {', '.join(sorted(known))}.")
+            shown = dotted if len(dotted) <= _SHOWN and dotted.isprintable() else _show(dotted)
+            raise ConfigError(f"{kloc}: unknown key `{shown}`. Known keys here: {', '.join(sorted(known))}.")
         values[key] = _convert(hints[key], value, dotted, where, file)
     built = cls(**values)
     _check(built, path, where, file)
@@ -228,21 +294,50 @@ def _convert(kind: Any, value: Any, path: str, where: dict[str, str], file: str)
     if origin is tuple:
         items = value if isinstance(value, list) else None
         if items is None:
-            raise ConfigError(f"{loc}: `{path}` must be a list, like [a, b], got {value!r}.")
+            raise ConfigError(f"{loc}: `{path}` must be a list, like [a, b], got {_show(value)}.")
         return tuple(_convert(args[0], v, f"{path}[{i}]", where, file) for i, v in enumerate(items))
     if kind is bool:
         if not isinstance(value, bool):
-            raise ConfigError(f"{loc}: `{path}` must be true or false, got {value!r}.")
+            raise ConfigError(f"{loc}: `{path}` must be true or false, got {_show(value)}.")
         return value
     if kind is int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"{loc}: `{path}` must be a whole number, got {value!r}.")
+            raise ConfigError(f"{loc}: `{path}` must be a whole number, got {_show(value)}.")
         return value
     if kind is str or kind is Path:
         if not isinstance(value, str | int | float) or isinstance(value, bool) or value == "":
-            raise ConfigError(f"{loc}: `{path}` must be text, got {value!r}.")
-        return kind(str(value))
-    raise ConfigError(f"{loc}: `{path}` has an unsupported value {value!r}.")  # pragma: no cover
+            raise ConfigError(f"{loc}: `{path}` must be text, got {_show(value)}.")
+        text = str(value)
+        if "\0" in text:
+            raise ConfigError(f"{loc}: `{path}` must not contain a NUL character (\\0).")
+        if kind is str:
+            return text
+        try:
+            return Path(text).expanduser()  # `~/reviews` is the home folder's, not a folder named ~
+        except RuntimeError:
+            raise ConfigError(
+                f"{loc}: `{path}` starts with ~ but the home folder is unknown; write the full path."
+            ) from None
+    raise ConfigError(f"{loc}: `{path}` has an unsupported value {_show(value)}.")  # pragma: no cover
+
+
+def _web_url_problem(url: str, schemes: tuple[str, ...]) -> str | None:
+    """What is wrong with an http(s):// or ws(s):// URL setting, or None."""
+    wanted = " or ".join(f"{scheme}://" for scheme in schemes)
+    if any(c.isspace() or not c.isprintable() for c in url):
+        return "must not contain spaces or control characters."
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return f"is not a URL like {schemes[-1]}://host:port/path (a port is a number from 1 to 65535)."
+    if parts.scheme.lower() not in schemes:
+        return f"must start with {wanted}, got {_show(url)}."
+    if not parts.hostname:
+        return f"has no host: write {schemes[-1]}://HOST/..."
+    if port == 0:
+        return "has port 0: a port is a number from 1 to 65535."
+    return None
 
 
 def _check(obj: Any, path: str, where: dict[str, str], file: str) -> None:
@@ -252,43 +347,48 @@ def _check(obj: Any, path: str, where: dict[str, str], file: str) -> None:
         dotted = f"{path}.{key}" if path else key
         raise ConfigError(f"{where.get(dotted, where.get(path, file))}: `{dotted}` {text}")
 
+    def url(key: str, schemes: tuple[str, ...]) -> None:
+        value = getattr(obj, key)
+        problem = None if value is None else _web_url_problem(value, schemes)
+        if problem is not None:
+            fail(key, problem)
+
     if isinstance(obj, Config) and obj.log_level.upper() not in _LOG_LEVELS:
-        fail("log_level", f"must be one of {', '.join(_LOG_LEVELS)}, got {obj.log_level!r}.")
+        fail("log_level", f"must be one of {', '.join(_LOG_LEVELS)}, got {_show(obj.log_level)}.")
     if isinstance(obj, DiscordConfig):
-        for key in ("api_base_url", "gateway_url"):
-            url = getattr(obj, key)
-            schemes = ("http://", "https://") if key == "api_base_url" else ("ws://", "wss://")
-            if url is not None and not url.startswith(schemes):
-                fail(key, f"must start with {' or '.join(schemes)}, got {url!r}.")
+        url("api_base_url", ("http", "https"))
+        url("gateway_url", ("ws", "wss"))
         if obj.shard_count is not None and obj.shard_count < 1:
             fail("shard_count", "must be 1 or more.")
         if obj.shard_ids is not None:
             if obj.shard_count is None:
                 fail("shard_ids", "needs `shard_count` too.")
             elif any(not 0 <= i < obj.shard_count for i in obj.shard_ids):
-                fail("shard_ids", f"must be between 0 and shard_count - 1 ({(obj.shard_count or 1) - 1}).")
+                fail("shard_ids", f"must be between 0 and shard_count - 1 ({_show(obj.shard_count - 1)}).")
     if isinstance(obj, SlackConfig):
         if not 1 <= obj.port <= 65535:
-            fail("port", f"must be a port number from 1 to 65535, got {obj.port}.")
-        if obj.api_base_url is not None and not obj.api_base_url.startswith(("http://", "https://")):
-            fail("api_base_url", f"must start with http:// or https://, got {obj.api_base_url!r}.")
-        if not obj.path.startswith("/"):
-            fail("path", f"must start with /, got {obj.path!r}.")
+            fail("port", f"must be a port number from 1 to 65535, got {_show(obj.port)}.")
+        url("api_base_url", ("http", "https"))
+        if not re.fullmatch(r"[\w.:-]+|\[[0-9a-fA-F:.]+\]", obj.host):
+            fail("host", f"must be an address to listen on, like 0.0.0.0 or 127.0.0.1, got {_show(obj.host)}.")
+        if not obj.path.startswith("/") or not obj.path.isprintable() or " " in obj.path:
+            fail("path", f"must start with / and have no spaces, got {_show(obj.path)}.")
     if isinstance(obj, SlackCommands):
         for f in fields(obj):
             name = getattr(obj, f.name)
             if not re.fullmatch(r"/[a-z0-9_-]{1,31}", name):
                 fail(
-                    f.name, f"must be a slash command like /{f.name} (lower case, at most 32 characters), got {name!r}."
+                    f.name,
+                    f"must be a slash command like /{f.name} (lower case, at most 32 characters), got {_show(name)}.",
                 )
-    if isinstance(obj, DatabaseConfig) and obj.url is not None and not obj.url.startswith(_DB_SCHEMES):
-        fail("url", "must be a PostgreSQL URL like postgresql://user:pass@host/db (or leave it out for SQLite).")
+    if isinstance(obj, DatabaseConfig) and obj.url is not None and (problem := url_problem(obj.url)) is not None:
+        fail("url", problem + ".")
     if isinstance(obj, Subscription):
         if obj.platform not in ("discord", "slack"):
-            fail("platform", f"must be discord or slack, got {obj.platform!r}.")
+            fail("platform", f"must be discord or slack, got {_show(obj.platform)}.")
         if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", obj.time):
-            fail("time", f"must be a 24-hour time like 09:00, got {obj.time!r}.")
+            fail("time", f"must be a 24-hour time like 09:00, got {_show(obj.time)}.")
         try:
             ZoneInfo(obj.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            fail("timezone", f"must be an IANA timezone like Europe/Paris, got {obj.timezone!r}.")
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            fail("timezone", f"must be an IANA timezone like Europe/Paris, got {_show(obj.timezone)}.")

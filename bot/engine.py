@@ -10,11 +10,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Protocol
 
 from bot import aggregate as agg
 from bot import messages as msg
@@ -33,6 +31,7 @@ from bot.answers import (
     VerdictCard,
     film_of,
 )
+from bot.context import ContextStore, GuardedContext, MemoryContext
 from bot.index import Indexes, load_or_build
 from bot.models import Aspect, Film, Intent, Label, Question, Review, Suggestion, Verdict
 from bot.reading import HIGHLIGHT_GROUPS, Reading, Verdicts, judge, read
@@ -82,31 +81,6 @@ def _topic(aspects: tuple[Aspect, ...]) -> str:
     return " and ".join(msg.ASPECT_WORDS[a.value].lower() for a in aspects)
 
 
-class ContextStore(Protocol):
-    """Where follow-up context lives: the film each conversation last talked about."""
-
-    async def get(self, key: str) -> str | None: ...
-
-    async def put(self, key: str, film_id: str) -> None: ...
-
-
-class MemoryContext:
-    """Context kept in memory, bounded to the most recent conversations."""
-
-    def __init__(self, size: int = 10_000) -> None:
-        self._size = size
-        self._data: OrderedDict[str, str] = OrderedDict()
-
-    async def get(self, key: str) -> str | None:
-        return self._data.get(key)
-
-    async def put(self, key: str, film_id: str) -> None:
-        self._data[key] = film_id
-        self._data.move_to_end(key)
-        while len(self._data) > self._size:
-            self._data.popitem(last=False)
-
-
 class Engine:
     """Answers questions about the films of one loaded corpus."""
 
@@ -121,7 +95,8 @@ class Engine:
 
         With `films` None the engine starts empty and answers that it is still reading until `load` is done.
         """
-        self.context: ContextStore = context or MemoryContext()
+        # a given store (a database) is guarded: a slow or failing one never holds an answer up
+        self.context: ContextStore = MemoryContext() if context is None else GuardedContext(context)
         self.ready = False
         self.films: tuple[Film, ...] = ()
         self._index_dir = index_dir
@@ -262,7 +237,7 @@ class Engine:
             return Notice(Note.ERROR)
         film = film_of(answer)
         if film is not None and question.conversation:
-            try:
+            try:  # waits a moment at most (GuardedContext)
                 await self.context.put(question.conversation, film.id)
             except Exception:
                 log.exception("could not save the conversation context")

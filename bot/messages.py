@@ -159,6 +159,12 @@ CLI_SLACK_NEEDS_MODE = (
 CLI_INTERRUPTED = "Stopped."
 CLI_IMPORT_DONE = "Imported {written} of {total} reviews into {dest}; {skipped} skipped."
 CLI_STORAGE_ERROR = "Database error: {error}. Check database.url (REVIEWBOT_DATABASE_URL) and that the server is up."
+CLI_SQLITE_ERROR = "Database error: {error}."
+STORE_SQLITE_DAMAGED = (
+    "{path} is not a usable SQLite database ({error}). Stop every reviewbot using it, then move the file aside "
+    "(with its -wal and -shm files, if any) to start afresh without subscriptions and featured history, "
+    "or put back a backup"
+)
 
 # --- discord adapter ------------------------------------------------------------
 

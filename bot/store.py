@@ -50,12 +50,15 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.types import TypeDecorator
 
+from bot import messages
 from bot.errors import StorageError
 
 log = logging.getLogger(__name__)
 
 SQLITE_FILENAME = "reviewbot.sqlite3"
 SCHEMA_VERSION = 2  # the version this code writes; see _MIGRATIONS
+BUSY_TIMEOUT = 30.0  # seconds a featured claim or schedule change waits for another writer
+CONTEXT_TIMEOUT = 1.0  # seconds a follow-up context read or write waits: it must never hold an answer up
 _ADVISORY_LOCK_KEY = 0x72657669657762  # "reviewb": serialises schema upgrades on PG
 
 
@@ -256,32 +259,59 @@ class FeaturedPost:
 # --- the store ------------------------------------------------------------------------
 
 
-def _async_url(url: str) -> str:
+def url_problem(url: str) -> str | None:
+    """What is wrong with a `database.url` (never echoing it: it may hold a password), or None if usable."""
+    if any(c.isspace() or not c.isprintable() for c in url):
+        return "must not contain spaces or control characters"
     try:
         parsed = make_url(url)
-    except ArgumentError as e:
-        raise StorageError(f"database.url is not a database URL: {e}") from None
+        port = parsed.port  # make_url reads the port as a number
+    except (ArgumentError, ValueError):
+        return (
+            "is not a database URL like postgresql://user:pass@host:5432/db (a port is a number; "
+            "percent-encode a password's special characters, e.g. %40 for an at sign, %2F for a slash)"
+        )
     backend = parsed.get_backend_name()
-    if backend in ("postgresql", "postgres"):
-        parsed = parsed.set(drivername="postgresql+asyncpg")
-    elif backend == "sqlite":
+    if backend not in ("postgresql", "postgres", "sqlite"):
+        return "must be a PostgreSQL URL like postgresql://user:pass@host/db (or leave it out for SQLite)"
+    if port is not None and not 1 <= port <= 65535:
+        return f"has port {port}: a port is a number from 1 to 65535"
+    if backend == "sqlite":
+        return "a sqlite:/// URL has no host: write sqlite:///path/to/file.db" if parsed.host else None
+    if "@" in (parsed.host or ""):
+        return "has an at sign in the password or host: write it as %40 in a password"
+    if not parsed.host and not parsed.query.get("host"):
+        return "has no host: write postgresql://user:pass@HOST/db"
+    return None
+
+
+def _async_url(url: str) -> str:
+    problem = url_problem(url)
+    if problem is not None:
+        raise StorageError(f"database.url {problem}")
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
         parsed = parsed.set(drivername="sqlite+aiosqlite")
     else:
-        raise StorageError(f"database.url: unsupported database {backend!r}; use postgresql:// or sqlite://")
+        parsed = parsed.set(drivername="postgresql+asyncpg")
     return parsed.render_as_string(hide_password=False)
 
 
-def _enable_wal(path: Path) -> None:
-    """Switch the file to WAL (persistent; readers then never block the writer).
+def _prepare_sqlite(path: Path) -> None:
+    """Check that the file is a sound SQLite database, and switch it to WAL.
 
-    Changing the journal mode does not wait on the busy handler, so when several
-    processes open a new file at once some see "database is locked": retry briefly.
-    WAL is an optimisation, so failing to switch is logged, not fatal.
+    A damaged file (random bytes, a truncated copy) raises `StorageError` saying what to do.
+    WAL is persistent (readers then never block the writer) and an optimisation: failing to
+    switch is logged, not fatal. Changing the journal mode does not wait on the busy handler,
+    so when several processes open a new file at once some see "database is locked": retry briefly.
     """
     deadline = monotonic() + 10.0
     while True:
         try:
             with closing(sqlite3.connect(path, timeout=30)) as conn:
+                check = conn.execute("PRAGMA quick_check").fetchone()
+                if check is None or str(check[0]).lower() != "ok":
+                    raise sqlite3.DatabaseError(str(check[0] if check else "integrity check failed"))
                 mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
                 if str(mode).lower() != "wal":
                     conn.execute("PRAGMA journal_mode=WAL")
@@ -291,13 +321,15 @@ def _enable_wal(path: Path) -> None:
                 log.warning("could not switch %s to WAL mode: %s", path, e)
                 return
             sleep(0.05)
+        except sqlite3.DatabaseError as e:  # not a database, or malformed
+            raise StorageError(messages.STORE_SQLITE_DAMAGED.format(path=path, error=e)) from None
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, busy_ms: int) -> None:
     """Real transactions on SQLite: every transaction takes the write lock up front.
 
     BEGIN IMMEDIATE makes concurrent writers (two processes on one file) wait for each
-    other (busy timeout) instead of failing mid-transaction, and makes DDL transactional.
+    other (up to `busy_ms`) instead of failing mid-transaction, and makes DDL transactional.
     """
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -305,13 +337,19 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
         try:
-            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
         finally:
             cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _sqlite_engine(url: str, busy_timeout: float) -> AsyncEngine:
+    engine = create_async_engine(url, connect_args={"timeout": busy_timeout})
+    _configure_sqlite(engine, int(busy_timeout * 1000))
+    return engine
 
 
 class Store:
@@ -321,8 +359,11 @@ class Store:
     safely by several processes; see docs/storage.md.
     """
 
-    def __init__(self, engine: AsyncEngine, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, engine: AsyncEngine, clock: Callable[[], datetime], context_engine: AsyncEngine | None = None
+    ) -> None:
         self._engine = engine
+        self._context_engine = context_engine or engine  # SQLite: its own connections, with a short busy timeout
         self._clock = clock
         self._dialect = engine.dialect.name
 
@@ -345,32 +386,30 @@ class Store:
             path = Path(data_dir)
             try:
                 await asyncio.to_thread(path.mkdir, parents=True, exist_ok=True)
-            except OSError as e:
+            except (OSError, ValueError) as e:
                 raise StorageError(f"cannot create data directory {path}: {e}") from e
             engine_url = f"sqlite+aiosqlite:///{path / SQLITE_FILENAME}"
-            await asyncio.to_thread(_enable_wal, path / SQLITE_FILENAME)
-        is_sqlite = engine_url.startswith("sqlite")
+            await asyncio.to_thread(_prepare_sqlite, path / SQLITE_FILENAME)
         try:
-            engine = create_async_engine(
-                engine_url,
-                pool_pre_ping=not is_sqlite,
-                connect_args={"timeout": 30} if is_sqlite else {},
-            )
+            if engine_url.startswith("sqlite"):
+                engine, context_engine = (_sqlite_engine(engine_url, t) for t in (BUSY_TIMEOUT, CONTEXT_TIMEOUT))
+                store = cls(engine, clock, context_engine)
+            else:
+                store = cls(create_async_engine(engine_url, pool_pre_ping=True), clock)
         except (SQLAlchemyError, ImportError) as e:
             raise StorageError(f"cannot use database: {e}") from e
-        if is_sqlite:
-            _configure_sqlite(engine)
-        store = cls(engine, clock)
         try:
             await store._upgrade(upgrade_to)
         except BaseException:
-            await engine.dispose()
+            await store.close()
             raise
         return store
 
     async def close(self) -> None:
         """Release every connection."""
         await self._engine.dispose()
+        if self._context_engine is not self._engine:
+            await self._context_engine.dispose()
 
     @property
     def backend(self) -> str:
@@ -378,9 +417,12 @@ class Store:
         return self._dialect
 
     @asynccontextmanager
-    async def _tx(self) -> AsyncIterator[AsyncConnection]:
+    async def _tx(self, *, context: bool = False) -> AsyncIterator[AsyncConnection]:
+        """A transaction; `context` ones (follow-up context) give up after `CONTEXT_TIMEOUT`."""
         try:
-            async with self._engine.begin() as conn:
+            async with (self._context_engine if context else self._engine).begin() as conn:
+                if context and self._dialect == "postgresql":
+                    await conn.execute(text(f"SET LOCAL statement_timeout = {int(CONTEXT_TIMEOUT * 1000)}"))
                 yield conn
         except StorageError:
             raise
@@ -674,7 +716,7 @@ class Store:
     async def get_context(self, key: str) -> str | None:
         """The film a conversation last talked about, if any."""
         t = conversation_context
-        async with self._tx() as conn:
+        async with self._tx(context=True) as conn:
             row = (await conn.execute(select(t.c.film_id).where(t.c.key == key))).first()
         return None if row is None else str(row.film_id)
 
@@ -690,7 +732,7 @@ class Store:
                 "updated_at": ins.excluded.updated_at,
             },
         )
-        async with self._tx() as conn:
+        async with self._tx(context=True) as conn:
             await conn.execute(stmt)
 
     async def get(self, key: str) -> str | None:

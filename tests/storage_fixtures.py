@@ -6,11 +6,16 @@ Load with `pytest_plugins = ["tests.storage_fixtures"]` (or `-p tests.storage_fi
               `await db.open(clock=...)` opens Stores on it (closed after the test)
     store     `await db.open()` with a settable clock (`store_clock`)
     pg_server the session's PostgreSQL server (skips the test when there is none)
+
+and `locked_by_another_process(path)`, which holds an SQLite file's write lock from a subprocess.
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -118,3 +123,33 @@ def store_clock() -> FakeClock:
 @pytest_asyncio.fixture
 async def store(db: Database, store_clock: FakeClock) -> Store:
     return await db.open(clock=store_clock)
+
+
+_HOLD_LOCK = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], timeout=10, isolation_level=None)
+conn.execute("BEGIN EXCLUSIVE")
+print("locked", flush=True)
+sys.stdin.read()  # until the test closes our stdin
+conn.rollback()
+"""
+
+
+@contextmanager
+def locked_by_another_process(path: Path) -> Iterator[Callable[[], None]]:
+    """Hold `path`'s SQLite write lock (BEGIN EXCLUSIVE) from another process; call the yielded function to let go."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_LOCK, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None and proc.stdin is not None
+    assert proc.stdout.readline().strip() == "locked"
+
+    def release() -> None:
+        if proc.poll() is None and proc.stdin is not None and not proc.stdin.closed:
+            proc.stdin.close()
+            proc.wait(timeout=10)
+
+    try:
+        yield release
+    finally:
+        release()

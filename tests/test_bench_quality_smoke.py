@@ -1,15 +1,16 @@
-"""A small slice of every answer-quality benchmark runs, and its report has every figure (needs ../shared/data)."""
+"""A small slice of every answer-quality benchmark runs on generated data, and its report has every figure.
+
+The data is made up (tests/bench_sample.py), so the figures say nothing about quality; `make bench-quality`
+measures that on the reference data.
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from benchmarks import data
+from tests.bench_sample import sample_data  # noqa: F401 (a fixture)
 
-pytestmark = pytest.mark.skipif(
-    not all((data.DATA / p).exists() for p in ("movielens/movies.csv", "pang_lee", "vader")),
-    reason="reference data (../shared/data) not available",
-)
+pytestmark = pytest.mark.usefixtures("sample_data")
 
 FIGURES = {
     "titles": [

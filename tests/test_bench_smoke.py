@@ -1,8 +1,13 @@
-"""The speed benchmark's machinery, at tiny sizes: every figure is measured and reported."""
+"""The speed benchmark's machinery, at tiny sizes, on generated data: every figure is measured and reported."""
 
 from __future__ import annotations
 
+import pytest
+
 from benchmarks import speed
+from tests.bench_sample import sample_data  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.usefixtures("sample_data")
 
 
 def test_speed_benchmark_reports_every_figure() -> None:

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import random
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import ROOT
 
@@ -92,3 +97,62 @@ def test_corpus_import_writes_reviews_reports_bad_rows_and_shows_progress(tmp_pa
     assert "reviews.csv:3:" in done.stderr and "100%" in done.stderr
     answer = reviewbot("review", "paper moon", "--corpus", str(tmp_path / "corpus"))
     assert answer.stdout.startswith("Paper Moon (1973)")
+
+
+# --- hostile input and a closed output (issue 9) ----------------------------------------------------------------
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "REVIEWBOT_", "PYTHONIO"))}
+    return {**env, **extra}
+
+
+@pytest.mark.parametrize("encoding", ["utf-8:strict", None])
+def test_invalid_utf8_on_stdin_gets_valid_utf8_json_answers(encoding: str | None) -> None:
+    lines = b"/review celestial symphny\n/review \xff\xfe caf\xc3 \xed\xa0\x80 \x00\nand the music?\n\xc3\n"
+    env = _env(**({"PYTHONIOENCODING": encoding} if encoding else {}))
+    done = subprocess.run(
+        [sys.executable, "-m", "adapters.cli", "chat", "--json"],
+        input=lines, capture_output=True, cwd=ROOT, timeout=120, env=env,
+    )  # fmt: skip
+    assert done.returncode == 0 and b"Traceback" not in done.stderr, done.stderr.decode(errors="replace")
+    out = [json.loads(line.decode("utf-8")) for line in done.stdout.splitlines()]  # strict: raises on bad UTF-8
+    assert [o["kind"] for o in out] == ["review", "not_found", "answer", "error"]  # the last: no words to ask
+    assert "\ufffd" in out[1]["text"] and out[2]["film"]["title"] == "Celestial Symphony"
+
+
+def test_a_closed_stdout_stops_chat_quietly_with_141() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "adapters.cli", "chat"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=_env(),
+    )  # fmt: skip
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    proc.stdin.write(b"/review celestial symphony\n" * 300)  # far more answers than a pipe holds
+    proc.stdin.close()
+    assert proc.stdout.readline() == b"Celestial Symphony\n"
+    proc.stdout.close()  # what `| head -1` does after its line
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141, err  # 128 + SIGPIPE, like any program a closed pipe stops
+    assert "Traceback" not in err and "BrokenPipeError" not in err and "Exception ignored" not in err
+
+
+@pytest.mark.parametrize("kind", ["random", "truncated"])
+def test_run_on_a_damaged_sqlite_file_exits_3_with_a_message(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "reviewbot.sqlite3"
+    if kind == "random":
+        path.write_bytes(random.Random(3).randbytes(16384))
+    else:
+        with closing(sqlite3.connect(path)) as conn, conn:
+            conn.execute("CREATE TABLE t (x TEXT)")
+            conn.executemany("INSERT INTO t VALUES (?)", [("review " * 40,)] * 500)
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    env = _env(
+        DISCORD_TOKEN="MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.abcdefghijklmnopqrstuvwxyz0123",
+        REVIEWBOT_DISCORD_API_BASE_URL="http://127.0.0.1:9/api/v10",  # nothing could leave the machine
+        REVIEWBOT_DATA_DIR=str(tmp_path),
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "adapters.cli", "run"], capture_output=True, text=True, cwd=ROOT, timeout=120, env=env
+    )
+    assert done.returncode == 3, done.stderr
+    assert f"Database error: {path} is not a usable SQLite database" in done.stderr and "Traceback" not in done.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,86 @@ def test_bad_config_exits_2_with_a_message_and_no_traceback(tmp_path: Path) -> N
     )  # fmt: skip
     assert done.returncode == 2
     assert "c.yaml:2: `slack.port` must be a whole number" in done.stderr and "Traceback" not in done.stderr
+
+
+# --- hostile and careless config files (issue 9) ----------------------------------------------------------------
+
+
+def _fails(tmp_path: Path, text: str | bytes, env: dict[str, str] | None = None) -> str:
+    path = tmp_path / "c.yaml"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    with pytest.raises(ConfigError) as info:
+        load_config(path, env=env or {})
+    return str(info.value)
+
+
+def test_an_alias_bomb_is_refused_at_once_with_the_file_and_line(tmp_path: Path) -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 10)]  # 10**10 items
+    (tmp_path / "c.yaml").write_text("\n".join(lines) + "\n")
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "adapters.cli", "check", "--config", str(tmp_path / "c.yaml")],
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2 and time.monotonic() - started < 20  # an interpreter's start-up, not a hang
+    assert "c.yaml:2: not valid YAML: aliases (*name) are not allowed here" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_deep_nesting_is_a_config_error_not_a_recursion_error(tmp_path: Path) -> None:
+    started = time.monotonic()
+    message = _fails(tmp_path, "slack:\n  admins: " + "[" * 900 + "]" * 900 + "\n")
+    assert "c.yaml:2: not valid YAML: nested more than" in message
+    assert time.monotonic() - started < 1.0
+    env_message = _fails(tmp_path, "", env={"REVIEWBOT_SLACK_ADMINS": "[" * 900 + "]" * 900})
+    assert "REVIEWBOT_SLACK_ADMINS: nested more than" in env_message
+
+
+def test_a_key_given_twice_names_both_lines(tmp_path: Path) -> None:
+    message = _fails(tmp_path, "slack:\n  port: 4000\n  host: 127.0.0.1\n  port: 5000\n")
+    assert message.startswith(f"{tmp_path / 'c.yaml'}:4: `slack.port` is given twice (lines 2 and 4)")
+    assert "is given twice (lines 1 and 2)" in _fails(tmp_path, "log_level: INFO\nlog_level: DEBUG\n")
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "expected"),
+    [
+        ('data_dir: "\\0"\n', "c.yaml:1: `data_dir` must not contain a NUL character"),
+        ('corpus: "x\\0y"\n', "c.yaml:1: `corpus` must not contain a NUL character"),
+        ("database:\n  url: postgresql://u:p@h:notaport/db\n", "c.yaml:2: `database.url` is not a database URL"),
+        ("database:\n  url: postgresql://u:p@h:99999/db\n", "c.yaml:2: `database.url` has port 99999"),
+        ("database:\n  url: postgresql://h:0/db\n", "c.yaml:2: `database.url` has port 0"),
+        ("database:\n  url: postgresql:///db\n", "c.yaml:2: `database.url` has no host"),
+        ("database:\n  url: mysql://u@h/db\n", "c.yaml:2: `database.url` must be a PostgreSQL URL"),
+        ("database:\n  url: sqlitex:///a.db\n", "c.yaml:2: `database.url` must be a PostgreSQL URL"),
+        ("database:\n  url: postgresql://u:p@ss@h/db\n", "c.yaml:2: `database.url` has an at sign in the password"),
+        ("slack:\n  api_base_url: http://h:port/api/\n", "c.yaml:2: `slack.api_base_url` is not a URL"),
+        ("discord:\n  gateway_url: wss:///\n", "c.yaml:2: `discord.gateway_url` has no host"),
+        ("slack:\n  host: 'not a host'\n", "c.yaml:2: `slack.host` must be an address to listen on"),
+        ("slack:\n  port: !!python/object:os.system x\n", "c.yaml:2: `slack.port` has a value YAML cannot read"),
+        ("slack:\n  port: 0x" + "f" * 5000 + "\n", "`slack.port` must be a port number from 1 to 65535, got a number"),
+        ("? [a, b]\n: 1\n", "c.yaml:1: a key must be a plain name"),
+        (b"slack:\n  port: 1\n\xff\n", "c.yaml:3: not UTF-8 text (byte 0xff)"),
+        (b"slack:\n  port: 1\x00\n", "c.yaml:2: not valid YAML: unacceptable character"),
+    ],
+)
+def test_config_that_would_crash_run_fails_at_load(tmp_path: Path, yaml_text: str | bytes, expected: str) -> None:
+    assert expected in _fails(tmp_path, yaml_text)
+
+
+def test_a_sqlite_or_postgres_url_that_loads_is_one_the_store_accepts() -> None:
+    from bot.store import _async_url
+
+    for url in ("postgresql://u:p%40ss@db.internal:5432/rb", "postgres://h/db", "postgresql:///db?host=/run/pg",
+                "postgresql+asyncpg://[::1]:5432/db", "sqlite:///relative.db", "sqlite:////abs/state.db"):  # fmt: skip
+        assert load_config(env={"REVIEWBOT_DATABASE_URL": url}).database.url == url
+        assert _async_url(url).startswith(("postgresql+asyncpg://", "sqlite+aiosqlite://"))
+
+
+def test_a_tilde_in_a_path_setting_is_the_home_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "c.yaml").write_text("data_dir: ~/state\ncorpus: ~/reviews\n")
+    config = load_config(tmp_path / "c.yaml", env={})
+    assert config.data_dir == tmp_path / "home" / "state" and config.corpus == tmp_path / "home" / "reviews"
+    assert load_config(env={"REVIEWBOT_DATA_DIR": "~/x"}).data_dir == tmp_path / "home" / "x"

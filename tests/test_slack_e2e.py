@@ -168,6 +168,59 @@ async def test_signature_good_bad_and_stale(driver: SlackDriver) -> None:
     assert not replies[0].ephemeral
 
 
+GARBAGE = {  # body, content type: what a scanner, a fuzzer or a broken proxy sends to the Slack port
+    "binary": (bytes(range(256)) * 4, "application/x-www-form-urlencoded"),
+    "payload not JSON": (b"payload=%7Bnot-json", "application/x-www-form-urlencoded"),
+    "truncated JSON": (b'{"type": "event_callback", "event": {"type": "app_mention", "text": "hi', "application/json"),
+    "JSON array": (b'[{"type": "event_callback"}, 2, 3]', "application/json"),
+    "payload array": (b"payload=%5B1%2C2%5D", "application/x-www-form-urlencoded"),
+    "JSON in a form": (b'{"type": "url_verification"', "application/x-www-form-urlencoded"),
+}
+MARKER = "garbage-body-marker-7f3a"  # in every body below; it must never reach the log
+
+
+@pytest.mark.parametrize("name", list(GARBAGE))
+async def test_garbage_is_refused_before_parsing_401_unsigned_400_signed_one_log_line(
+    driver: SlackDriver, caplog: pytest.LogCaptureFixture, name: str
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    fake = driver.fake
+    body, content_type = GARBAGE[name]
+    body = body.replace(b"hi", MARKER.encode()) + (b"&x=" + MARKER.encode() if b"payload=" in body else b"")
+    cases = [
+        ({"signature": ""}, 401),  # unsigned
+        ({"signature": "v0=" + "0" * 64}, 401),  # badly signed
+        ({"signature": "v0=x", "extra_headers": {"X-Slack-Request-Timestamp": "not-a-time"}}, 401),
+        ({}, 400),  # signed with the real secret, but not a Slack payload
+    ]
+    for overrides, status in cases:
+        caplog.clear()
+        delivery = await fake.post_signed(body, content_type, **overrides)  # type: ignore[arg-type]
+        assert delivery.status == status, (overrides, delivery.body)
+        lines = [r for r in caplog.records if r.name.startswith(("adapters", "reviewbot", "slack_bolt", "aiohttp"))]
+        assert len(lines) == 1, [r.getMessage() for r in lines]
+        assert lines[0].exc_info is None and "Traceback" not in caplog.text
+        assert MARKER not in caplog.text and "\\x00" not in caplog.text
+    assert await fake.collect(0, wait=0.2) == []  # nothing was answered
+    good = await fake.deliver("slash_commands", fake.slash_payload("/help", ""))
+    assert good.status == 200  # and the app still works
+
+
+async def test_bolt_never_logs_a_request_body(driver: SlackDriver, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    from slack_bolt.middleware.request_verification.async_request_verification import AsyncRequestVerification
+
+    app = driver.app
+    assert app is not None
+    bolt_check = next(m for m in app._async_middleware_list if isinstance(m, AsyncRequestVerification))
+    bolt_check._debug_log_error("v0=" + "1" * 64, "1", f"token=xoxb-secret&text={MARKER}")  # its invalid-signature line
+    assert "Invalid request signature detected" in caplog.text and MARKER not in caplog.text
+    fake = driver.fake
+    body = json.dumps({"type": "nobody_handles_this", "x": MARKER}).encode()
+    unhandled = await fake.post_signed(body, "application/json")
+    assert unhandled.status == 404 and "Unhandled request" in caplog.text and MARKER not in caplog.text
+
+
 async def test_ack_within_3s_with_slow_engine_then_answer_via_response_url() -> None:
     engine = SlowEngine(Engine(corpus()), delay=3.5)
     async with slack_driver(engine) as d, naive_bolt_app(delay=3.5) as naive:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import random
+import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -11,7 +13,7 @@ from sqlalchemy import text
 
 from bot.errors import StorageError
 from bot.store import SCHEMA_VERSION, SQLITE_FILENAME, Store, channel_key
-from tests.storage_fixtures import Database, FakeClock
+from tests.storage_fixtures import Database, FakeClock, locked_by_another_process
 
 pytestmark = pytest.mark.asyncio
 
@@ -223,3 +225,46 @@ async def test_context_survives_reopen(db: Database) -> None:
     assert await again.get("discord:chan:1") == "aliens-1986"
     assert await again.get_context("slack:C1:thread") == "heat-1995"
     assert await again.get("unknown") is None
+
+
+async def test_context_gives_up_after_a_second_on_a_locked_file_but_claims_wait(tmp_path: Path) -> None:
+    store = await Store.open(None, tmp_path)
+    try:
+        await store.set_context("conv", "heat-1995")
+        with locked_by_another_process(tmp_path / SQLITE_FILENAME) as release:
+            for call in (store.set_context("conv", "alien-1979"), store.get_context("conv")):
+                started = time.monotonic()
+                with pytest.raises(StorageError, match="locked"):
+                    await call
+                assert time.monotonic() - started < 5  # CONTEXT_TIMEOUT (1 s), not the 30 s of featured claims
+            claiming = asyncio.create_task(store.claim(KEY, DAY, "a", 60, T0, "film-1"))
+            await asyncio.sleep(2.5)
+            assert not claiming.done()  # a claim waits its turn...
+            release()
+            claim = await asyncio.wait_for(claiming, 20)
+        assert claim is not None and claim.owner == "a"  # ...and gets it once the other process lets go
+        assert await store.get_context("conv") == "heat-1995"
+    finally:
+        await store.close()
+
+
+# --- damaged files ------------------------------------------------------------------
+
+
+def _damaged(kind: str, folder: Path, good: bytes) -> Path:
+    folder.mkdir(parents=True)
+    content = {"random": random.Random(9).randbytes(8192), "truncated": good[: len(good) // 2]}[kind]
+    (folder / SQLITE_FILENAME).write_bytes(content)
+    return folder
+
+
+@pytest.mark.parametrize("kind", ["random", "truncated"])
+async def test_a_damaged_sqlite_file_is_a_storage_error_saying_what_to_do(tmp_path: Path, kind: str) -> None:
+    good = await Store.open(None, tmp_path / "good")
+    for i in range(500):  # a few dozen pages, so that half the file is a truncated database
+        await good.set_context(f"conversation-{i:04d}" * 8, "film" * 30)
+    await good.close()
+    folder = _damaged(kind, tmp_path / kind, (tmp_path / "good" / SQLITE_FILENAME).read_bytes())
+    with pytest.raises(StorageError) as info:
+        await Store.open(None, folder)
+    assert str(folder / SQLITE_FILENAME) in str(info.value) and "move the file aside" in str(info.value)

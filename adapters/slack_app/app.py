@@ -97,6 +97,28 @@ def _api_base_url(config: SlackConfig) -> str:
     return url if url.endswith("/") else url + "/"
 
 
+class _NoBodies(logging.Filter):
+    """Keeps request bodies out of Bolt's log lines ("invalid signature" and "unhandled request" quote them)."""
+
+    STARTS = ("Invalid request signature detected", "Unhandled request")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        start = next((s for s in self.STARTS if text.startswith(s)), None)
+        if start is not None:
+            record.msg, record.args = start, None
+        return True
+
+
+def _bolt_logger() -> logging.Logger:
+    """Bolt's logger, and its signature check's, with `_NoBodies` (added before Bolt copies the filters)."""
+    for name in ("reviewbot.slack.bolt", "slack_bolt.AsyncRequestVerification"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _NoBodies) for f in logger.filters):
+            logger.addFilter(_NoBodies())
+    return logging.getLogger("reviewbot.slack.bolt")
+
+
 def create_app(
     engine: Engine,
     config: SlackConfig,
@@ -123,7 +145,7 @@ def create_app(
         # anyone forge HTTP requests, a random one makes every HTTP request fail verification.
         signing_secret=secrets.slack_signing_secret or token_hex(32),
         process_before_response=False,  # ack goes out at once; the answer follows
-        logger=logging.getLogger("reviewbot.slack.bolt"),
+        logger=_bolt_logger(),
     )
     app.middleware(_skip_seen_events())
     helped = help_text(config.commands, featured=featured is not None)

@@ -129,7 +129,7 @@ def reviews_stage(n: int, queries: int, bm25_queries: int, bm25_sentences: int) 
     generated = synth.films(n, seed=5)
     stage.values["sentences"] = float(sum(len(sentences(f.text)) for f in generated[:1000]) / min(n, 1000) * n)
     with tempfile.TemporaryDirectory() as tmp:
-        root, cache, index = Path(tmp) / "corpus", Path(tmp) / "corpus-cache.pkl", Path(tmp) / "index"
+        root, cache, index = Path(tmp) / "corpus", Path(tmp) / "corpus-cache.bin", Path(tmp) / "index"
         _write_corpus(generated, root)
         del generated
         gc.collect()

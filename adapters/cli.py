@@ -17,7 +17,7 @@ from adapters import console
 from bot import logs
 from bot import messages as msg
 from bot.config import Config, Secrets, load_config, load_secrets
-from bot.corpus import Corpus, load_corpus
+from bot.corpus import CACHE_NAME, Corpus, load_corpus
 from bot.engine import Engine
 from bot.errors import ConfigError, StorageError
 from bot.featured import FeaturedCommands, ScheduleError, apply_config
@@ -260,7 +260,7 @@ async def _run(corpus_dir: Path, config: Config, secrets: Secrets) -> None:
         # follow-ups survive restarts and work across replicas; a persisted index makes restarts warm.
         # A large corpus takes minutes to index the first time: the platforms do not wait more than a moment.
         engine = Engine(None, context=store, index_dir=config.data_dir / "index")
-        loading = asyncio.ensure_future(_load(engine, corpus_dir, config.data_dir / "corpus-cache.pkl"))
+        loading = asyncio.ensure_future(_load(engine, corpus_dir, config.data_dir / CACHE_NAME))
         await asyncio.wait({loading}, timeout=LOAD_WAIT)
         featured = FeaturedCommands(store, engine)
         jobs: list[Awaitable[None]] = [loading]

@@ -16,6 +16,7 @@ import difflib
 import gc
 import json
 import multiprocessing
+import os
 import random
 import resource
 import statistics
@@ -107,13 +108,19 @@ def _typed_titles(films: list[Film], n: int, rng: random.Random) -> list[str]:
 
 
 def _write_corpus(films: list[Film], root: Path) -> None:
-    """The films as Markdown review files, a hundred to a folder."""
+    """The films as Markdown review files, a hundred to a folder, dated an hour back.
+
+    A corpus that has not just been written: the corpus cache skips files modified in the last few seconds.
+    """
+    then = time.time() - 3600
     for n, film in enumerate(films):
         folder = root / f"{n // 100:04d}"
         if n % 100 == 0:
             folder.mkdir(parents=True)
         head = f"---\ntitle: {json.dumps(film.title)}\n" + (f"year: {film.year}\n" if film.year else "") + "---\n\n"
-        (folder / f"{n:06d}.md").write_text(head + film.reviews[0].text + "\n", encoding="utf-8")
+        path = folder / f"{n:06d}.md"
+        path.write_text(head + film.reviews[0].text + "\n", encoding="utf-8")
+        os.utime(path, (then, then))
 
 
 def reviews_stage(n: int, queries: int, bm25_queries: int, bm25_sentences: int) -> Stage:
@@ -124,7 +131,7 @@ def reviews_stage(n: int, queries: int, bm25_queries: int, bm25_sentences: int) 
         sum(len(sentences(f.reviews[0].text)) for f in generated[:1000]) / min(n, 1000) * n
     )
     with tempfile.TemporaryDirectory() as tmp:
-        root, cache, index = Path(tmp) / "corpus", Path(tmp) / "corpus-cache.pkl", Path(tmp) / "index"
+        root, cache, index = Path(tmp) / "corpus", Path(tmp) / "corpus-cache.bin", Path(tmp) / "index"
         _write_corpus(generated, root)
         del generated
         gc.collect()

@@ -112,16 +112,16 @@ CORPUS_UNCLOSED_FRONT_MATTER = "front matter starts with `---` but has no closin
 CORPUS_BAD_YAML = "front matter is not valid YAML: {problem}"
 CORPUS_FRONT_MATTER_NOT_MAPPING = "front matter must be `key: value` lines"
 CORPUS_UNKNOWN_FIELD = "unknown field `{key}`: use title, year, aliases, sequel_of, reviewer, rating or verdict"
-CORPUS_BAD_FIELD = {
-    "title": "`title` must be text, got {value!r}",
-    "year": "`year` must be a year like 1999, got {value!r}",
-    "aliases": '`aliases` must be a list of titles, like ["Alt Title"], got {value!r}',
-    "sequel_of": "`sequel_of` must be the original film's title, got {value!r}",
-    "reviewer": "`reviewer` must be text, got {value!r}",
-    "rating": "`rating` must be like 4/5, 8/10 or B+, got {value!r}",
-    "verdict": "`verdict` must be positive, mixed or negative, got {value!r}",
+CORPUS_BAD_FIELD = {  # {value}: the value's repr, shortened
+    "title": "`title` must be text, got {value}",
+    "year": "`year` must be a year like 1999, got {value}",
+    "aliases": '`aliases` must be a list of titles, like ["Alt Title"], got {value}',
+    "sequel_of": "`sequel_of` must be the original film's title, got {value}",
+    "reviewer": "`reviewer` must be text, got {value}",
+    "rating": "`rating` must be like 4/5, 8/10 or B+, got {value}",
+    "verdict": "`verdict` must be positive, mixed or negative, got {value}",
 }
-CORPUS_BAD_RATING = "`rating` {value!r} is not a rating: use forms like 4/5, 8/10, 85%, 3.5 stars or B+"
+CORPUS_BAD_RATING = "`rating` {value} is not a rating: use forms like 4/5, 8/10, 85%, 3.5 stars or B+"
 CORPUS_EMPTY_BODY = "the review text is empty"
 CORPUS_NO_TITLE = "no title found: add front matter with `title:` (rename to .md), or start the text with the title"
 IMPORT_NOT_A_SOURCE = "not a .csv, .jsonl file or a folder"
@@ -135,6 +135,29 @@ CORPUS_DUPLICATE = "the same review text as {other}: remove one of the two files
 CORPUS_NO_YEAR = "“{title}” has no `year`, and the corpus has {others}: add `year:` to say which film it reviews"
 CORPUS_SPELT_OTHERWISE = "“{title}” is read as the same film as “{other}” ({first}): both are loaded as its reviews"
 CORPUS_SEQUEL_CONFLICT = "`sequel_of` is “{value}”, but another review of this film says “{other}”: make them agree"
+CORPUS_TOO_LARGE = "the file is {size}, over the {limit} limit of a review file: shorten or split it"
+CORPUS_LINK_OUTSIDE = "a link to {target}, outside the corpus folder: only files inside it are read"
+CORPUS_LINK_BROKEN = "a link to {target}, which does not exist"
+CORPUS_NOT_A_FILE = "not a regular file (a pipe, device or link to a folder): nothing to read"
+CORPUS_CHANGED = "the file was replaced while it was being read: check the corpus again"
+CORPUS_FOLDER_UNREADABLE = "cannot read the folder: {reason}"
+CORPUS_UNSAFE_YAML = "front matter uses YAML that reviews may not use: {problem}"
+CORPUS_TITLE_NO_WORDS = "the title {title} has no letters or digits: give the film's name"
+IMPORT_NO_SOURCE = "cannot read the source: {reason}"
+IMPORT_NO_DEST = "cannot write to the corpus folder: {reason}"
+IMPORT_DEST_BROKEN_LINK = "a link to a folder that does not exist"
+IMPORT_CANNOT_WRITE = "could not write the review: {reason}"
+IMPORT_ROW_TOO_LARGE = "the row is over {limit} (a review holds at most {review}): it was not read"
+IMPORT_FIELD_TOO_LARGE = "`{key}` is {size}, over the {limit} limit of a field"
+IMPORT_UNCLOSED_QUOTE = 'a quote (") opened in this row is never closed: the row is skipped, the rows after it are read'
+IMPORT_UNCLOSED_QUOTE_TO_END = (
+    'a quote (") opened in this row is never closed, so lines {first}–{last} read as one row: close the quote'
+)
+IMPORT_CSV_SPAN = "not valid CSV (lines {first}–{last}, a stray quote may have joined rows): {problem}"
+IMPORT_TOO_DEEP = "not valid JSON: nested too deeply"
+IMPORT_BAD_VALUE = "`{key}` must be text or a number, got {kind}"
+IMPORT_BAD_KEY = "a column name must be text of at most 40 characters"
+IMPORT_SURROGATE = "`{key}` holds an invalid character (an unpaired surrogate such as \\ud800): it was not read"
 
 # --- console and command line ---------------------------------------------------------
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -229,20 +229,27 @@ class Verdicts:
 
     A card of a film with hundreds of reviews needs all their verdicts; reading each again would
     take a millisecond apiece. Per review `r` (numbered film by film, as in `bot.search`): `label`,
-    `confidence`, `stated`, the supporting sentence `quote` (its position in the review) and, for a
-    sequel, the comparison `sequel` (-1 for none) and its sentence `sequel_quote`.
+    `confidence`, `stated`, the supporting sentence `quote` (its position in the review, -1 for none)
+    and, for a sequel, the comparison `sequel` (-1 for none) and its sentence `sequel_quote`.
     """
 
-    ARRAYS = ("label", "confidence", "stated", "quote", "sequel", "sequel_quote")
+    ARRAYS: ClassVar[dict[str, np.dtype[Any]]] = {
+        "label": np.dtype(np.int8),
+        "confidence": np.dtype(np.float32),
+        "stated": np.dtype(np.bool_),
+        "quote": np.dtype(np.int32),
+        "sequel": np.dtype(np.int8),
+        "sequel_quote": np.dtype(np.int32),
+    }
 
     def __init__(self, arrays: dict[str, Any]) -> None:
         self.arrays = arrays
         self._label, self._confidence, self._stated = arrays["label"], arrays["confidence"], arrays["stated"]
         self._quote, self._sequel, self._sequel_quote = arrays["quote"], arrays["sequel"], arrays["sequel_quote"]
-        self.size = len(self._label)
 
     @classmethod
     def build(cls, films: Sequence[Film], model: Polarity) -> Verdicts:
+        """Judge every review of `films` (about a millisecond each)."""
         rows: list[tuple[int, float, bool, int, int, int]] = []
         for film in films:
             for review in film.reviews:
@@ -252,22 +259,29 @@ class Verdicts:
                 seq, seq_at = -1, -1
                 if v.sequel is not None:
                     seq, seq_at = _SEQUEL_CODES.index(v.sequel.compared_to_original), texts.index(v.sequel.quote)
-                rows.append((_LABELS.index(v.label), v.confidence, v.stated, judged.quote_at if texts else -1, seq,
-                             seq_at))  # fmt: skip
-        columns = list(zip(*rows, strict=True)) if rows else [()] * 6
-        dtypes = (np.int8, np.float32, np.bool_, np.int32, np.int8, np.int32)
-        arrays: dict[str, Any] = {k: np.array(c, dtype=d) for k, c, d in zip(cls.ARRAYS, columns, dtypes, strict=True)}
+                quote_at = judged.quote_at if texts else -1
+                rows.append((_LABELS.index(v.label), v.confidence, v.stated, quote_at, seq, seq_at))
+        columns = list(zip(*rows, strict=True)) if rows else [()] * len(cls.ARRAYS)
+        arrays = {k: np.array(c, dtype=d) for (k, d), c in zip(cls.ARRAYS.items(), columns, strict=True)}
         return cls(arrays)
 
-    def valid_for(self, reviews: int) -> bool:
-        """Whether the arrays hold one well-formed row per review (a damaged file is rebuilt)."""
-        a = self.arrays
-        return (
-            all(len(a[k]) == reviews for k in self.ARRAYS)
-            and bool(np.all((a["label"] >= 0) & (a["label"] < len(_LABELS))))
-            and bool(np.all((a["sequel"] >= -1) & (a["sequel"] < len(_SEQUEL_CODES))))
-            and bool(np.all((a["confidence"] >= 0) & (a["confidence"] <= 1)))
-        )
+    def problem(self, sentences_per_review: Any) -> str | None:
+        """What is wrong with arrays read back for reviews of these many sentences each, or None."""
+        a, n = self.arrays, len(sentences_per_review)
+        if any(len(a[k]) != n for k in self.ARRAYS):
+            return "the verdicts do not have one entry per review"
+        if n == 0:
+            return None
+        if not (np.all((a["label"] >= 0) & (a["label"] < len(_LABELS))) and np.all(a["sequel"] >= -1)):
+            return "the verdicts hold labels that do not exist"
+        if not (np.all(a["sequel"] < len(_SEQUEL_CODES)) and np.all((a["confidence"] >= 0) & (a["confidence"] <= 1))):
+            return "the verdicts hold comparisons or confidences that do not exist"
+        quote, seq, seq_quote = a["quote"], a["sequel"], a["sequel_quote"]
+        if np.any((quote < -1) | (quote >= sentences_per_review)) or np.any((quote < 0) & (sentences_per_review > 0)):
+            return "a verdict quotes a sentence its review does not have"
+        if np.any((seq >= 0) & ((seq_quote < 0) | (seq_quote >= sentences_per_review))):
+            return "a sequel comparison quotes a sentence its review does not have"
+        return None
 
     def verdict(self, r: int, sentence: Callable[[int], str]) -> Verdict:
         """Review `r`'s verdict; `sentence(i)` is the text of its `i`-th sentence."""

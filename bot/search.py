@@ -214,8 +214,8 @@ class SentenceIndex:
         return int(self._start[review])
 
     def text(self, sid: int) -> str:
-        """The text of one sentence."""
-        return bytes(self._text[self._text_ptr[sid] : self._text_ptr[sid + 1]]).decode("utf-8")
+        """The text of one sentence (a damaged saved index shows U+FFFD rather than failing)."""
+        return bytes(self._text[self._text_ptr[sid] : self._text_ptr[sid + 1]]).decode("utf-8", "replace")
 
     def sentence(self, sid: int) -> Sentence:
         """One sentence, its review and its film."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -21,7 +22,7 @@ _YEAR = re.compile(r"\s*\((\d{4})\)\s*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“(\[]?[A-Z0-9])")
 _SEGMENT = re.compile(r":\s+|\s+[-–—]\s+")
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[a-z0-9]+")  # the words of folded ASCII text: the fast path of `words` and `search.tokens`
 _INITIALISM = re.compile(r"(?<![a-z0-9])(?:[a-z]\.){2,}")
 
 
@@ -41,9 +42,64 @@ def shorten(text: str, limit: int) -> str:
 
 def fold(text: str) -> str:
     """Lower case, accents removed, `&` spelled out."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if text.isascii():
+        return text.lower().replace("&", " and ").replace("'", "")
+    text = _scripts().strip_combining(unicodedata.normalize("NFKD", text))
     return text.lower().replace("&", " and ").replace("'", "").replace("’", "")
+
+
+class _Scripts:
+    """Unicode marks as regex classes, which `re` lacks; built on the first text that is not ASCII (~20 ms).
+
+    Classes of code points above U+FFFF are kept apart: mixed into one class they make every match
+    several times slower, and they are rare (historic scripts, emoji variation selectors).
+    """
+
+    def __init__(self) -> None:
+        marks: list[int] = []
+        combining: list[int] = []
+        for c in (*range(0x80, 0x20000), *range(0xE0000, 0xE1000)):  # the planes that have marks
+            ch = chr(c)
+            if unicodedata.category(ch)[0] == "M":
+                marks.append(c)
+                if unicodedata.combining(ch):
+                    combining.append(c)
+        self.combining, self.combining_astral = _classes(combining)
+        self.marks, self.marks_astral = _classes(marks)
+        self.letters = re.compile(r"[^\W_]+")
+        # Marks count as word characters: a Devanagari vowel sign is part of its word, not a break in it.
+        self.word = re.compile(rf"(?:[^\W_]|{self.marks.pattern}|{self.marks_astral.pattern})+")
+
+    def strip_combining(self, text: str) -> str:
+        text = self.combining.sub("", text)
+        return self.combining_astral.sub("", text) if _ASTRAL.search(text) else text
+
+    def words(self, folded: str) -> list[str]:
+        if self.marks.search(folded) is None and (not _ASTRAL.search(folded) or not self.marks_astral.search(folded)):
+            return self.letters.findall(folded)
+        return self.word.findall(folded)
+
+
+def _classes(codes: list[int]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Regexes matching one of `codes` up to U+FFFF, and one above."""
+    low, high = [c for c in codes if c <= 0xFFFF], [c for c in codes if c > 0xFFFF]
+    return re.compile(f"[{_ranges(low)}]"), re.compile(f"[{_ranges(high)}]")
+
+
+def _ranges(codes: list[int]) -> str:
+    """Sorted code points as the body of a regex character class."""
+    out: list[str] = []
+    start = prev = codes[0]
+    for c in [*codes[1:], -1]:
+        if c != prev + 1:
+            out.append(re.escape(chr(start)) + ("-" + re.escape(chr(prev)) if prev > start else ""))
+            start = c
+        prev = c
+    return "".join(out)
+
+
+_scripts = functools.cache(_Scripts)
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def split_year(title: str) -> tuple[str, int | None]:
@@ -65,9 +121,11 @@ def unmove_article(title: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Folded alphanumeric words."""
-    folded = _INITIALISM.sub(lambda m: m.group(0).replace(".", ""), fold(text))
-    return _WORD.findall(folded)
+    """Folded words: runs of letters and digits of any script (`L.A.` is one word, `la`)."""
+    folded = fold(text)
+    if "." in folded:
+        folded = _INITIALISM.sub(lambda m: m.group(0).replace(".", ""), folded)
+    return _WORD.findall(folded) if folded.isascii() else _scripts().words(folded)
 
 
 def normalise(title: str, keep_article: bool = False) -> str:

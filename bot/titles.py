@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import itertools
+import operator
 import re
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import numpy.typing as npt
@@ -371,6 +373,83 @@ class TitleIndex:
                     best = cand
         return (best[2], ()) if best else (None, ())
 
+    # --- persistence: `bot.index` saves this state as JSON and .npy files, which cannot run code -----------
+
+    STATE_ARRAYS: ClassVar[dict[str, np.dtype[Any]]] = {
+        "key_film": np.dtype(np.int32), "key_weight": np.dtype(np.float64), "sorted": np.dtype(np.int32),
+        "gram_ptr": np.dtype(np.int64), "gram_post": np.dtype(np.int32), "gram_sizes": np.dtype(np.int16),
+        "gram_rare": np.dtype(np.int16),
+    }  # fmt: skip
+    _KNOWN = frozenset({"films", "_keys", "_vocab", "_texts", "_exact", "_sorted", "_sorted_texts", "_grams", "_first",
+                        "_key_weights", "_recent"})  # fmt: skip
+
+    def export_state(self) -> tuple[dict[str, Any], dict[str, npt.NDArray[Any]]]:
+        """Everything the index computed, as JSON values and arrays (`STATE_ARRAYS`), for `from_state`.
+
+        Raises TypeError if the index holds an attribute this does not know how to save: it would be lost.
+        """
+        unknown = set(vars(self)) - self._KNOWN
+        if unknown:
+            raise TypeError(f"TitleIndex.export_state does not save {sorted(unknown)}")
+        position = {(k.text, k.film): n for n, k in enumerate(self._keys)}
+        meta: dict[str, Any] = {
+            "texts": [k.text for k in self._keys],
+            "kinds": [k.kind for k in self._keys],
+            "vocab": sorted(self._vocab),
+            "exact": self._exact,
+            "grams": None if self._grams is None else self._grams.state["grams"],
+        }
+        arrays: dict[str, npt.NDArray[Any]] = {
+            "key_film": np.array([k.film for k in self._keys], dtype=np.int32),
+            "key_weight": np.array(self._key_weights, dtype=np.float64),  # computed now if it was not yet
+            "sorted": np.array([position[pair] for pair in self._sorted], dtype=np.int32),
+        }
+        if self._grams is not None:
+            g = self._grams.state
+            arrays.update(gram_ptr=g["ptr"], gram_post=g["post"], gram_sizes=g["sizes"], gram_rare=g["rare"])
+        return meta, arrays
+
+    @classmethod
+    def from_state(cls, films: Sequence[Film], meta: dict[str, Any], arrays: dict[str, npt.NDArray[Any]]) -> TitleIndex:
+        """The index `export_state` gave for `films`, checked part by part: ValueError if any is off.
+
+        Arrays must already have their `STATE_ARRAYS` dtype and one dimension.
+        """
+        n_films = len(films)
+        texts, kinds, vocab, exact = meta["texts"], meta["kinds"], meta["vocab"], meta["exact"]
+        _expect(_all_str(texts) and _all_str(vocab), "key texts")
+        n = len(texts)
+        _expect(isinstance(kinds, list) and len(kinds) == n and set(kinds) <= set(_KEY_WEIGHT), "key kinds")
+        film_of, weight, order = arrays["key_film"], arrays["key_weight"], arrays["sorted"]
+        _expect(len(film_of) == n and _in_range(film_of, n_films), "key films")
+        _expect(len(weight) == n and bool(np.isfinite(weight).all()), "key weights")
+        _expect(len(order) == n and _in_range(order, n) and bool((np.bincount(order, minlength=n) == 1).all()), "order")
+        _expect(isinstance(exact, dict) and set(map(type, exact.values())) <= {list}, "exact keys")
+        listed = list(itertools.chain.from_iterable(exact.values()))
+        _expect(set(map(type, listed)) <= {int} and (not listed or 0 <= min(listed) <= max(listed) < n_films), "exact")
+        films_list = film_of.tolist()
+        index = cls.__new__(cls)
+        index.films = tuple(films)
+        index._keys = [_Key(t, f, k) for t, f, k in zip(texts, films_list, kinds, strict=True)]
+        index._vocab = set(vocab)
+        index._texts = texts
+        index._exact = exact
+        index._sorted = [(texts[i], films_list[i]) for i in order.tolist()]
+        index._sorted_texts = [t for t, _ in index._sorted]
+        _expect(all(map(operator.le, index._sorted, index._sorted[1:])), "sort order")
+        index._grams = None
+        if meta["grams"] is not None:
+            grams, ptr, post = meta["grams"], arrays["gram_ptr"], arrays["gram_post"]
+            sizes, rare = arrays["gram_sizes"], arrays["gram_rare"]
+            _expect(_all_str(grams) and len(ptr) == len(grams) + 1 and len(sizes) == n and len(rare) == n, "grams")
+            _expect(int(ptr[0]) == 0 and int(ptr[-1]) == len(post) and bool((np.diff(ptr) >= 0).all()), "gram lists")
+            _expect(_in_range(post, n) and _in_range(sizes, 1 << 15) and _in_range(rare, 1 << 15), "gram postings")
+            state = {"grams": grams, "ptr": ptr, "post": post, "sizes": sizes, "rare": rare}
+            index._grams = _Grams(texts, state)
+        index._first = None  # computed when first asked for, as after __init__
+        index.__dict__["_key_weights"] = weight.tolist()
+        return index
+
 
 # Words that never start or end a title span inside a question.
 _GLUE = frozenset(
@@ -484,3 +563,16 @@ def _label(film: Film) -> str:
 
 def _suggestions(ranked: Sequence[tuple[float, Film]]) -> tuple[Suggestion, ...]:
     return tuple(Suggestion(_label(f), round(s, 1), f.id) for s, f in ranked)
+
+
+def _expect(ok: bool, what: str) -> None:
+    if not ok:
+        raise ValueError(f"the saved title index is damaged: {what}")
+
+
+def _all_str(values: Any) -> bool:
+    return isinstance(values, list) and set(map(type, values)) <= {str}
+
+
+def _in_range(arr: npt.NDArray[Any], size: int) -> bool:
+    return len(arr) == 0 or (int(arr.min()) >= 0 and int(arr.max()) < size)

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import os
-import pickle
 import time
-from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
 
 from bot import corpus as corpus_module
-from bot.corpus import Corpus, extract_title, is_sequel, load_corpus
+from bot.corpus import CACHE_NAME, Corpus, extract_title, is_sequel, load_corpus
 from bot.models import Label
 from tests.conftest import CORPUS, write
 
@@ -146,7 +144,7 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_corpus_cache_reparses_only_what_changed(tmp_path: Path, parsed: list[str]) -> None:
-    reviews, cache = tmp_path / "reviews", tmp_path / "state" / "corpus-cache.pkl"
+    reviews, cache = tmp_path / "reviews", tmp_path / "state" / CACHE_NAME
     write(reviews, "heat.md", "---\ntitle: Heat\nyear: 1995\n---\nA taut crime saga.\n")
     write(reviews, "sub/ran.txt", '"Ran" is a towering epic. "Ran" is loud.\n')
     write(reviews, "broken.md", "---\ntitle: [oops\n---\nText.\n")
@@ -175,7 +173,7 @@ def test_corpus_cache_reparses_only_what_changed(tmp_path: Path, parsed: list[st
 
 
 def test_corpus_cache_sees_an_edit_of_the_same_size(tmp_path: Path, parsed: list[str]) -> None:
-    reviews, cache = tmp_path / "reviews", tmp_path / "corpus-cache.pkl"
+    reviews, cache = tmp_path / "reviews", tmp_path / CACHE_NAME
     write(reviews, "heat.md", "---\ntitle: Heat\n---\nTeh best heist film.\n")
     assert (
         load_corpus(reviews, cache).films[0].reviews[0].text == "Teh best heist film."
@@ -188,23 +186,20 @@ def test_corpus_cache_sees_an_edit_of_the_same_size(tmp_path: Path, parsed: list
     assert load_corpus(reviews, cache).films[0].reviews[0].text == "The best heist film."
 
 
-def test_a_damaged_corpus_cache_is_ignored(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    reviews, cache = tmp_path / "reviews", tmp_path / "corpus-cache.pkl"
-    path = write(reviews, "heat.md", "---\ntitle: Heat\n---\nA taut crime saga.\n")
+def test_a_cache_written_by_other_code_is_not_used(tmp_path: Path, parsed: list[str]) -> None:
+    reviews, cache = tmp_path / "reviews", tmp_path / CACHE_NAME
+    write(reviews, "heat.md", "---\ntitle: Heat\n---\nA taut crime saga.\n")
     settle(reviews)
-    cache.write_bytes(b"not a pickle")
-    assert [f.title for f in load_corpus(reviews, cache).films] == ["Heat"]
-    assert "ignoring the corpus cache" in caplog.text
-    st = path.stat()
-    film = replace(load_corpus(reviews).films[0], title="Stale")
-    stale = (st.st_size, st.st_mtime_ns, tuple(getattr(film, f.name) for f in fields(film)), "stale")
-    cache.write_bytes(pickle.dumps({"format": "written by other code", "films": {str(path): stale}}))
-    assert [f.title for f in load_corpus(reviews, cache).films] == ["Heat"]
+    load_corpus(reviews, cache)
+    raw = cache.read_bytes()
+    cache.write_bytes(raw.replace(corpus_module._cache_format().encode(), b"0" * 64).replace(b'"Heat"', b'"Tall"'))
+    parsed.clear()
+    assert [f.title for f in load_corpus(reviews, cache).films] == ["Heat"] and parsed == ["heat.md"]
 
 
 def test_folders_linked_into_the_corpus_are_not_followed(tmp_path: Path) -> None:
     reviews = tmp_path / "reviews"
     write(reviews, "heat.md", "---\ntitle: Heat\n---\nA taut crime saga.\n")
     (reviews / "loop").symlink_to(reviews, target_is_directory=True)
-    corpus = load_corpus(reviews, tmp_path / "corpus-cache.pkl")
+    corpus = load_corpus(reviews, tmp_path / CACHE_NAME)
     assert [f.title for f in corpus.films] == ["Heat"] and not corpus.problems

@@ -88,6 +88,13 @@ def test_a_duplicate_is_the_same_text_not_the_same_title(tmp_path: Path) -> None
     assert problem.path.endswith("b.md") and "a.md" in problem.message
 
 
+def test_the_same_short_text_about_two_films_is_two_reviews(tmp_path: Path) -> None:
+    write(tmp_path, "a.md", "---\ntitle: Alien\n---\nLoved it.\n")
+    write(tmp_path, "b.md", "---\ntitle: Heat\n---\nLoved it.\n")
+    corpus = load_corpus(tmp_path)
+    assert not corpus.problems and [f.title for f in corpus.films] == ["Alien", "Heat"]
+
+
 def test_aliases_merge_and_a_sequel_conflict_is_reported(tmp_path: Path) -> None:
     write(tmp_path, "a.md", "---\ntitle: Aliens\naliases: [Alien 2]\nsequel_of: Alien\n---\nBigger.\n")
     write(tmp_path, "b.md", "---\ntitle: Aliens\naliases: [The Return, alien 2]\nsequel_of: Predator\n---\nLouder.\n")

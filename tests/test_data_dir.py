@@ -20,9 +20,9 @@ import pytest
 
 from adapters import cli
 from bot import index as persisted
+from bot.answers import Note, Notice
 from bot.corpus import CACHE_NAME, MAGIC, load_corpus
 from bot.engine import Engine
-from bot.answers import Note, Notice
 from bot.models import Film, Intent, Question
 from bot.render import text as shown
 from tests.conftest import CORPUS, write

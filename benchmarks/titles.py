@@ -255,16 +255,15 @@ def _follows(later: Film, first: Film) -> bool:
 
 
 def relatives_in(film: Film, films: Iterable[Film]) -> frozenset[str]:
-    """Present films a person asking for `film` would want offered: same title (another year), the first film
-    of its series, later films of it, a title it extends or that extends it."""
+    """Present films of `film`'s series a person asking for it would want offered: the same title (another
+    year), the same title with another number, the title it follows or that follows it (see `_follows`)."""
     mine = _words(film.title)
     out = set()
     for other in films:
         theirs = _words(other.title)
         if not mine or not theirs or other.id == film.id:
             continue
-        short, long = sorted((mine, theirs), key=len)
-        if theirs == mine or _base(other) == _base(film) or long[: len(short)] == short or long[-len(short) :] == short:
+        if theirs == mine or _base(other) == _base(film) or _follows(other, film) or _follows(film, other):
             out.add(other.id)
     return frozenset(out)
 

@@ -241,7 +241,7 @@ def _score(
     sure = sure and (year is None or film.year is None or year == film.year) and edits * 4 <= len(letters)
     if edits and len(query.split()) < len(key_words):
         # a title word the query lacks entirely: not a title with typos ("The Apple Dumpling Gang" is not
-        # "... Rides Again"), nor a sure name for it when the rest is a typo or so away
+        # "... Rides Again", "A Christmas Story" is not "... Live!"), nor a sure name for it
         q_words, q_letters = query.split(), query.replace(" ", "")
         if any(
             (len(k) > 2 or (len(k) == 2 and k not in _LINKS) or (len(k) == 1 and k not in "as"))  # "M. Butterfly"
@@ -250,8 +250,8 @@ def _score(
             and all(OSA.normalized_similarity(k, w) < 0.6 for w in q_words)
             for k in key_words
         ):
-            typos_only, sure = False, sure and edits > 3
-    relative = veto in _RELATED and _relative(query.split(), key_words)
+            typos_only, sure = False, False
+    relative = (veto in _RELATED or len(key_words) > len(query.split())) and _relative(query.split(), key_words)
     typos_only = typos_only and weight >= _KEY_WEIGHT["sub"]
     return _Scored(score, typos_only, edits, sure, veto, relative, key.text, key.kind)
 
@@ -521,10 +521,17 @@ class TitleIndex:
                     continue
                 text = normalise_words(part)
                 owners = set(self._exact.get(text, ()))
-                if len(owners) == 1 and len(" ".join(part)) >= 3:  # a key two films share names neither
+                if len(owners) == 1 and len(" ".join(part)) >= 3:
                     film = owners.pop()
                     sure = film not in self._partial.get(text, ())
                     exact.append(_Span(i, j, self.films[film], 100.0 if sure else 80.0, True, sure))
+                elif 1 < len(owners) <= 5 and len(" ".join(part)) >= 3:  # a key films share names neither for sure
+                    year = int(tokens[j]) if j < len(tokens) and tokens[j].isdigit() and len(tokens[j]) == 4 else None
+                    dated = [f for f in owners if year is not None and self.films[f].year == year]
+                    if len(dated) == 1:  # ... unless a year follows: "halloween 2007"
+                        exact.append(_Span(i, j + 1, self.films[dated[0]], 100.0, True, True))
+                    else:
+                        exact += [_Span(i, j, self.films[f], 80.0, True, False) for f in sorted(owners)]
         if exact:
             return sorted(exact, key=lambda s: (-(s.end - s.start), -len(" ".join(tokens[s.start : s.end]))))
         worth = [(i, j) for i, j in spans if len(" ".join(tokens[i:j])) >= 6]
@@ -560,13 +567,13 @@ class TitleIndex:
         relatives: list[tuple[float, Film]] = []
         unsure: list[tuple[float, Film]] = []
         named = unsure_named = ""
-        vetoed: list[tuple[int, int]] = []
+        vetoed: list[tuple[int, int, int, int]] = []
         for span in self._spans(tokens):
-            if any(lo <= span.start and span.end <= hi for lo, hi in vetoed):
+            if any(lo <= span.start and span.end <= hi and (i, j) != (span.start, span.end) for lo, hi, i, j in vetoed):
                 continue  # "toy" inside "toy story 3", which names a sequel of Toy Story
             reach = _contradiction(tokens, span.start, span.end, span.film) or _longer_tail(tokens, span)
             if reach is not None:
-                vetoed.append(reach)
+                vetoed.append((*reach, span.start, span.end))
             if reach is None and span.sure:
                 return _match(span.film, span.score, " ".join(tokens[span.start : span.end]))
             if reach is None:  # a key that names the film only in part ("Charlie's Angels" of its sequel)

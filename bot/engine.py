@@ -334,6 +334,8 @@ class Engine:
         if aspects_in(tail):
             return None
         res = self._titles.lookup(tail)
+        if res.outcome is Outcome.MATCH:  # a title after all: not a missing one
+            return None
         return self._unresolved(tail, replace(res, outcome=Outcome.NOT_FOUND))
 
     def _done(self, answer: Answer) -> Answer:

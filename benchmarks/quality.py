@@ -30,8 +30,8 @@ CREDITS = (
     "Pang & Lee movie_reviews v2.0, subjectivity v1.0 (ACL 2004) and sentence polarity v1.0 (ACL 2005), CC BY 4.0; "
     "VADER snippet ratings and analyser (C. J. Hutto & E. Gilbert, ICWSM 2014), MIT."
 )
-REPORT_SEED = 23  # title queries are reported on seed 23 (query and split); the rules were tuned on other seeds
-TUNED_ON = "query/split seed pairs 1/3, 2/4 and 3/2 (earlier work: 7/11, 11/5, 13/6, 99, 5)"
+REPORT_SEED = 29  # title queries are reported on seed 29 (query and split); the rules were tuned on other seeds
+TUNED_ON = "query/split seed pairs 1/3, 2/4 and 3/2; 23/23 was looked at once (earlier work: 7/11, 11/5, 13/6, 99, 5)"
 
 
 @dataclass(frozen=True)

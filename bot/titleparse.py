@@ -65,7 +65,8 @@ def parse(title: str) -> Structure:
         if (n := normalise(part)).isdigit():
             number = n
             break
-    if number is None and len(main_words) > 1 and main_words[-1].isdigit() and len(main_words[-1]) < 4:
+    # a small number ending the main title; "District 13", "Apollo 13" are names
+    if number is None and len(main_words) > 1 and main_words[-1].isdigit() and int(main_words[-1]) <= 10:
         number, base = main_words[-1], " ".join(main_words[:-1])  # "Toy Story 2", "Rocky IV", "Shrek the Third"
     return Structure(main, subtitles, number, base, tuple(alternatives), named_before_or)
 

@@ -244,12 +244,16 @@ def _score(
         # "... Rides Again", "A Christmas Story" is not "... Live!"), nor a sure name for it
         q_words, q_letters = query.split(), query.replace(" ", "")
         if any(
-            (len(k) > 2 or (len(k) == 2 and k not in _LINKS) or (len(k) == 1 and k not in "as"))  # "M. Butterfly"
+            (
+                len(k) > 2
+                or (len(k) == 2 and (k not in _LINKS or n == len(key_words) - 1))
+                or (len(k) == 1 and k not in "as")
+            )
             and k.isalpha()
             and k not in q_letters
             and all(OSA.normalized_similarity(k, w) < 0.6 for w in q_words)
-            for k in key_words
-        ):
+            for n, k in enumerate(key_words)
+        ):  # "M. Butterfly"; a title's last word is never a slip ("Dumb and Dumber To")
             typos_only, sure = False, False
     relative = (veto in _RELATED or len(key_words) > len(query.split())) and _relative(query.split(), key_words)
     typos_only = typos_only and weight >= _KEY_WEIGHT["sub"]
@@ -456,8 +460,10 @@ class TitleIndex:
         last: list[tuple[float, Film]] = []  # "Body Heat": ... or before it
         for span in self._spans(tokens):
             outside = tokens[: span.start] + tokens[span.end :]
-            # a misspelt title needs a question around it: "American Movie" mistyped is not "The American"
-            framed = all(_frame(t, _TITLE_FRAME) for t in outside) and (span.exact or not set(outside) <= _BARE)
+            # a question around it, not just "movie": "Killer Movie" is not The Killer
+            framed = all(_frame(t, _TITLE_FRAME) for t in outside) and not all(
+                t in _BARE or movie_word(t) for t in outside
+            )
             if span.sure and outside and framed:
                 return _match(span.film, span.score, " ".join(tokens[span.start : span.end]))
             if span.exact and outside and span.start == 0:
@@ -570,10 +576,9 @@ class TitleIndex:
         vetoed: list[tuple[int, int, int, int]] = []
         for span in self._spans(tokens):
             if any(lo <= span.start and span.end <= hi and (i, j) != (span.start, span.end) for lo, hi, i, j in vetoed):
-                continue  # "toy" inside "toy story 3", which names a sequel of Toy Story
+                continue  # "toy" inside "toy story 3" (a sequel of Toy Story), or inside "toy story" (a series)
             reach = _contradiction(tokens, span.start, span.end, span.film) or _longer_tail(tokens, span)
-            if reach is not None:
-                vetoed.append((*reach, span.start, span.end))
+            vetoed.append((*(reach or (span.start, span.end)), span.start, span.end))  # "toy" inside "toy story"
             if reach is None and span.sure:
                 return _match(span.film, span.score, " ".join(tokens[span.start : span.end]))
             if reach is None:  # a key that names the film only in part ("Charlie's Angels" of its sequel)
@@ -613,15 +618,18 @@ _GLUE = frozenset(
     ).split()
 )
 # Question words around a title that say nothing about which film it is ("how is", "any good", "the review of").
-_FRAME = _GLUE | frozenset(
-    (
-        "hows whos wheres isnt wasnt doesnt didnt should would could can will has have had am really actually "
-        "overall honestly still ever also just too very much great better worse best worst okay ok fun funny "
-        "scary enjoyable interesting summary summarise summarize opinion opinions thoughts rate rating rated "
-        "thought liked loved hated enjoy enjoyed recommend recommended tonight today now again "
-        "there some anything something know say says said reviewer critic critics they them their us we our "
-        "he she his her him"
-    ).split()
+_FRAME = (
+    _GLUE
+    | frozenset(
+        (
+            "hows whos wheres isnt wasnt doesnt didnt should would could can will has have had am really actually "
+            "overall honestly still ever also just too very much great better worse best worst okay ok fun funny "
+            "scary enjoyable interesting summary summarise summarize opinion opinions thoughts rate rating rated "
+            "thought liked loved hated enjoy enjoyed recommend recommended tonight today now again "
+            "there some anything something know say reviewer critic critics they them their us we our "
+            "he she his her him"
+        ).split()
+    )
 ) - {"sequel", "original", "first"}
 # After a title, words that name another film of its series ("shrek sequel", "rocky part 4").
 _SERIES = frozenset("sequel sequels prequel remake reboot part pt chapter episode vol volume returns too".split())

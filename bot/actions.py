@@ -24,7 +24,7 @@ def _button(label: str, action: str, film_id: str) -> Button:
 
 def buttons(answer: Answer) -> tuple[Button, ...]:
     """The buttons to show under `answer`, in order."""
-    if answer.kind is Kind.AMBIGUOUS:
+    if answer.kind in (Kind.AMBIGUOUS, Kind.NOT_FOUND):  # "did you mean": one button per film offered
         return tuple(_button(s.title, "review", s.film_id) for s in answer.suggestions[:5])
     if answer.film is None or answer.kind in (Kind.FULL, Kind.NOT_FOUND, Kind.ERROR):
         return ()

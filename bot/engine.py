@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
+from bot import lexicon
 from bot import messages as msg
 from bot.context import ContextStore, GuardedContext, MemoryContext
 from bot.index import load_or_build
@@ -18,7 +19,7 @@ from bot.render import plain
 from bot.search import ASPECT_STEMS, SentenceIndex, aspects_in, terms_of, tokens
 from bot.sentiment import Opinion, Polarity
 from bot.text import clean, paginate, sentences, shorten, stem, words
-from bot.titles import Outcome, TitleIndex
+from bot.titles import Outcome, Resolution, TitleIndex, movie_word
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +42,35 @@ _QUESTION_WORDS = frozenset(
     "watch watching see seeing verdict recommend think review reviewer summarise summarize like liked".split()
 )
 _ASPECT_STEMS = frozenset().union(*ASPECT_STEMS.values())
-_NAMED_TAIL = re.compile(r"\b(?:in|of|about|for|from|on)\s+((?:[\"“']?[\w'’:.&-]+\s*){1,8})[?.!\"”']*$", re.I)
+_NAMED_TAIL = re.compile(r"\b(in|of|about|for|from|on)\s+((?:[\"“']?[\w'’:.&-]+\s*){1,8})[?.!\"”']*$", re.I)
 
 
 def _plainly_asks(text: str, aspects: tuple[Aspect, ...]) -> bool:
     """Whether `text` is worded as a question about a film rather than as a title."""
     return bool(_REVIEW_INTENT.search(text) or _VERDICT_INTENT.search(text) or (aspects and _ASKS.match(text)))
+
+
+# Words a question uses for the film it is about, which are no title: "this movie", "it", "the film".
+_NOT_TITLES = frozenset(
+    "this that these those it its the a an my your our their his her them him me us you one ones movie movies "
+    "film films flick pic picture review sequel original".split()
+)
+COMMON_WORD = 20_000  # a lower-case word at least this frequent (lexicon rank) is a word, not a title ("kids")
+
+
+def _may_be_title(tail: str, audience: bool) -> bool:
+    """Whether the words a question ends on ("... in Heat Wave?") could be a film's title.
+
+    Not when they are the question's own words: a pronoun or "this movie" (also misspelt, "this movte").
+    After "for" (`audience`) the words are more often who the film is for ("is it good for kids?"): a
+    title there needs a capital letter or a word that is not a common one.
+    """
+    named = [w for w in words(tail) if w not in _NOT_TITLES and not movie_word(w)]
+    if not named:
+        return False
+    if audience and tail == tail.lower():
+        return any((rank := lexicon.rank(w)) is None or rank > COMMON_WORD for w in named)
+    return True
 
 
 def _framed(text: str, film: Film) -> bool:
@@ -139,10 +163,19 @@ class Engine:
             found = self._verdicts[film.id] = judge(film, sentences(film.text), self._polarity).verdict
         return found
 
-    def card(self, film: Film) -> Answer:
-        """The review card of `film`: verdict, summary, highlights."""
+    def card(self, film: Film, confidence: float = 1.0) -> Answer:
+        """The review card of `film`: verdict, summary, highlights (`confidence`: how sure `film` is the one meant)."""
         r = self.reading(film)
-        return self._done(Answer(Kind.REVIEW, film=film, verdict=r.verdict, summary=r.summary, highlights=r.highlights))
+        return self._done(
+            Answer(
+                Kind.REVIEW,
+                film=film,
+                verdict=r.verdict,
+                summary=r.summary,
+                highlights=r.highlights,
+                film_confidence=confidence,
+            )
+        )
 
     async def answer(self, question: Question) -> Answer:
         """Answer one question; never raises, whatever the input."""
@@ -177,32 +210,34 @@ class Engine:
             return self._by_title(q)
         return await self._ask(q)
 
-    def _about(self, kind: Kind, film: Film) -> Answer:
+    def _about(self, kind: Kind, film: Film, confidence: float = 1.0) -> Answer:
         if kind is Kind.FULL:
-            return self._done(Answer(Kind.FULL, film=film, pages=tuple(paginate(film.text, PAGE_SIZE))))
+            pages = tuple(paginate(film.text, PAGE_SIZE))
+            return self._done(Answer(Kind.FULL, film=film, pages=pages, film_confidence=confidence))
         if kind is Kind.VERDICT:
-            return self._done(Answer(Kind.VERDICT, film=film, verdict=self.verdict(film)))
-        return self.card(film)
+            return self._done(Answer(Kind.VERDICT, film=film, verdict=self.verdict(film), film_confidence=confidence))
+        return self.card(film, confidence)
 
     def _by_title(self, q: Question) -> Answer:
         text = clean(q.text, TITLE_LIMIT)
         if not words(text):
             return Answer(Kind.ERROR, text=msg.EMPTY_TITLE.format(example=self._example))
-        res = self._titles.resolve(text)
+        res = self._titles.lookup(text)  # "/review how is celestial symphony" too; "Shrek 2" is not Shrek
         if res.outcome is Outcome.MATCH and res.film is not None:
-            return self._about(q.kind, res.film)
-        if res.outcome is Outcome.NOT_FOUND:  # "/review how is celestial symphony": a title inside words
-            film, _ = self._titles.find_in(text)
-            if film is not None:
-                return self._about(q.kind, film)
-        return self._unresolved(text, res.outcome, res.suggestions)
+            return self._about(q.kind, res.film, res.confidence)
+        return self._unresolved(text, res)
 
-    def _unresolved(self, query: str, outcome: Outcome, suggestions: tuple[Suggestion, ...]) -> Answer:
+    def _unresolved(self, query: str, res: Resolution) -> Answer:
+        """The "did you mean" or "I don't have it" answer for a query that names no film for sure."""
         shown = shorten(query, 80)
-        if outcome is Outcome.AMBIGUOUS:
-            return self._done(Answer(Kind.AMBIGUOUS, text=msg.AMBIGUOUS.format(query=shown), suggestions=suggestions))
-        if suggestions:
-            titles = ", ".join(s.title for s in suggestions)
+        suggestions = res.suggestions
+        if res.outcome is Outcome.AMBIGUOUS and suggestions:
+            text = (msg.AMBIGUOUS if len(suggestions) > 1 else msg.DID_YOU_MEAN).format(query=shown)
+            return self._done(Answer(Kind.AMBIGUOUS, text=text, suggestions=suggestions))
+        titles = ", ".join(s.title for s in suggestions)
+        if suggestions and res.related:
+            text = msg.NOT_FOUND_RELATED.format(query=shown, titles=titles)
+        elif suggestions:
             text = msg.NOT_FOUND_SUGGEST.format(query=shown, titles=titles)
         else:
             text = msg.NOT_FOUND.format(query=shown)
@@ -216,15 +251,20 @@ class Engine:
         # A question plainly about a title found in it is not also resolved as one whole title (slow
         # when misspelt); a title worded like a question ("What About Bob?") still is.
         asking = _plainly_asks(text, aspects)
-        film = self._titles.find_in(text)[0] if asking else None
+        found = self._titles.find_in(text) if asking else None
+        film = found.film if found is not None else None
         if film is None or not _framed(text, film):
             whole = self._titles.resolve(text)
             if whole.outcome is Outcome.MATCH and whole.film is not None:
-                return self.card(whole.film)
+                return self.card(whole.film, whole.confidence)
             if not asking:
-                film = self._titles.find_in(text)[0]
+                found = self._titles.find_in(text)
+                film = found.film
+        sure = found.confidence if film is not None and found is not None else 1.0
         title_words = words(film.title) if film else []
         if film is None:
+            if found is not None and found.suggestions and found.named:
+                return self._unresolved(found.named, found)  # "how is the music in shrek 2?" with only Shrek here
             missing = self._missing_title(text)
             if missing is not None:
                 return missing
@@ -232,9 +272,9 @@ class Engine:
                 film = self.film(film_id)
         terms = terms_of(text, exclude=title_words)
         if film is not None and _VERDICT_INTENT.search(text) and not (set(aspects) - {aspects_in("sequel")[0]}):
-            return self._about(Kind.VERDICT, film)
+            return self._about(Kind.VERDICT, film, sure)
         if film is not None and (_REVIEW_INTENT.search(text) or not (aspects or terms)):
-            return self.card(film)
+            return self.card(film, sure)
         hits = self._sentences.search(
             terms,
             aspects,
@@ -249,24 +289,29 @@ class Engine:
         if not snippets:
             if film is not None:
                 topic = " and ".join(msg.ASPECT_WORDS[a.value].lower() for a in aspects) or "that"
-                return Answer(Kind.ANSWER, film=film, text=msg.NO_SNIPPETS.format(title=film.title, topic=topic))
+                text = msg.NO_SNIPPETS.format(title=film.title, topic=topic)
+                return Answer(Kind.ANSWER, film=film, text=text, film_confidence=sure)
             return Answer(Kind.ANSWER, text=msg.NO_SNIPPETS_ANY)
-        return self._done(Answer(Kind.ANSWER, film=film, snippets=snippets))
+        return self._done(Answer(Kind.ANSWER, film=film, snippets=snippets, film_confidence=sure if film else None))
 
     def _missing_title(self, text: str) -> Answer | None:
         """A not-found answer when the question names a film the corpus lacks."""
         m = _NAMED_TAIL.search(text)
         if not m:
             return None
-        tail = m.group(1).strip(" \"“”'?.!")
+        tail = m.group(2).strip(" \"“”'?.!")
+        if not _may_be_title(tail, audience=m.group(1).lower() == "for"):
+            return None
         terms = terms_of(tail)
         unknown = [t for t in terms if self._sentences.idf(t) == 0.0]
         if not terms or len(unknown) < max(1, len(terms) // 2):
             return None
         if aspects_in(tail):
             return None
-        res = self._titles.resolve(tail)
-        return self._unresolved(tail, Outcome.NOT_FOUND, res.suggestions)
+        res = self._titles.lookup(tail)
+        if res.outcome is Outcome.MATCH:  # a title after all: not a missing one
+            return None
+        return self._unresolved(tail, replace(res, outcome=Outcome.NOT_FOUND))
 
     def _done(self, answer: Answer) -> Answer:
         titles = {s.film_id: self._by_id[s.film_id].title for s in answer.snippets} if answer.film is None else None

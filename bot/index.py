@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from bot import search, text, titles
+from bot import lexicon, search, text, titleparse, titles
 from bot.corpus import gc_paused
 from bot.models import Aspect, Film
 from bot.search import SentenceIndex
@@ -37,7 +37,14 @@ from bot.titles import TitleIndex
 log = logging.getLogger(__name__)
 
 FORMAT = 2
-_CODE = (Path(search.__file__), Path(titles.__file__), Path(text.__file__), Path(__file__))
+_CODE = (
+    Path(search.__file__),
+    Path(titles.__file__),
+    Path(titleparse.__file__),
+    lexicon.FILE,
+    Path(text.__file__),
+    Path(__file__),
+)
 _SENTENCE_DTYPES: dict[str, np.dtype[Any]] = {
     "start": np.dtype(np.int64),
     "length": np.dtype(np.int32),

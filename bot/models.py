@@ -101,7 +101,12 @@ class Verdict:
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """Everything an adapter needs to render a reply; `text` is the plain rendering."""
+    """Everything an adapter needs to render a reply; `text` is the plain rendering.
+
+    `film_confidence` is set whenever `film` is: 1.0 for a film chosen by a button or carried over from
+    the conversation, else how sure the title resolution was. Below sure, no film is named: the answer
+    is a "did you mean" (AMBIGUOUS, or NOT_FOUND with suggestions).
+    """
 
     kind: Kind
     text: str = ""
@@ -113,6 +118,7 @@ class Answer:
     suggestions: tuple[Suggestion, ...] = ()
     pages: tuple[str, ...] = field(default=())
     films: tuple[Film, ...] = ()
+    film_confidence: float | None = None  # how sure it is that `film` is the film asked for, 0-1
 
     @property
     def is_error(self) -> bool:

@@ -87,6 +87,7 @@ def to_json(answer: Answer) -> dict[str, Any]:
     return {
         "kind": kind.value,
         "film": None if film is None else {"id": film.id, "title": film.title, "year": film.year},
+        "film_confidence": None if film is None else answer.film_confidence,
         "verdict": verdict,
         "snippets": [{"text": s.text, "film_id": s.film_id, "score": s.score} for s in answer.snippets],
         "suggestions": [{"title": s.title, "score": s.score} for s in answer.suggestions],

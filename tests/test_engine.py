@@ -163,3 +163,84 @@ async def test_an_engine_still_loading_says_so_and_then_answers(engine: Engine) 
     a = await ask(loading, Kind.REVIEW, "celestial symphny")
     assert a.kind is Kind.REVIEW and a.film is not None and a.film.title == "Celestial Symphony"
     assert [s.title for s in loading.suggest("cel")][:1] == ["Celestial Symphony"]
+
+
+# --- issue 10: never the wrong film -------------------------------------------------------------------------------
+
+SERIES = [
+    Film(id="shrek", title="Shrek", year=2001, text="Shrek is a delight. The music is a joy and the jokes land."),
+    Film(id="heat", title="Heat", year=1995, text="Heat is a superb crime film. The score hums with menace."),
+    Film(
+        id="angels-2",
+        title="Charlie's Angels: Full Throttle",
+        year=2003,
+        text="Charlie's Angels: Full Throttle is loud and empty. The stunts are silly.",
+    ),
+    Film(id="birdman", title="Birdman or (The Unexpected Virtue of Ignorance)", year=2014, text="A dazzling film."),
+]
+
+
+async def test_a_sequel_asked_for_by_title_is_not_the_first_film() -> None:
+    engine = Engine(SERIES)
+    for kind in (Kind.REVIEW, Kind.VERDICT, Kind.FULL):
+        a = await ask(engine, kind, "Shrek 2")
+        assert a.kind is Kind.NOT_FOUND and a.film is None, a.text
+        assert a.text == "I don't have a review of “Shrek 2”. I have: Shrek (2001)."
+        assert [s.film_id for s in a.suggestions] == ["shrek"]
+    a = await ask(engine, Kind.REVIEW, "heat wave")
+    assert a.kind is Kind.NOT_FOUND and "I have: Heat (1995)" in a.text
+
+
+async def test_a_sequel_named_in_a_question_is_not_the_first_film() -> None:
+    engine = Engine(SERIES)
+    for question, named in (("how is the music in shrek 2?", "shrek 2"), ("is heat wave any good?", "heat wave")):
+        a = await ask(engine, Kind.ASK, question)
+        assert a.kind is Kind.NOT_FOUND and a.film is None and not a.snippets, a.text
+        assert f"“{named}”" in a.text and "I have:" in a.text
+    a = await ask(engine, Kind.ASK, "how is the music in shrek?")
+    assert a.kind is Kind.ANSWER and a.film is not None and a.film.id == "shrek"
+    assert a.film_confidence == 1.0
+
+
+async def test_an_unsure_title_is_a_did_you_mean_with_the_film_offered() -> None:
+    engine = Engine(SERIES)
+    a = await ask(engine, Kind.REVIEW, "Charlie's Angels")  # its own first film, or this sequel?
+    assert a.kind is Kind.AMBIGUOUS and a.film is None
+    assert a.text.startswith("I'm not sure which film “Charlie's Angels” is.")
+    assert [s.film_id for s in a.suggestions] == ["angels-2"]
+    data = to_json(a)
+    assert data["film"] is None and data["film_confidence"] is None and data["suggestions"][0]["title"].startswith("C")
+
+
+async def test_every_answer_naming_a_film_says_how_sure() -> None:
+    engine = Engine(SERIES)
+    exact = await ask(engine, Kind.REVIEW, "Birdman")
+    assert exact.kind is Kind.REVIEW and exact.film is not None and exact.film.id == "birdman"
+    assert exact.film_confidence == 1.0 and to_json(exact)["film_confidence"] == 1.0
+    typo = await ask(engine, Kind.VERDICT, "Birdmna")
+    assert typo.kind is Kind.VERDICT and typo.film_confidence is not None and 0.5 < typo.film_confidence < 1.0
+    clicked = await engine.answer(Question(Kind.REVIEW, film_id="heat"))
+    assert clicked.film_confidence == 1.0
+    follow = await ask(engine, Kind.ASK, "how is the music in heat?", "conv")
+    assert follow.film is not None and follow.film_confidence == 1.0
+    again = await ask(engine, Kind.ASK, "and the score?", "conv")
+    assert again.film is not None and again.film.id == "heat" and again.film_confidence == 1.0
+
+
+async def test_question_words_are_not_a_missing_title() -> None:
+    engine = Engine(SERIES)
+    await ask(engine, Kind.ASK, "how is the music in heat?", "c1")
+    for question in (
+        "is it good for kids?",
+        "what is the storyline in this movte?",
+        "how is the music in this film?",
+        "how is the score in it?",
+        "is it worth it for families?",
+    ):
+        a = await ask(engine, Kind.ASK, question, "c1")
+        assert a.kind is not Kind.NOT_FOUND, (question, a.text)
+        assert a.film is not None and a.film.id == "heat", (question, a.text)
+    fresh = await ask(engine, Kind.ASK, "is it good for kids?", "c2")
+    assert "kids" not in fresh.text.lower() or fresh.kind is not Kind.NOT_FOUND
+    missing = await ask(engine, Kind.ASK, "how is the music in Gloomhaven Nights?", "c3")
+    assert missing.kind is Kind.NOT_FOUND and "Gloomhaven Nights" in missing.text

@@ -31,11 +31,8 @@ CREDITS = (
     "Pang & Lee movie_reviews v2.0, subjectivity v1.0 (ACL 2004) and sentence polarity v1.0 (ACL 2005), CC BY 4.0; "
     "VADER snippet ratings and analyser (C. J. Hutto & E. Gilbert, ICWSM 2014), MIT."
 )
-REPORT_SEED = 7  # title queries are reported on seed 7; thresholds were tuned on other query and split seeds
-TUNED_ON = (
-    "query/split seed pairs 1/3, 2/4, 3/2, 11/5, 13/6 (earlier also 99, 5, 1 with splits 3, 4, 2 and 99, 5 with "
-    "split 11)"
-)
+REPORT_SEED = 29  # title queries are reported on seed 29 (query and split); the rules were tuned on other seeds
+TUNED_ON = "query/split seed pairs 1/3, 2/4 and 3/2; 23/23 was looked at once (earlier work: 7/11, 11/5, 13/6, 99, 5)"
 
 
 @dataclass(frozen=True)
@@ -72,42 +69,65 @@ class Report:
 # ---- title lookup ---------------------------------------------------------------------------------------------
 
 
-def bench_titles(report: Report, *, limit: int | None = None, per_kind: int = 400, seed: int = REPORT_SEED) -> None:
+def bench_titles(
+    report: Report, *, limit: int | None = None, per_kind: int = 400, seed: int = REPORT_SEED, split: int | None = None
+) -> None:
+    """Title lookup figures on one query seed (and held-out split seed: by default the query seed)."""
     films = data.movielens()
     if limit is not None:
         films = random.Random(0).sample(films, limit)
-    present, absent = bt.split_catalogue(films)
-    qs = bt.queries(present, absent, seed=seed, per_kind=per_kind)
-    t0 = time.perf_counter()
-    ours = bt.score_ours(TitleIndex(present), qs)
-    report.seconds["titles (ours)"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    hits = bt.baseline_hits(present, qs)
-    base0 = bt.score_baseline(qs, hits, cutoff=0)
-    base80 = bt.score_baseline(qs, hits, cutoff=80)
-    report.seconds["titles (baseline)"] = time.perf_counter() - t0
-    n_present = sum(q.target is not None for q in qs)
-    n_absent = len(qs) - n_present
+    split = seed if split is None else split
+    suites = bt.suites(films, seed, split, per_kind)
+    ours, asked, base0, base80 = bt.Scores(), bt.Scores(), bt.Scores(), bt.Scores()
+    t_ours = t_base = 0.0
+    for suite in suites:
+        t0 = time.perf_counter()
+        index = TitleIndex(suite.films)
+        bt.score_ours(index, suite.queries, ours)
+        absent = [q for q in suite.queries if q.target is None and q.category.startswith("absent: franchise")]
+        bt.score_ours(index, absent, asked, question=True)
+        t_ours += time.perf_counter() - t0
+        t0 = time.perf_counter()
+        hits = bt.baseline_hits(suite.films, suite.queries)
+        bt.score_baseline(suite.queries, hits, 0, base0)
+        bt.score_baseline(suite.queries, hits, 80, base80)
+        t_base += time.perf_counter() - t0
+    report.seconds["titles (ours)"], report.seconds["titles (baseline)"] = t_ours, t_base
     b0, b80 = "WRatio extractOne", "WRatio extractOne, cutoff 80"
+    p, p0, p80 = ours.total(True), base0.total(True), base80.total(True)
+    a, a80 = ours.total(False), base80.total(False)
     report.add(
-        Figure("titles", "top-1 accuracy (present films)", ours.top1, base0.top1, b0, ">=0.97", n_present),
-        Figure("titles", "top-1 accuracy, baseline cutoff 80", ours.top1, base80.top1, b80, "", n_present),
-        Figure("titles", "ambiguous (present films)", ours.ambiguous, None, "", "", n_present),
-        Figure("titles", "absent film answered with a wrong film", ours.wrong_absent, base0.wrong_absent, b0,
-               "<=0.02", n_absent),
-        Figure("titles", "absent -> wrong film, baseline cutoff 80", ours.wrong_absent, base80.wrong_absent, b80,
-               "", n_absent),
+        Figure("titles", "top-1 accuracy (present films, typed)", p.share(p.right), p0.share(p0.right), b0,
+               ">=0.98", p.n),
+        Figure("titles", "top-1 accuracy, baseline cutoff 80", p.share(p.right), p80.share(p80.right), b80, "", p.n),
+        Figure("titles", "present film answered with another film", p.share(p.wrong), p80.share(p80.wrong), b80,
+               "", p.n),
+        Figure("titles", "did you mean (present films)", p.share(p.ambiguous), None, "", "", p.n),
+        Figure("titles", "absent film answered with a wrong film (all)", a.share(a.wrong), a80.share(a80.wrong), b80,
+               "<=0.01", a.n),
+        Figure("titles", "absent with a relative here: relative offered", a.share(a.offered, a.with_relatives),
+               base0.total(False).share(base0.total(False).offered, a.with_relatives), "WRatio extractOne's best",
+               ">=1.00", a.with_relatives),
     )  # fmt: skip
-    counts = defaultdict(int)
-    for q in qs:
-        counts[q.category] += 1
-    for cat, value in ours.by_category.items():
-        name = f"  {cat}" + (" (not a wrong film)" if cat.startswith("absent") else "")
-        report.add(Figure("titles", name, value, base80.by_category.get(cat), b80, "", counts[cat]))
+    for cat, t in ours.by_category.items():
+        b = base80.by_category[cat]
+        if cat.startswith("absent"):
+            report.add(Figure("titles", f"  {cat}: wrong film", t.share(t.wrong), b.share(b.wrong), b80, "<=0.01", t.n))
+            if t.with_relatives:
+                b0c = base0.by_category[cat]
+                report.add(Figure("titles", f"  {cat}: relative offered", t.share(t.offered, t.with_relatives),
+                                  b0c.share(b0c.offered, t.with_relatives), "WRatio extractOne's best", ">=1.00",
+                                  t.with_relatives))  # fmt: skip
+        else:
+            report.add(Figure("titles", f"  {cat}", t.share(t.right), b.share(b.right), b80, "", t.n))
+    for cat, t in asked.by_category.items():
+        name = f"  asked in a question, {cat.removeprefix('absent: ')}: wrong film"
+        report.add(Figure("titles", name, t.share(t.wrong), None, "", "<=0.01", t.n))
     report.notes.append(
-        f"Titles: {len(present)} MovieLens films in the catalogue, {len(absent)} held out as absent plus "
-        f"{len(bt.INVENTED)} invented titles; query seed {seed} (reporting seed: thresholds were tuned on "
-        f"{TUNED_ON}, never on seed 7)."
+        f"Titles: {len(suites[0].films)} MovieLens films in the main catalogue; each franchise set and the remakes "
+        f"are a catalogue of their own with one film of every series (or title) missing, asked for as typed; "
+        f"'asked in a question' puts the franchise queries in {bt.QUESTION!r}. Query seed {seed}, held-out split "
+        f"seed {split} (reporting seed {REPORT_SEED}: the title rules were tuned on {TUNED_ON}, never on it)."
     )
 
 
@@ -401,10 +421,13 @@ def render(report: Report, markdown: bool) -> str:
     return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) for r in [head, *rows])
 
 
-def run(small: bool = False, tune: bool = False) -> Report:
+def run(small: bool = False, tune: bool = False, titles: tuple[int, int] | None = None) -> Report:
+    """The figures; `titles` = (query seed, split seed): the title section alone, on those seeds."""
     report = Report()
     steps: list[Callable[[Report], None]]
-    if tune:
+    if titles is not None:
+        steps = [lambda r: bench_titles(r, seed=titles[0], split=titles[1])]
+    elif tune:
         steps = [lambda r: bench_snippets(r, tune=True)]
     elif small:
         steps = [
@@ -423,12 +446,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description="Answer-quality benchmarks (titles, verdicts, snippets).")
     ap.add_argument("--small", action="store_true", help="a quick slice (the smoke test's size)")
     ap.add_argument("--tune", action="store_true", help="snippets on the folds the ranking weights were tuned on")
+    ap.add_argument(
+        "--titles", type=int, nargs=2, metavar=("SEED", "SPLIT"), help="only the title figures, on these seeds"
+    )
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     print("reviewbot answer-quality benchmarks")
     print(CREDITS)
     print()
-    report = run(small=args.small, tune=args.tune)
+    report = run(small=args.small, tune=args.tune, titles=args.titles)
     print(render(report, markdown=False))
     print()
     for note in report.notes:

@@ -161,10 +161,15 @@ class Ambiguous:
 
 @dataclass(frozen=True, slots=True)
 class NotFound:
-    """No film (or no review by that reviewer) fits; `suggestions` are the closest, when any are close."""
+    """No film (or no review by that reviewer) fits; `suggestions` are the closest, when any are close.
+
+    `related`: the suggestions are relatives of the film asked for (the original of a sequel asked for,
+    the same title in another year), not spellings of it: "I don't have Shrek 2. I have: Shrek".
+    """
 
     query: str
     suggestions: tuple[Suggestion, ...] = ()
+    related: bool = False
     film: Film | None = None  # set when the film exists but the asked reviewer's review does not
     reviewer: str | None = None
 

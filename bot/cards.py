@@ -286,9 +286,12 @@ def _suggestion_buttons(suggestions: Sequence[Suggestion]) -> tuple[Button, ...]
 
 
 def _ambiguous(a: Ambiguous) -> Card:
-    lines = [Line(msg.AMBIGUOUS.format(query=shorten(a.query, 80)))]
+    """Several films fit (which one?), or one does, not surely (did you mean it?)."""
+    words = msg.AMBIGUOUS if len(a.suggestions) > 1 else msg.DID_YOU_MEAN
+    lines = [Line(words.format(query=shorten(a.query, 80)))]
     lines += [Line(f"{n}. {s.title}") for n, s in enumerate(a.suggestions, 1)]
-    return Card(msg.TITLE_AMBIGUOUS, (Section("", tuple(lines)),), buttons=_suggestion_buttons(a.suggestions))
+    title = msg.TITLE_AMBIGUOUS if len(a.suggestions) > 1 else msg.TITLE_DID_YOU_MEAN
+    return Card(title, (Section("", tuple(lines)),), buttons=_suggestion_buttons(a.suggestions))
 
 
 def _not_found(a: NotFound) -> Card:
@@ -300,7 +303,8 @@ def _not_found(a: NotFound) -> Card:
         return Card(msg.TITLE_NOT_FOUND, (Section("", (Line(text),)),), buttons=buttons)
     if a.suggestions:
         titles = ", ".join(s.title for s in a.suggestions)
-        text = msg.NOT_FOUND_SUGGEST.format(query=query, titles=titles)
+        words = msg.NOT_FOUND_RELATED if a.related else msg.NOT_FOUND_SUGGEST
+        text = words.format(query=query, titles=titles)
     else:
         text = msg.NOT_FOUND.format(query=query)
     return Card(msg.TITLE_NOT_FOUND, (Section("", (Line(text),)),), buttons=_suggestion_buttons(a.suggestions))

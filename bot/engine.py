@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot import aggregate as agg
+from bot import lexicon
 from bot import messages as msg
 from bot.answers import (
     Abstain,
@@ -38,7 +39,7 @@ from bot.reading import HIGHLIGHT_GROUPS, Reading, Verdicts, judge, read
 from bot.search import ASPECT_STEMS, Hit, SentenceIndex, aspects_in, terms_of, tokens
 from bot.sentiment import Opinion, Polarity
 from bot.text import clean, fold, paginate, sentences, stem, words
-from bot.titles import Outcome, TitleIndex
+from bot.titles import Outcome, Resolution, TitleIndex, movie_word
 
 log = logging.getLogger(__name__)
 
@@ -61,13 +62,36 @@ _QUESTION_WORDS = frozenset(
     "watch watching see seeing verdict recommend think review reviewer summarise summarize like liked".split()
 )
 _ASPECT_STEMS = frozenset().union(*ASPECT_STEMS.values())
-_NAMED_TAIL = re.compile(r"\b(?:in|of|about|for|from|on)\s+((?:[\"“']?[\w'’:.&-]+\s*){1,8})[?.!\"”']*$", re.I)
+_NAMED_TAIL = re.compile(r"\b(in|of|about|for|from|on)\s+((?:[\"“']?[\w'’:.&-]+\s*){1,8})[?.!\"”']*$", re.I)
 _BY_REVIEWER = re.compile(r"^(.+?)\s+(?:by|from)\s+(.{1,80})$", re.I)
 
 
 def _plainly_asks(text: str, aspects: tuple[Aspect, ...]) -> bool:
     """Whether `text` is worded as a question about a film rather than as a title."""
     return bool(_REVIEW_INTENT.search(text) or _VERDICT_INTENT.search(text) or (aspects and _ASKS.match(text)))
+
+
+# Words a question uses for the film it is about, which are no title: "this movie", "it", "the film".
+_NOT_TITLES = frozenset(
+    "this that these those it its the a an my your our their his her them him me us you one ones movie movies "
+    "film films flick pic picture review sequel original".split()
+)
+COMMON_WORD = 20_000  # a lower-case word at least this frequent (lexicon rank) is a word, not a title ("kids")
+
+
+def _may_be_title(tail: str, audience: bool) -> bool:
+    """Whether the words a question ends on ("... in Heat Wave?") could be a film's title.
+
+    Not when they are the question's own words: a pronoun or "this movie" (also misspelt, "this movte").
+    After "for" (`audience`) the words are more often who the film is for ("is it good for kids?"): a
+    title there needs a capital letter or a word that is not a common one.
+    """
+    named = [w for w in words(tail) if w not in _NOT_TITLES and not movie_word(w)]
+    if not named:
+        return False
+    if audience and tail == tail.lower():
+        return any((rank := lexicon.rank(w)) is None or rank > COMMON_WORD for w in named)
+    return True
 
 
 def _framed(text: str, film: Film) -> bool:
@@ -291,24 +315,22 @@ class Engine:
         if not words(text):
             return Notice(Note.EMPTY_TITLE, self._example)
         reviewer = q.reviewer
-        res = self._titles.resolve(text)
+        res = self._titles.lookup(text)  # "/review how is celestial symphony" too; "Shrek 2" is not Shrek
         if res.outcome is not Outcome.MATCH and reviewer is None and (m := _BY_REVIEWER.match(text)):
             # "/review dune by ana": a title, then a reviewer of that film
-            named = self._titles.resolve(m.group(1))
+            named = self._titles.lookup(m.group(1))
             if named.outcome is Outcome.MATCH and named.film and _by_reviewer(named.film, m.group(2)):
                 res, reviewer = named, m.group(2)
         if res.outcome is Outcome.MATCH and res.film is not None:
-            return self._about(q.intent, res.film, reviewer=reviewer, certainty=res.score / 100)
-        if res.outcome is Outcome.NOT_FOUND:  # "/review how is celestial symphony": a title inside words
-            film, _ = self._titles.find_in(text)
-            if film is not None:
-                return self._about(q.intent, film, reviewer=reviewer)
-        return self._unresolved(text, res.outcome, res.suggestions)
+            return self._about(q.intent, res.film, reviewer=reviewer, certainty=res.confidence)
+        return self._unresolved(text, res)
 
-    def _unresolved(self, query: str, outcome: Outcome, suggestions: tuple[Suggestion, ...]) -> Answer:
-        if outcome is Outcome.AMBIGUOUS:
-            return Ambiguous(query, suggestions)
-        return NotFound(query, suggestions)
+    @staticmethod
+    def _unresolved(query: str, res: Resolution) -> Answer:
+        """The "did you mean" or "I don't have it" answer for a query that names no film for sure."""
+        if res.outcome is Outcome.AMBIGUOUS and res.suggestions:
+            return Ambiguous(query, res.suggestions)
+        return NotFound(query, res.suggestions, related=res.related)
 
     async def _ask(self, q: Question) -> Answer:
         text = clean(q.text, QUESTION_LIMIT)
@@ -318,15 +340,20 @@ class Engine:
         # A question plainly about a title found in it is not also resolved as one whole title (slow
         # when misspelt); a title worded like a question ("What About Bob?") still is.
         asking = _plainly_asks(text, aspects)
-        film = self._titles.find_in(text)[0] if asking else None
+        found = self._titles.find_in(text) if asking else None
+        film = found.film if found is not None else None
         if film is None or not _framed(text, film):
             whole = self._titles.resolve(text)
             if whole.outcome is Outcome.MATCH and whole.film is not None:
-                return self.card(whole.film, whole.score / 100)
+                return self.card(whole.film, whole.confidence)
             if not asking:
-                film = self._titles.find_in(text)[0]
+                found = self._titles.find_in(text)
+                film = found.film
+        sure = found.confidence if film is not None and found is not None else 1.0
         title_words = words(film.title) if film else []
         if film is None:
+            if found is not None and found.suggestions and found.named:
+                return self._unresolved(found.named, found)  # "how is the music in shrek 2?" with only Shrek here
             missing = self._missing_title(text)
             if missing is not None:
                 return missing
@@ -334,12 +361,12 @@ class Engine:
                 film = self.film(film_id)
         terms = terms_of(text, exclude=title_words)
         if film is not None and _VERDICT_INTENT.search(text) and not (set(aspects) - {Aspect.SEQUEL}):
-            return self.verdict_card(film)
+            return self.verdict_card(film, sure)
         if film is not None and (_REVIEW_INTENT.search(text) or not (aspects or terms)):
-            return self.card(film)
-        return self._snippets(film, terms, aspects)
+            return self.card(film, sure)
+        return self._snippets(film, terms, aspects, sure)
 
-    def _snippets(self, film: Film | None, terms: list[str], aspects: tuple[Aspect, ...]) -> Answer:
+    def _snippets(self, film: Film | None, terms: list[str], aspects: tuple[Aspect, ...], sure: float) -> Answer:
         """The sentences that answer a question (within `film`, or across the corpus), or an abstention."""
         many = film is not None and len(film.reviews) > 1
         hits = self._sentences.search(
@@ -361,7 +388,7 @@ class Engine:
         sides = bool(good and bad)  # reviewers who liked the film and reviewers who did not both talk about it
         quotes = good[:2] + bad[:2] if sides else quotes[:3]
         quoted = (film,) if film else tuple(dict.fromkeys(self._by_id[q.film_id] for q in quotes))
-        return Snippets(film, tuple(quotes), topic, sides, films=quoted)
+        return Snippets(film, tuple(quotes), topic, sides, sure, films=quoted)
 
     def _quote(self, hit: Hit, stance: bool) -> Quote:
         """A hit as a quote; with `stance`, its polarity is its reviewer's side (their review's verdict)."""
@@ -376,15 +403,19 @@ class Engine:
         m = _NAMED_TAIL.search(text)
         if not m:
             return None
-        tail = m.group(1).strip(" \"“”'?.!")
+        tail = m.group(2).strip(" \"“”'?.!")
+        if not _may_be_title(tail, audience=m.group(1).lower() == "for"):
+            return None
         terms = terms_of(tail)
         unknown = [t for t in terms if self._sentences.idf(t) == 0.0]
         if not terms or len(unknown) < max(1, len(terms) // 2):
             return None
         if aspects_in(tail):
             return None
-        res = self._titles.resolve(tail)
-        return self._unresolved(tail, Outcome.NOT_FOUND, res.suggestions)
+        res = self._titles.lookup(tail)
+        if res.outcome is Outcome.MATCH:  # a title after all: not a missing one
+            return None
+        return self._unresolved(tail, replace(res, outcome=Outcome.NOT_FOUND))
 
 
 def _by_reviewer(film: Film, name: str) -> Review | None:

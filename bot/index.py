@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from bot import reading, search, sentiment, text, titles
+from bot import lexicon, reading, search, sentiment, text, titleparse, titles
 from bot.corpus import gc_paused
 from bot.models import Aspect, Film
 from bot.reading import Verdicts
@@ -42,7 +42,8 @@ log = logging.getLogger(__name__)
 
 FORMAT = 3
 _CODE = (
-    *(Path(str(m.__file__)) for m in (search, titles, text, reading, sentiment)),
+    *(Path(str(m.__file__)) for m in (search, titles, titleparse, text, reading, sentiment)),
+    lexicon.FILE,
     Path(sentiment.__file__).parent / "data" / sentiment.MODEL_FILE,  # verdicts are worked out at index time
     Path(__file__),
 )

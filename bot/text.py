@@ -7,16 +7,24 @@ import re
 import unicodedata
 
 ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "l", "el", "los", "las", "il", "der", "die", "das"})
-_NUMBER_WORDS = {
-    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
-    "six": "6", "seven": "7", "eight": "8", "nine": "9", "ten": "10",
-}  # fmt: skip
+_UNITS = "zero one two three four five six seven eight nine".split()
+_TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_NUMBER_WORDS = {w: str(n) for n, w in enumerate(_UNITS)} | {w: str(n + 10) for n, w in enumerate(_TEENS)}
+_NUMBER_WORDS |= {w: str(n * 10 + 20) for n, w in enumerate(_TENS)}
 _ROMAN = {
-    "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7",
-    "viii": "8", "ix": "9", "x": "10", "xi": "11", "xii": "12",
+    "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8", "ix": "9", "x": "10",
+    "xi": "11", "xii": "12", "xiii": "13", "xiv": "14", "xv": "15", "xvi": "16", "xvii": "17", "xviii": "18",
+    "xix": "19", "xx": "20",
 }  # fmt: skip
+# "Shrek the Third", "Richard the Second": an ordinal after "the" that ends a title is its number
+_ORDINALS = {
+    "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6", "seventh": "7", "eighth": "8",
+    "ninth": "9", "tenth": "10",
+}  # fmt: skip
+_MARKER_NUMBERS = {"deux": "2", "trois": "3", "dos": "2", "tres": "3"}  # "Hot Shots! Part Deux": only after a marker
 _MARKERS = frozenset({"part", "pt", "chapter", "episode", "vol", "volume"})
-_NUMBERISH = frozenset(_NUMBER_WORDS) | frozenset(_ROMAN) | _MARKERS
+_NUMBERISH = frozenset(_NUMBER_WORDS) | frozenset(_ROMAN) | frozenset(_ORDINALS) | _MARKERS | {"hundred"}
 _MOVED_ARTICLE = re.compile(r"^(.*?),\s*(the|a|an|le|la|les|l'|el|los|las|il|der|die|das)(\s*[:(-].*)?$", re.I)
 _YEAR = re.compile(r"\s*\((\d{4})\)\s*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -128,20 +136,60 @@ def words(text: str) -> list[str]:
     return _WORD.findall(folded) if folded.isascii() else _scripts().words(folded)
 
 
+def _numbers_as_digits(tokens: list[str]) -> list[str]:
+    """Number words as digits: "twelve" -> 12, "twenty one" -> 21, "one hundred and one" -> 101."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok not in _NUMBER_WORDS:
+            out.append(tok)
+            i += 1
+            continue
+        value = int(_NUMBER_WORDS[tok])
+        j = i + 1
+        if tok in _TENS and j < len(tokens) and tokens[j] in _UNITS[1:]:
+            value += int(_NUMBER_WORDS[tokens[j]])
+            j += 1
+        elif tok in _TEENS and j < len(tokens) and tokens[j] in _TENS:  # "Nineteen Eighty-Four" -> 1984
+            year = int(_NUMBER_WORDS[tokens[j]])
+            j += 1
+            if j < len(tokens) and tokens[j] in _UNITS[1:]:
+                year += int(_NUMBER_WORDS[tokens[j]])
+                j += 1
+            value = value * 100 + year
+        if 0 < value < 10 and j < len(tokens) and tokens[j] == "hundred":
+            value *= 100
+            j += 1
+            rest = j + 1 if j + 1 < len(tokens) and tokens[j] == "and" and tokens[j + 1] in _NUMBER_WORDS else j
+            if rest < len(tokens) and tokens[rest] in _NUMBER_WORDS:
+                tail = _numbers_as_digits(tokens[rest : rest + 2])[0]
+                if tail.isdigit() and int(tail) < 100:
+                    value += int(tail)
+                    j = rest + (2 if int(tail) > 20 and int(tail) % 10 else 1)
+        out.append(str(value))
+        i = j
+    return out
+
+
 def normalise(title: str, keep_article: bool = False) -> str:
     """The comparable form of a title: folded, no punctuation or leading article, numbers as digits."""
     tokens = words(unmove_article(title))
-    out: list[str] = []
-    numeric = [t.isdigit() or t in _ROMAN or t in _NUMBER_WORDS for t in tokens]
+    if len(tokens) >= 3 and tokens[-2] == "the" and tokens[-1] in _ORDINALS:
+        tokens = [*tokens[:-2], _ORDINALS[tokens[-1]]]
+    numeric = [t.isdigit() or t in _ROMAN or t in _NUMBER_WORDS or t in _MARKER_NUMBERS for t in tokens]
+    marked: list[str] = []
     for i, tok in enumerate(tokens):
-        tok = _NUMBER_WORDS.get(tok, tok)
         if tok in _ROMAN and (i > 0 or len(tokens) == 1 or len(tok) > 1):
             tok = _ROMAN[tok]
+        elif tok in _MARKER_NUMBERS and i > 0 and tokens[i - 1] in _MARKERS:
+            tok = _MARKER_NUMBERS[tok]
         if tok in _MARKERS:  # "Part 2", "Chapter Two", "Chapter Part II": the number alone
             rest = [j for j in range(i + 1, len(tokens)) if tokens[j] not in _MARKERS]
             if rest and numeric[rest[0]]:
                 continue
-        out.append(tok)
+        marked.append(tok)
+    out = _numbers_as_digits(marked)
     if len(out) > 1 and out[0] in ARTICLES and not keep_article:
         out = out[1:]
     return " ".join(out)

@@ -1,9 +1,12 @@
-"""Fuzzy title resolution: one clear match, ambiguous, or not found.
+"""Fuzzy title resolution: one sure match, a "did you mean", or not found.
 
-Every film is indexed under several normalised keys (full title, main title,
-subtitle, aliases). A query is scored against candidate keys with rapidfuzz;
-numbers must agree (`Toy Story 2` is not `Toy Story 3`), and a film that is not
-in the corpus comes back not found or ambiguous, never as a confident wrong film.
+Every film is indexed under normalised keys built from its title's structure (`bot.titleparse`):
+full title, aliases and alternative titles, main title, subtitles, main title with its part
+number, short names. A query is scored against candidate keys with rapidfuzz plus rules a person
+would apply. A contradiction vetoes a match: another sequel number or year ("Shrek 2" is not
+Shrek, "Halloween (2018)" is not the 1978 film), query words the title lacks ("Heat Wave" is not
+Heat), another real word where the title has a look-alike ("Mommy" is not The Mummy). A vetoed
+film may be suggested as a relative of the film asked for, never answered.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from functools import cached_property
 from typing import Any, ClassVar
 
 import numpy as np
@@ -25,11 +27,13 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from bot import lexicon
 from bot.models import Film, Suggestion
-from bot.text import clean, fold, normalise, normalise_words, shorten, split_year, title_parts, words
+from bot.text import ARTICLES, clean, fold, normalise, normalise_words, shorten, split_year, words
+from bot.titleparse import LINKS, collapse_initials, long_subtitle, parse, short_names
 
-# A confident match needs a high score and some lead over the next film, or a fair score and a
-# wide lead (a misspelt title far from every other). Tuned on MovieLens queries: docs/benchmarks.md.
+# A sure match needs a high score and some lead over the next film, or a fair score and a wide
+# lead (a misspelt title far from every other). Tuned on MovieLens queries: docs/quality.md.
 MATCH, MATCH_LEAD = 92.0, 2.0
 LIKELY, LIKELY_LEAD = 84.0, 16.0
 TYPO, TYPO_LEAD = 75.0, 25.0  # a title misspelt (typos only, nothing missing or extra) far from every other
@@ -39,9 +43,16 @@ BRUTE_FORCE_MAX = 5_000  # above this many keys, narrow candidates with the trig
 POOL = 300  # keys sharing the most trigrams with a query, scored by rapidfuzz (trigram index only)
 SHORTLIST = 16  # keys per rapidfuzz scorer handed to the full score (trigram index only)
 FIND_SPANS = 2  # spans of a question resolved in full when looking for a title in it (trigram index only)
-# "main" of a numbered sequel ("Madagascar" of "Madagascar: Escape 2 Africa") rather names the first film;
-# a one-word subtitle that other titles also use ("Justice League: Doom") is a weak name for its film.
-_KEY_WEIGHT = {"full": 1.0, "alias": 1.0, "main": 0.92, "sub": 0.94, "sequel_main": 0.86, "generic_sub": 0.86}
+REAL_WORD = 30_000  # a word this frequent (lexicon rank) is a word of its own, not a misspelling of a title's
+# How strongly each kind of key names its film. "main_short": a main title whose short subtitle is part of
+# the name ("Charlie's Angels" of "...: Full Throttle" more likely names the first film); "sequel_main": the
+# bare main title of a sequel ("Madagascar" of "Madagascar: Escape 2 Africa"); "generic_sub": a one-word
+# subtitle that other titles also use ("Justice League: Doom"). The first two never make a sure match.
+_KEY_WEIGHT = {
+    "full": 1.0, "alias": 1.0, "numbered": 0.94, "main": 0.92, "short": 0.92, "sub": 0.94,
+    "main_short": 0.92, "sequel_main": 0.86, "generic_sub": 0.86,
+}  # fmt: skip
+_PARTIAL = frozenset({"main_short", "sequel_main"})
 PREFIX_FLOOR = 74.0  # the first words of a title: worth suggesting, never a match on their own
 NUMBER_MISS = 20.0  # the query's numbers differ from the title's ("Toy Story" for "Toy Story 2")
 REAL_WORD_MISS = 16.0  # a title word where the key has another ("Bride" for "Pride"): another film
@@ -57,12 +68,42 @@ class Outcome(StrEnum):
     NOT_FOUND = "not_found"
 
 
+class Veto(StrEnum):
+    """Why a candidate cannot be the film asked for."""
+
+    NONE = ""
+    NUMBER = "number"  # another sequel number: "Shrek 2" for Shrek
+    YEAR = "year"  # another year: "Halloween (2018)" for the 1978 film
+    LONGER = "longer"  # words the title lacks: "Heat Wave" for Heat
+    WORD = "word"  # another real word where the title has a look-alike: "Mommy" for The Mummy
+
+
+_RELATED = frozenset({Veto.NUMBER, Veto.YEAR, Veto.LONGER})  # the film asked for is a relative of this one
+
+
 @dataclass(frozen=True, slots=True)
 class Resolution:
+    """What a text names: a sure match (with its confidence), close candidates, or none.
+
+    `related`: the suggestions are relatives of the film asked for (the first film of a sequel, another
+    year's film of the same title, a shorter title), not spellings of it. `named`: the words of a
+    question that name the film (`find_in`), else "".
+    """
+
     outcome: Outcome
     film: Film | None
     suggestions: tuple[Suggestion, ...]
     score: float = 0.0  # of the film matched (0.0 when there is no match)
+    confidence: float = 0.0  # how sure the match is, 0-1 (0.0 when there is no match)
+    related: bool = False
+    named: str = ""
+
+
+def _match(film: Film, score: float, named: str = "") -> Resolution:
+    return Resolution(Outcome.MATCH, film, (), score, round(max(0.0, min(score, 100.0)) / 100, 2), named=named)
+
+
+_NOTHING = Resolution(Outcome.NOT_FOUND, None, ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +121,10 @@ class _Scored:
     typos_only: bool  # the query differs from the key by typos alone
     edits: int  # typos between query and key, ignoring spaces; 4 stands for more than 3
     sure: bool  # the key may name the film on its own (see `_score`)
+    veto: Veto = Veto.NONE
+    relative: bool = False  # one title is the other with words or a number more ("Shrek 2" / "Shrek")
+    key: str = ""  # the key matched
+    kind: str = ""  # ... and its kind
 
 
 def _numbers(text: str) -> frozenset[str]:
@@ -107,10 +152,46 @@ def _typo_score(query: str, key: str, edits: int) -> float:
     return 100.0 - edits * (6 if n >= 12 else 8 if n >= 7 else 12)
 
 
+def _real_word(word: str, vocab: frozenset[str] | set[str]) -> bool:
+    """Whether `word` is a word of its own: in a title, or a frequent English word."""
+    if word in vocab:
+        return True
+    rank = lexicon.rank(word)
+    return rank is not None and rank <= REAL_WORD
+
+
+def _inflected(word: str, key_words: Sequence[str]) -> bool:
+    """Whether `word` is a key word with or without a plural or possessive "s" ("reflection", "bueller's")."""
+    return any(word in (k + "s", k + "es") or k in (word + "s", word + "es") for k in key_words)
+
+
+def _alike(a: str, b: str) -> bool:
+    return a == b or a in (b + "s", b + "es") or b in (a + "s", a + "es")
+
+
+def _relative(query_words: Sequence[str], key_words: Sequence[str]) -> bool:
+    """Whether one title is the other with words before or after it, or another number or year: the
+    sequel, the remake or the longer title of a film, or the reverse ("Heat Wave" / "Heat", "Shrek 2" / "Shrek")."""
+    q = [w for w in query_words if not w.isdigit() and w not in ARTICLES]
+    k = [w for w in key_words if not w.isdigit() and w not in ARTICLES]
+    short, long = sorted((q, k), key=len)
+    if not short or all(w in LINKS for w in short):
+        return False
+    n = len(short)
+    return all(_alike(a, b) for a, b in zip(long[:n], short, strict=True)) or all(
+        _alike(a, b) for a, b in zip(long[-n:], short, strict=True)
+    )
+
+
 def _score(
-    query: str, key: _Key, year: int | None, film: Film, vocab: frozenset[str] | set[str], weight: float
+    query: str,
+    key: _Key,
+    year: int | None,
+    film: Film,
+    vocab: frozenset[str] | set[str],
+    weight: float,
 ) -> _Scored:
-    """How well `key` matches `query`."""
+    """How well `key` matches `query`, and what contradicts it."""
     edits = _typo_edits(query, key.text)
     base = max(
         fuzz.ratio(query, key.text),
@@ -119,53 +200,99 @@ def _score(
         _typo_score(query, key.text, edits),
     )
     typos_only = True
+    veto = Veto.NONE
     if len(query) >= 5 and key.text.startswith(query + " ") and base < PREFIX_FLOOR:
         base, typos_only = PREFIX_FLOOR, False  # the first words of a title: worth suggesting, no more
     score = base * weight
     q_nums, k_nums = _numbers(query), _numbers(key.text)
     if q_nums != k_nums:
         score -= NUMBER_MISS  # asking for "Part 2" when only the first film is here is a miss, and the reverse
-        typos_only = False
+        typos_only, veto = False, Veto.NUMBER
     key_words = key.text.split()
     letters = key.text.replace(" ", "")
     for word in query.split():
-        if word in key_words or len(word) < 2:
+        if word in key_words or len(word) < 2 or word.isdigit() or _inflected(word, key_words):
             continue
         near = any(OSA.normalized_similarity(word, k) >= 0.6 for k in key_words)
-        if word in vocab:
+        if _real_word(word, vocab):
             if len(word) <= 3 and any(OSA.distance(word, k) <= 1 for k in key_words):
                 score -= SHORT_SLIP  # a slip on a short word ("he" for "the", "is" for "in")
             elif near:
                 score -= REAL_WORD_MISS  # another real word where the title has this one ("Bride" for "Pride")
-                typos_only = False
+                typos_only, veto = False, veto or Veto.WORD
             elif edits > 2 or word not in letters:  # not a piece of a title word split by a moved space
                 score -= EXTRA_WORD_MISS
                 typos_only = False
+                if word not in LINKS and word not in ARTICLES:  # "Heat Wave" is not "Heat"
+                    veto = veto or Veto.LONGER
         elif not near and word not in letters and not _typos_explain(edits, letters):
             score -= EXTRA_WORD_MISS  # a word the title does not have at all, not a misspelling of one of its words
-            typos_only = False
+            typos_only, veto = False, veto or Veto.LONGER
     if year is not None and film.year is not None:
         gap = abs(year - film.year)
         score += 3 if gap == 0 else (-4 if gap == 1 else -30)
         typos_only = typos_only and gap == 0
+        if gap > 1:
+            veto = Veto.YEAR
     # A one-word title a typo or two away may be another word as much as a misspelling of this one:
     # "Bobb" for "Cobb", "Cobbler" for "Cooler", "Predators" for "Predator".
     plural = query in (key.text + "s", key.text + "es") or key.text in (query + "s", query + "es")
     short = len(letters) <= 4 or (edits > 1 and len(letters) <= 8)
-    sure = not edits or " " in key.text or not (short or plural)
+    sure = not veto and key.kind not in _PARTIAL and (not edits or " " in key.text or not (short or plural))
+    # a year one off may be the same film (festival and release years) or its remake; typos need letters to hide in
+    sure = sure and (year is None or film.year is None or year == film.year) and edits * 4 <= len(letters)
     if edits and len(query.split()) < len(key_words):
         # a title word the query lacks entirely: not a title with typos ("The Apple Dumpling Gang" is not
-        # "... Rides Again"), nor a sure name for it when the rest is a typo or so away
+        # "... Rides Again", "A Christmas Story" is not "... Live!"), nor a sure name for it
         q_words, q_letters = query.split(), query.replace(" ", "")
         if any(
-            (len(k) > 2 or (len(k) == 2 and k not in _LINKS))
+            (
+                len(k) > 2
+                or (len(k) == 2 and (k not in _LINKS or n == len(key_words) - 1))
+                or (len(k) == 1 and k not in "as")
+            )
             and k.isalpha()
             and k not in q_letters
             and all(OSA.normalized_similarity(k, w) < 0.6 for w in q_words)
-            for k in key_words
-        ):
-            typos_only, sure = False, sure and edits > 3
-    return _Scored(score, typos_only and weight >= _KEY_WEIGHT["sub"], edits, sure)
+            for n, k in enumerate(key_words)
+        ):  # "M. Butterfly"; a title's last word is never a slip ("Dumb and Dumber To")
+            typos_only, sure = False, False
+    relative = (veto in _RELATED or len(key_words) > len(query.split())) and _relative(query.split(), key_words)
+    typos_only = typos_only and weight >= _KEY_WEIGHT["sub"]
+    return _Scored(score, typos_only, edits, sure, veto, relative, key.text, key.kind)
+
+
+def _film_keys(film: Film) -> Iterable[tuple[str, str]]:
+    """(kind, raw text) of every key `film` is indexed under, from its title's structure."""
+    yield "full", film.title
+    for alias in film.aliases:
+        yield "alias", alias
+    s = parse(film.title)
+    core = ": ".join((s.main, *s.subtitles))
+    yield "full", core
+    for alt in s.alternatives:
+        yield "alias", alt
+    if s.named_before_or:
+        yield "alias", s.main  # "Birdman" of "Birdman or (The Unexpected Virtue of Ignorance)"
+    if s.subtitles:
+        main_words = normalise(s.main).split()
+        sequel = film.is_sequel or bool(film.sequel_of) or any(_DIGITS.search(p) for p in s.subtitles)
+        if s.number is not None and s.number not in main_words:
+            yield "numbered", f"{s.main} {s.number}"  # "Kill Bill 2", "Star Wars 4"
+            yield "sequel_main", s.main  # "The Godfather" of "The Godfather: Part II" names the first film
+        elif s.number is not None:
+            yield "main", s.main  # "Home Alone 2" of "Home Alone 2: Lost in New York"
+            yield "sequel_main", s.base
+        elif sequel:
+            yield "sequel_main", s.main
+        else:
+            yield ("main" if s.named_before_or or long_subtitle(s) else "main_short"), s.main
+        for part in s.subtitles:
+            yield "sub", part
+    elif s.number is not None and s.base:
+        yield "sequel_main", s.base  # "Toy Story" of "Toy Story 2" names the first film, or the series
+    for name in short_names(s.main):
+        yield "short", name
 
 
 class TitleIndex:
@@ -175,56 +302,46 @@ class TitleIndex:
         self.films = tuple(films)
         keys: dict[tuple[str, int], _Key] = {}
         for i, film in enumerate(self.films):
-            for kind, raw in self._raw_keys(film):
+            for kind, raw in _film_keys(film):
                 for text in {normalise(raw), normalise(raw, keep_article=True)}:
                     if kind == "sub" and (len(text) < 2 or text.isdigit()):
                         continue
-                    if kind == "main" and (len(text) < 2 or (text.isdigit() and len(text) < 3)):
+                    if kind in ("main", "main_short", "sequel_main", "short") and (
+                        len(text) < 2 or (text.isdigit() and len(text) < 3)
+                    ):
                         continue
-                    if text and (text, i) not in keys:
-                        keys[(text, i)] = _Key(text, i, kind)
+                    for variant in dict.fromkeys((text, collapse_initials(text))):  # "m a s h" is also "mash"
+                        if variant and (variant, i) not in keys:
+                            keys[(variant, i)] = _Key(variant, i, kind)
         self._keys = list(keys.values())
         self._vocab = {w for k in self._keys for w in k.text.split()}
         self._texts = [k.text for k in self._keys]
         self._exact: dict[str, list[int]] = {}
         for k in self._keys:
             self._exact.setdefault(k.text, []).append(k.film)
-        self._sorted = sorted((k.text, k.film) for k in self._keys)
+        self._partial: dict[str, list[int]] = {}  # key text -> films it names only in part (see _PARTIAL)
+        for k in self._keys:
+            if k.kind in _PARTIAL:
+                self._partial.setdefault(k.text, []).append(k.film)
+        order = sorted(range(len(self._keys)), key=lambda n: (self._keys[n].text, self._keys[n].film))
+        self._sorted = [(self._keys[n].text, self._keys[n].film) for n in order]
         self._sorted_texts = [t for t, _ in self._sorted]
+        self._sorted_keys: npt.NDArray[np.int32] = np.asarray(order, dtype=np.int32)  # positions in self._keys
         self._grams: _Grams | None = _Grams(self._texts) if len(self._keys) > BRUTE_FORCE_MAX else None
         self._first: list[Suggestion] | None = None
+        self._key_weights = self._weights()
 
-    @staticmethod
-    def _raw_keys(film: Film) -> Iterable[tuple[str, str]]:
-        yield "full", film.title
-        for alias in film.aliases:
-            yield "alias", alias
-        parts = title_parts(film.title)
-        if not parts:
-            return
-        # "The Godfather: Part II" without its "Part II" names the first film, not this one.
-        if not any(normalise(p).isdigit() for p in parts[1:]):
-            yield "main", parts[0]
-        for part in parts[1:]:
-            yield "sub", part
-
-    @cached_property
-    def _key_weights(self) -> list[float]:
+    def _weights(self) -> list[float]:
         """How strongly each key names its film (by position in self._keys)."""
         films_with: dict[str, set[int]] = {}
-        sequel: set[int] = set()
         for k in self._keys:
             if k.kind == "full":
                 for w in set(k.text.split()):
                     films_with.setdefault(w, set()).add(k.film)
-            elif k.kind == "sub" and _numbers(k.text):
-                sequel.add(k.film)
         out: list[float] = []
         for k in self._keys:
             kind = k.kind
-            if kind == "main" and k.film in sequel:
-                kind = "sequel_main"
-            elif kind == "sub" and " " not in k.text and len(films_with.get(k.text, ())) > 1:
+            if kind == "sub" and " " not in k.text and len(films_with.get(k.text, ())) > 1:
                 kind = "generic_sub"
             out.append(_KEY_WEIGHT[kind])
         return out
@@ -242,6 +359,14 @@ class TitleIndex:
                 cache.clear()
             cache[(query, limit)] = found
         return found
+
+    def _longer(self, query: str, limit: int = 8) -> list[int]:
+        """Keys that are `query` and more words ("ant man and the wasp" for "ant man"): relatives to offer."""
+        if len(query) < 3:
+            return []
+        lo = bisect.bisect_left(self._sorted_texts, query + " ")
+        n = sum(1 for t in self._sorted_texts[lo : lo + limit] if t.startswith(query + " "))
+        return [int(i) for i in self._sorted_keys[lo : lo + n]]
 
     @staticmethod
     def _best_of(query: str, texts: Sequence[str], limit: int) -> list[int]:
@@ -263,40 +388,98 @@ class TitleIndex:
             variants = [(raw, None), (raw[: m.start()], int(m.group(1)))]
         else:
             variants = [(raw, year)]
-        best: dict[int, _Scored] = {}
+        queries: list[tuple[str, int | None]] = []
         for variant, vyear in variants:
             query = normalise(variant)
-            if not query:
-                continue
-            for n in self._candidates(query, max(limit * 2, 30)):
+            queries += [(q, vyear) for q in dict.fromkeys((query, collapse_initials(query))) if q]
+        best: dict[int, _Scored] = {}
+        for query, vyear in queries:
+            for n in [*self._candidates(query, max(limit * 2, 30)), *self._longer(query)]:
                 key = self._keys[n]
                 scored = _score(query, key, vyear, self.films[key.film], self._vocab, self._key_weights[n])
-                if key.film not in best or scored.score > best[key.film].score:
+                old = best.get(key.film)
+                if old is None or (scored.score, not scored.veto) > (old.score, not old.veto):
                     best[key.film] = scored
         ranked = sorted(best.items(), key=lambda kv: (-kv[1].score, self.films[kv[0]].title))
         return [(replace(s, score=min(s.score, 100.0)), i) for i, s in ranked[:limit]]
 
     def resolve(self, text: str) -> Resolution:
-        """One clear match, ambiguous (close candidates) or not found (with up to 3 suggestions)."""
+        """One sure match, ambiguous (close candidates, or one likely but unsure) or not found (up to 3
+        suggestions, relatives of the film asked for first)."""
         scored = self._ranked(text, 10)
         if not scored:
-            return Resolution(Outcome.NOT_FOUND, None, ())
+            return _NOTHING
         best, film = scored[0][0], self.films[scored[0][1]]
         top = best.score
         lead = top - (scored[1][0].score if len(scored) > 1 else 0.0)
         others = min((s.edits for s, _ in scored[1:]), default=4)
-        if best.sure and (
-            (top >= MATCH and lead >= MATCH_LEAD)
-            or (top >= LIKELY and lead >= LIKELY_LEAD)
-            # misspelt, and far from every other title: by score, or by typos (two here, four or more elsewhere)
-            or (best.typos_only and top >= TYPO and (lead >= TYPO_LEAD or (best.edits <= 2 and others > 3)))
+        # The name of a series ("Jurassic Park" of "Jurassic Park III") is a relative of the film asked for,
+        # not a title to read past: another film whose subtitle or plural spelling it is does not match.
+        series = any(
+            s.kind in _PARTIAL
+            and not s.veto
+            and s.edits <= best.edits
+            and (s.key != best.key or best.kind not in ("full", "alias"))
+            for s, _ in scored[1:]
+        )
+        if (
+            best.sure
+            and not series
+            and (
+                (top >= MATCH and lead >= MATCH_LEAD)
+                or (top >= LIKELY and lead >= LIKELY_LEAD)
+                # misspelt, and far from every other title: by score, or by typos (two here, four or more elsewhere)
+                or (best.typos_only and top >= TYPO and (lead >= TYPO_LEAD or (best.edits <= 2 and others > 3)))
+            )
         ):
-            return Resolution(Outcome.MATCH, film, (), top)
-        ranked = [(s.score, self.films[i]) for s, i in scored]
-        close = [r for r in ranked if r[0] >= max(SUGGEST, top - CLOSE)]
-        if top >= LIKELY - 4 and len(close) > 1:
-            return Resolution(Outcome.AMBIGUOUS, None, _suggestions(close[:5]))
-        return Resolution(Outcome.NOT_FOUND, None, _suggestions([r for r in ranked if r[0] >= SUGGEST][:3]))
+            return _match(film, top)
+        open_ = [(s.score, self.films[i]) for s, i in scored if not s.veto]
+        if best.veto not in _RELATED:
+            close = [r for r in open_ if r[0] >= max(SUGGEST, top - CLOSE)]
+            if top >= LIKELY - 4 and len(close) > 1:
+                return Resolution(Outcome.AMBIGUOUS, None, _suggestions(close[:5]))
+            if not best.veto and top >= LIKELY:  # likely, but not sure: "did you mean"
+                return Resolution(Outcome.AMBIGUOUS, None, _suggestions(close[:5] or [(top, film)]))
+        relatives = [(s.score, self.films[i]) for s, i in scored if s.relative]
+        near = [(s.score, self.films[i]) for s, i in scored if not s.relative and s.score >= SUGGEST]
+        return Resolution(Outcome.NOT_FOUND, None, _suggestions((relatives + near)[:3]), related=bool(relatives))
+
+    def lookup(self, text: str) -> Resolution:
+        """What a title query names (`/review TEXT`): `resolve`, else a title inside question words only.
+
+        "/review how is celestial symphony" names Celestial Symphony; "Shrek 2" contains "Shrek" but
+        names its sequel, so Shrek is a suggestion, never the answer.
+        """
+        res = self.resolve(text)
+        if res.outcome is Outcome.MATCH:
+            return res
+        # Part by part: "Sin City: A Dame to Kill For" and "Toy Story 3" name relatives of Sin City and Toy Story.
+        s = parse(clean(text, 200))
+        part = s.base if s.number is not None else s.main if s.subtitles else ""
+        parent = self.resolve(part) if part and normalise(part) != normalise(text) else _NOTHING
+        tokens = words(clean(text, 200))
+        first: list[tuple[float, Film]] = []  # "Shrek 2", "Heat Wave": a title with more words after it
+        last: list[tuple[float, Film]] = []  # "Body Heat": ... or before it
+        for span in self._spans(tokens):
+            outside = tokens[: span.start] + tokens[span.end :]
+            # a question around it, not just "movie": "Killer Movie" is not The Killer
+            framed = all(_frame(t, _TITLE_FRAME) for t in outside) and not all(
+                t in _BARE or movie_word(t) for t in outside
+            )
+            if span.sure and outside and framed:
+                return _match(span.film, span.score, " ".join(tokens[span.start : span.end]))
+            if span.exact and outside and span.start == 0:
+                first.append((span.score, span.film))
+            elif span.exact and outside and span.end == len(tokens):
+                last.append((span.score, span.film))
+        if parent.film is not None:
+            first.insert(0, (parent.score, parent.film))
+        if not (first or last):
+            return res
+        merged: dict[str, Suggestion] = {}
+        for sug in (*_suggestions(first), *res.suggestions, *_suggestions(last)):
+            merged.setdefault(sug.film_id, sug)
+        return Resolution(Outcome.NOT_FOUND, None, tuple(merged.values())[:3], related=True)
 
     def suggest(self, prefix: str, limit: int = 25) -> list[Suggestion]:
         """Ranked titles for autocomplete: prefix matches first, then fuzzy ones."""
@@ -328,50 +511,89 @@ class TitleIndex:
             out.append((score * 0.9, self._keys[pool[j]].film))
         return out
 
-    def find_in(self, question: str) -> tuple[Film | None, tuple[Suggestion, ...]]:
-        """The film a free-text question names, if any, and close alternatives when unsure."""
-        for quoted in re.findall(r"[\"“']([^\"”']{2,120})[\"”']", question):
-            res = self.resolve(quoted)
-            if res.film is not None:
-                return res.film, ()
-        tokens = words(question)
+    def _spans(self, tokens: list[str]) -> list[_Span]:
+        """Titles named by runs of `tokens`, best first: exact keys (longest first), else the spans spelt
+        most like a title, resolved in full."""
         if not tokens:
-            return None, ()
-        spans: list[str] = []
-        best: tuple[float, int, Film] | None = None
+            return []
+        spans: list[tuple[int, int]] = []
+        exact: list[_Span] = []
         for i in range(len(tokens)):
             for j in range(min(len(tokens), i + 10), i, -1):
                 part = tokens[i:j]
                 glued = part[0] in _GLUE or part[-1] in _GLUE
                 if not glued:
-                    spans.append(" ".join(part))
+                    spans.append((i, j))
                 # An exact title may start or end with a question's words ("Now You See Me"), not be all of them.
                 elif j - i < 2 or all(t in _GLUE for t in part):
                     continue
-                owners = set(self._exact.get(normalise_words(part), ()))
-                if len(owners) == 1:  # exact keys first, longest wins; a key two films share names neither
-                    span = " ".join(part)
-                    cand = (100.0, len(span), self.films[owners.pop()])
-                    if len(span) >= 3 and (best is None or cand[:2] > best[:2]):
-                        best = cand
-        if best is not None:
-            return best[2], ()
-        worth = [span for span in spans if len(span) >= 6]
+                text = normalise_words(part)
+                owners = set(self._exact.get(text, ()))
+                if len(owners) == 1 and len(" ".join(part)) >= 3:
+                    film = owners.pop()
+                    sure = film not in self._partial.get(text, ())
+                    exact.append(_Span(i, j, self.films[film], 100.0 if sure else 80.0, True, sure))
+                elif 1 < len(owners) <= 5 and len(" ".join(part)) >= 3:  # a key films share names neither for sure
+                    year = int(tokens[j]) if j < len(tokens) and tokens[j].isdigit() and len(tokens[j]) == 4 else None
+                    dated = [f for f in owners if year is not None and self.films[f].year == year]
+                    if len(dated) == 1:  # ... unless a year follows: "halloween 2007"
+                        exact.append(_Span(i, j + 1, self.films[dated[0]], 100.0, True, True))
+                    else:
+                        exact += [_Span(i, j, self.films[f], 80.0, True, False) for f in sorted(owners)]
+        if exact:
+            return sorted(exact, key=lambda s: (-(s.end - s.start), -len(" ".join(tokens[s.start : s.end]))))
+        worth = [(i, j) for i, j in spans if len(" ".join(tokens[i:j])) >= 6]
         if self._grams is not None:  # at scale: only the few spans spelt most like a title the question could name
             near = self._grams.near(" ".join(tokens))
-            alike = [
-                (hit[1], len(span), span)
-                for span in worth
-                if (hit := process.extractOne(span, near, scorer=fuzz.ratio, score_cutoff=55)) is not None
-            ]
-            worth = [span for _, _, span in sorted(alike, reverse=True)[:FIND_SPANS]]
-        for span in worth:
-            res = self.resolve(span)
+            alike = []
+            for i, j in worth:
+                span = " ".join(tokens[i:j])
+                if (hit := process.extractOne(span, near, scorer=fuzz.ratio, score_cutoff=55)) is not None:
+                    alike.append((hit[1], len(span), i, j))
+            worth = [(i, j) for _, _, i, j in sorted(alike, reverse=True)[:FIND_SPANS]]
+        found: list[tuple[float, int, _Span]] = []
+        for i, j in worth:
+            res = self.resolve(" ".join(tokens[i:j]))
             if res.outcome is Outcome.MATCH and res.film is not None:
-                cand = (res.score, len(span), res.film)
-                if best is None or cand[:2] > best[:2]:
-                    best = cand
-        return (best[2], ()) if best else (None, ())
+                found.append((res.score, j - i, _Span(i, j, res.film, res.score, False, True)))
+        found.sort(key=lambda t: (-t[0], -t[1]))
+        return [s for _, _, s in found]
+
+    def find_in(self, question: str) -> Resolution:
+        """The film a free-text question names, if any.
+
+        A title found inside the question counts only when the words next to it do not contradict
+        it: "how is the music in shrek 2?" does not name Shrek (a number follows), nor does "is heat wave
+        any good?" name Heat (a word the title lacks follows). Such a title comes back as a related
+        suggestion, with `named` set to the words that name the film asked for.
+        """
+        tokens = words(question)
+        for quoted in re.findall(r"[\"“']([^\"”']{2,120})[\"”']", question):
+            res = self.resolve(quoted)
+            if res.film is not None and not _quoted_inside(tokens, words(quoted), res.film):
+                return replace(res, named=quoted)
+        relatives: list[tuple[float, Film]] = []
+        unsure: list[tuple[float, Film]] = []
+        named = unsure_named = ""
+        vetoed: list[tuple[int, int, int, int]] = []
+        for span in self._spans(tokens):
+            if any(lo <= span.start and span.end <= hi and (i, j) != (span.start, span.end) for lo, hi, i, j in vetoed):
+                continue  # "toy" inside "toy story 3" (a sequel of Toy Story), or inside "toy story" (a series)
+            reach = _contradiction(tokens, span.start, span.end, span.film) or _longer_tail(tokens, span)
+            vetoed.append((*(reach or (span.start, span.end)), span.start, span.end))  # "toy" inside "toy story"
+            if reach is None and span.sure:
+                return _match(span.film, span.score, " ".join(tokens[span.start : span.end]))
+            if reach is None:  # a key that names the film only in part ("Charlie's Angels" of its sequel)
+                unsure.append((span.score, span.film))
+                unsure_named = unsure_named or " ".join(tokens[span.start : span.end])
+            else:
+                relatives.append((span.score, span.film))
+                named = named or " ".join(tokens[reach[0] : reach[1]])
+        if relatives:
+            return Resolution(Outcome.NOT_FOUND, None, _suggestions(relatives[:3]), related=True, named=named)
+        if unsure:
+            return Resolution(Outcome.AMBIGUOUS, None, _suggestions(unsure[:3]), named=unsure_named)
+        return _NOTHING
 
     # --- persistence: `bot.index` saves this state as JSON and .npy files, which cannot run code -----------
 
@@ -380,8 +602,8 @@ class TitleIndex:
         "gram_ptr": np.dtype(np.int64), "gram_post": np.dtype(np.int32), "gram_sizes": np.dtype(np.int16),
         "gram_rare": np.dtype(np.int16),
     }  # fmt: skip
-    _KNOWN = frozenset({"films", "_keys", "_vocab", "_texts", "_exact", "_sorted", "_sorted_texts", "_grams", "_first",
-                        "_key_weights", "_recent"})  # fmt: skip
+    _KNOWN = frozenset({"films", "_keys", "_vocab", "_texts", "_exact", "_partial", "_sorted", "_sorted_texts",
+                        "_sorted_keys", "_grams", "_first", "_key_weights", "_recent"})  # fmt: skip
 
     def export_state(self) -> tuple[dict[str, Any], dict[str, npt.NDArray[Any]]]:
         """Everything the index computed, as JSON values and arrays (`STATE_ARRAYS`), for `from_state`.
@@ -397,6 +619,7 @@ class TitleIndex:
             "kinds": [k.kind for k in self._keys],
             "vocab": sorted(self._vocab),
             "exact": self._exact,
+            "partial": self._partial,
             "grams": None if self._grams is None else self._grams.state["grams"],
         }
         arrays: dict[str, npt.NDArray[Any]] = {
@@ -416,7 +639,13 @@ class TitleIndex:
         Arrays must already have their `STATE_ARRAYS` dtype and one dimension.
         """
         n_films = len(films)
-        texts, kinds, vocab, exact = meta["texts"], meta["kinds"], meta["vocab"], meta["exact"]
+        texts, kinds, vocab, exact, partial = (
+            meta["texts"],
+            meta["kinds"],
+            meta["vocab"],
+            meta["exact"],
+            meta["partial"],
+        )
         _expect(_all_str(texts) and _all_str(vocab), "key texts")
         n = len(texts)
         _expect(isinstance(kinds, list) and len(kinds) == n and set(kinds) <= set(_KEY_WEIGHT), "key kinds")
@@ -424,9 +653,10 @@ class TitleIndex:
         _expect(len(film_of) == n and _in_range(film_of, n_films), "key films")
         _expect(len(weight) == n and bool(np.isfinite(weight).all()), "key weights")
         _expect(len(order) == n and _in_range(order, n) and bool((np.bincount(order, minlength=n) == 1).all()), "order")
-        _expect(isinstance(exact, dict) and set(map(type, exact.values())) <= {list}, "exact keys")
-        listed = list(itertools.chain.from_iterable(exact.values()))
-        _expect(set(map(type, listed)) <= {int} and (not listed or 0 <= min(listed) <= max(listed) < n_films), "exact")
+        for name, table in (("exact", exact), ("partial", partial)):
+            _expect(isinstance(table, dict) and set(map(type, table.values())) <= {list}, f"{name} keys")
+            listed = list(itertools.chain.from_iterable(table.values()))
+            _expect(set(map(type, listed)) <= {int} and (not listed or 0 <= min(listed) <= max(listed) < n_films), name)
         films_list = film_of.tolist()
         index = cls.__new__(cls)
         index.films = tuple(films)
@@ -434,7 +664,9 @@ class TitleIndex:
         index._vocab = set(vocab)
         index._texts = texts
         index._exact = exact
+        index._partial = partial
         index._sorted = [(texts[i], films_list[i]) for i in order.tolist()]
+        index._sorted_keys = np.asarray(order, dtype=np.int32)
         index._sorted_texts = [t for t, _ in index._sorted]
         _expect(all(map(operator.le, index._sorted, index._sorted[1:])), "sort order")
         index._grams = None
@@ -451,6 +683,18 @@ class TitleIndex:
         return index
 
 
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """A run of a question's words that names a film."""
+
+    start: int
+    end: int
+    film: Film
+    score: float
+    exact: bool  # the words are one of the film's keys
+    sure: bool  # ... and a key that names it on its own
+
+
 # Words that never start or end a title span inside a question.
 _GLUE = frozenset(
     (
@@ -462,6 +706,108 @@ _GLUE = frozenset(
         "like please vs versus than more less compared compare compares"
     ).split()
 )
+# Question words around a title that say nothing about which film it is ("how is", "any good", "the review of").
+_FRAME = (
+    _GLUE
+    | frozenset(
+        (
+            "hows whos wheres isnt wasnt doesnt didnt should would could can will has have had am really actually "
+            "overall honestly still ever also just too very much great better worse best worst okay ok fun funny "
+            "scary enjoyable interesting summary summarise summarize opinion opinions thoughts rate rating rated "
+            "thought liked loved hated enjoy enjoyed recommend recommended tonight today now again "
+            "there some anything something know say reviewer critic critics they them their us we our "
+            "he she his her him"
+        ).split()
+    )
+) - {"sequel", "original", "first"}
+# After a title, words that name another film of its series ("shrek sequel", "rocky part 4").
+_SERIES = frozenset("sequel sequels prequel remake reboot part pt chapter episode vol volume returns too".split())
+_NUMERAL = frozenset(
+    "ii iii iv vi vii viii ix xi xii two three four five six seven eight nine ten eleven twelve deux".split()
+)
+
+
+# Words around a title in a title query (`/review how is X`): question and review words, no opinions
+# ("a better tomorrow" is not "Tomorrow").
+_TITLE_FRAME = frozenset(
+    "a an the of on in about for is was are it its this that how hows what whats tell me you i do does did "
+    "think review reviews reviewer verdict film movie please summary summarise summarize".split()
+)
+
+
+_BARE = frozenset("a an the of film movie".split())
+
+
+# Words that join a title's words: a question's words after them may still be the title's ("the queen of ...").
+_TITLE_LINKS = frozenset("of for to at on in from with and the a an by into".split())
+# Question words that, before a title, may be part of it or name another film ("a better tomorrow", "the new shrek").
+_MODIFIERS = frozenset("better best worse worst great good bad new old last".split())
+
+
+def movie_word(word: str) -> bool:
+    """Whether a folded word is "movie", "film" or "flick", or a typo of one ("movte")."""
+    return len(word) >= 4 and any(OSA.distance(word, w, score_cutoff=1) <= 1 for w in ("movie", "film", "flick"))
+
+
+def _frame(word: str, frame: frozenset[str] = _FRAME) -> bool:
+    """Whether a word around a title is a question's own (including a typo of "movie" or "film")."""
+    return word in frame or movie_word(word)
+
+
+def _quoted_inside(tokens: list[str], quoted: list[str], film: Film) -> bool:
+    """Whether a quoted title is part of a longer one ("waiting for 'superman'")."""
+    n = len(quoted)
+    for i in range(len(tokens) - n + 1):
+        if tokens[i : i + n] == quoted:
+            return _contradiction(tokens, i, i + n, film) is not None
+    return False
+
+
+_TAIL_START = frozenset("in of about for from on".split())
+
+
+def _longer_tail(tokens: list[str], span: _Span) -> tuple[int, int] | None:
+    """The words a question ends on after "in", "of", "about"... when they name more than the title found in
+    them: "how is the music in the town that dreaded sundown?" does not ask about The Town."""
+    for p, tok in enumerate(tokens):
+        if tok in _TAIL_START and 1 <= len(tokens) - p - 1 <= 8:
+            lo, hi = p + 1, len(tokens)
+            if lo <= span.start and span.end <= hi:
+                outside = tokens[lo : span.start] + tokens[span.end : hi]
+                return (lo, hi) if any(not _frame(t) for t in outside) else None
+            return None
+    return None
+
+
+def _contradiction(tokens: list[str], start: int, end: int, film: Film) -> tuple[int, int] | None:
+    """None when the words next to a title found in a question agree with it, else the run of words that
+    names the film actually asked for: a number or "sequel" after it ("shrek 2"), or words it lacks, also
+    across link words ("heat wave", "the queen of versailles", "the salt of the earth")."""
+    lo, hi = start, end
+    if end < len(tokens):
+        after = tokens[end]
+        if after.isdigit() and len(after) == 4 and film.year is not None and abs(int(after) - film.year) <= 1:
+            pass  # "halloween 2018" for the 2018 film
+        elif after.isdigit() or after in _NUMERAL or after in _SERIES:
+            hi = end + 1
+        else:
+            n = end
+            while n < len(tokens) and tokens[n] in _TITLE_LINKS:
+                n += 1
+            if (n < len(tokens) and not _frame(tokens[n])) or (n == len(tokens) and n > end):
+                hi = min(n + 1, len(tokens))  # "the queen of versailles"; "dumb and dumber to"
+    if hi > end:
+        while hi < len(tokens) and not _frame(tokens[hi]):
+            hi += 1
+    n = start - 1
+    while n >= 0 and tokens[n] in _TITLE_LINKS:
+        n -= 1
+    if n >= 0 and (not _frame(tokens[n]) or tokens[n] in _MODIFIERS):  # "a better tomorrow", "the new shrek"
+        lo = n
+        while lo > 0 and not _frame(tokens[lo - 1]):
+            lo -= 1
+        lo -= 1 if lo > 0 and tokens[lo - 1] in ARTICLES else 0  # "the return of the mummy"
+    return None if (lo, hi) == (start, end) else (lo, hi)
 
 
 def _trigrams(text: str) -> list[str]:

@@ -14,11 +14,12 @@ pytestmark = pytest.mark.usefixtures("sample_data")
 
 FIGURES = {
     "titles": [
-        "top-1 accuracy (present films)",
+        "top-1 accuracy (present films, typed)",
         "top-1 accuracy, baseline cutoff 80",
-        "ambiguous (present films)",
-        "absent film answered with a wrong film",
-        "absent -> wrong film, baseline cutoff 80",
+        "present film answered with another film",
+        "did you mean (present films)",
+        "absent film answered with a wrong film (all)",
+        "absent with a relative here: relative offered",
     ],
     "verdict": [
         "reviews, 2 classes: accuracy",
@@ -42,10 +43,15 @@ def test_quality_benchmarks_report_every_figure() -> None:
         for name in names:
             fig = report.get(section, name)
             assert 0.0 <= fig.ours <= 1.0 and fig.n > 0, fig
-            assert fig.baseline is not None or name.startswith("ambiguous"), fig
+            assert fig.baseline is not None or name.startswith("did you mean"), fig
     categories = {f.name.strip() for f in report.figures if f.name.startswith("  ")}
-    assert {"one typo", "two typos", "subtitle alone", "main title only"} <= categories
+    assert {"one typo", "two typos", "subtitle alone", "main title only", "short: numbers as words"} <= categories
+    for kind in ("numbered sequel", "named sequel", "first film"):
+        assert f"absent: franchise, {kind}: wrong film" in categories, categories
+    assert any(name.startswith("absent: title with words added") for name in categories)
     text = quality.render(report, markdown=True)
     assert text.count("\n") == len(report.figures) + 1 and text.startswith("| section")
-    assert report.get("titles", "top-1 accuracy (present films)").ours > 0.9
-    assert report.get("verdict", "reviews, 2 classes: accuracy").ours > 0.8
+    # The figures of the generated stand-in data mean nothing (only `make bench-quality` measures quality);
+    # these bounds only catch a benchmark that has stopped measuring anything.
+    assert report.get("titles", "top-1 accuracy (present films, typed)").ours > 0.5
+    assert report.get("titles", "absent film answered with a wrong film (all)").ours < 0.5

@@ -251,6 +251,8 @@ def test_a_title_index_round_trips_whole(tmp_path: Path, monkeypatch: pytest.Mon
                     assert value.state["grams"] == got[key].state["grams"]
                     for name in ("ptr", "post", "sizes", "rare"):
                         assert np.array_equal(value.state[name], got[key].state[name])
+            elif isinstance(value, np.ndarray):
+                assert np.array_equal(got[key], value), key
             elif key != "_first":
                 assert got[key] == value, key
 

@@ -196,3 +196,85 @@ async def test_ambiguous_title_lists_the_candidates() -> None:
     ]
     a = await ask(Engine(films), Intent.REVIEW, "heat")
     assert isinstance(a, Ambiguous) and [s.film_id for s in a.suggestions] == ["heat-1995", "heat-2013"]
+
+
+# --- issue 10: never the wrong film -------------------------------------------------------------------------------
+
+SERIES = [
+    Film.of("shrek", "Shrek", 2001, "Shrek is a delight. The music is a joy and the jokes land."),
+    Film.of("heat", "Heat", 1995, "Heat is a superb crime film. The score hums with menace."),
+    Film.of(
+        "angels-2",
+        "Charlie's Angels: Full Throttle",
+        2003,
+        "Charlie's Angels: Full Throttle is loud and empty. The stunts are silly.",
+    ),
+    Film.of("birdman", "Birdman or (The Unexpected Virtue of Ignorance)", 2014, "A dazzling film."),
+]
+
+
+async def test_a_sequel_asked_for_by_title_is_not_the_first_film() -> None:
+    engine = Engine(SERIES)
+    for intent in (Intent.REVIEW, Intent.VERDICT, Intent.FULL):
+        a = await ask(engine, intent, "Shrek 2")
+        assert isinstance(a, NotFound) and a.related, a
+        assert text(a).endswith("I don't have a review of “Shrek 2”. I have: Shrek (2001).")
+        assert [s.film_id for s in a.suggestions] == ["shrek"]
+    a = await ask(engine, Intent.REVIEW, "heat wave")
+    assert isinstance(a, NotFound) and "I have: Heat (1995)" in text(a)
+
+
+async def test_a_sequel_named_in_a_question_is_not_the_first_film() -> None:
+    engine = Engine(SERIES)
+    for question, named in (("how is the music in shrek 2?", "shrek 2"), ("is heat wave any good?", "heat wave")):
+        a = await ask(engine, Intent.ASK, question)
+        assert isinstance(a, NotFound), a
+        assert f"“{named}”" in text(a) and "I have:" in text(a)
+    a = await ask(engine, Intent.ASK, "how is the music in shrek?")
+    assert isinstance(a, Snippets) and a.film is not None and a.film.id == "shrek"
+    assert a.certainty == 1.0
+
+
+async def test_an_unsure_title_is_a_did_you_mean_with_the_film_offered() -> None:
+    engine = Engine(SERIES)
+    a = await ask(engine, Intent.REVIEW, "Charlie's Angels")  # its own first film, or this sequel?
+    assert isinstance(a, Ambiguous)
+    assert "I'm not sure which film “Charlie's Angels” is." in text(a)
+    assert [s.film_id for s in a.suggestions] == ["angels-2"]
+    data = to_json(a)
+    assert data["film"] is None and data["certainty"] is None and data["suggestions"][0]["title"].startswith("C")
+
+
+async def test_every_answer_naming_a_film_says_how_sure() -> None:
+    engine = Engine(SERIES)
+    exact = await ask(engine, Intent.REVIEW, "Birdman")
+    assert isinstance(exact, ReviewCard) and exact.film.id == "birdman"
+    assert exact.certainty == 1.0 and to_json(exact)["certainty"] == 1.0
+    typo = await ask(engine, Intent.VERDICT, "Birdmna")
+    assert isinstance(typo, VerdictCard) and 0.5 < typo.certainty < 1.0
+    clicked = await engine.answer(Question(Intent.REVIEW, film_id="heat"))
+    assert isinstance(clicked, ReviewCard) and clicked.certainty == 1.0
+    follow = await ask(engine, Intent.ASK, "how is the music in heat?", "conv")
+    assert isinstance(follow, Snippets) and follow.film is not None and follow.certainty == 1.0
+    again = await ask(engine, Intent.ASK, "and the score?", "conv")
+    assert isinstance(again, Snippets) and again.film is not None and again.film.id == "heat"
+    assert again.certainty == 1.0
+
+
+async def test_question_words_are_not_a_missing_title() -> None:
+    engine = Engine(SERIES)
+    await ask(engine, Intent.ASK, "how is the music in heat?", "c1")
+    for question in (
+        "is it good for kids?",
+        "what is the storyline in this movte?",
+        "how is the music in this film?",
+        "how is the score in it?",
+        "is it worth it for families?",
+    ):
+        a = await ask(engine, Intent.ASK, question, "c1")
+        assert not isinstance(a, NotFound), (question, text(a))
+        assert getattr(a, "film", None) is not None and a.film.id == "heat", (question, text(a))
+    fresh = await ask(engine, Intent.ASK, "is it good for kids?", "c2")
+    assert not isinstance(fresh, NotFound)
+    missing = await ask(engine, Intent.ASK, "how is the music in Gloomhaven Nights?", "c3")
+    assert isinstance(missing, NotFound) and "Gloomhaven Nights" in text(missing)

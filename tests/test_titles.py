@@ -73,10 +73,10 @@ def test_not_found_offers_at_most_three_suggestions(index: TitleIndex) -> None:
 
 
 def test_titles_inside_free_text(index: TitleIndex) -> None:
-    assert index.find_in("how is the score in celestial symphony?")[0] == CATALOGUE[0]
-    assert index.find_in("is radiant reflection any good")[0] == CATALOGUE[1]
-    assert index.find_in('what did you think of "Toy Story 2"?')[0] == CATALOGUE[4]
-    assert index.find_in("how is the music?")[0] is None
+    assert index.find_in("how is the score in celestial symphony?").film == CATALOGUE[0]
+    assert index.find_in("is radiant reflection any good").film == CATALOGUE[1]
+    assert index.find_in('what did you think of "Toy Story 2"?').film == CATALOGUE[4]
+    assert index.find_in("how is the music?").film is None
 
 
 def test_autocomplete_ranks_prefixes_and_typos_within_discord_limits() -> None:
@@ -141,7 +141,240 @@ def test_other_titles_near_one_here_are_only_suggested(neighbours: TitleIndex, q
 def test_titles_that_start_or_end_with_question_words_inside_free_text() -> None:
     glued = [film("Now You See Me"), film("What Women Want"), film("It"), *CATALOGUE]
     index = TitleIndex(glued)
-    assert index.find_in("how is the music in Now You See Me?")[0] == glued[0]
-    assert index.find_in("is what women want any good")[0] == glued[1]
-    assert index.find_in("how is the acting in it?")[0] is None  # question words alone name no film
-    assert index.find_in("how is the score in celestial symphony?")[0] == CATALOGUE[0]
+    assert index.find_in("how is the music in Now You See Me?").film == glued[0]
+    assert index.find_in("is what women want any good").film == glued[1]
+    assert index.find_in("how is the acting in it?").film is None  # question words alone name no film
+    assert index.find_in("how is the score in celestial symphony?").film == CATALOGUE[0]
+
+
+# --- issue 10: never the wrong film -------------------------------------------------------------------------------
+
+# Only the first films of these series (and a few look-alikes) are here: what people ask for beside them is absent.
+FIRSTS = [
+    film("Shrek", 2001),
+    film("Rocky", 1976),
+    film("Iron Man", 2008),
+    film("Frozen", 2013),
+    film("Toy Story", 1995),
+    film("Hot Shots!", 1991),
+    film("Halloween", 1978),
+    film("Halloween", 2007),
+    film("The Thing", 1982),
+    film("The Matrix", 1999),
+    film("Heat", 1995),
+    film("Logan", 2017),
+    film("Alien", 1979),
+    film("The Mummy", 1999),
+    film("The Hot Spot", 1990),
+    film("The Words", 2012),
+    film("Battle: Los Angeles", 2011),
+    film("Charlie's Angels: Full Throttle", 2003),
+    film("Jurassic Park III", 2001),
+    film("The Lost World: Jurassic Park", 1997),
+    film("Puppet Master II", 1990),
+    film("The Puppet Masters", 1994),
+    film("Celestial Symphony"),
+]
+
+
+@pytest.fixture(scope="module")
+def firsts() -> TitleIndex:
+    return TitleIndex(FIRSTS)
+
+
+def _titles(res) -> list[str]:  # type: ignore[no-untyped-def]
+    return [s.title.rsplit(" (", 1)[0] for s in res.suggestions]
+
+
+@pytest.mark.parametrize(
+    ("query", "relative"),
+    [
+        ("Shrek 2", "Shrek"),
+        ("Rocky IV", "Rocky"),
+        ("Iron Man 3", "Iron Man"),
+        ("Frozen II", "Frozen"),
+        ("Toy Story Three", "Toy Story"),
+        ("Shrek the Third", "Shrek"),
+        ("Hot Shots! Part Deux", "Hot Shots!"),
+        ("rocky part 2", "Rocky"),
+        ("Shrke 2", "Shrek"),  # a typo does not make the sequel the first film
+    ],
+)
+def test_a_sequel_number_vetoes_the_first_film(firsts: TitleIndex, query: str, relative: str) -> None:
+    res = firsts.lookup(query)
+    assert res.outcome is Outcome.NOT_FOUND, res
+    assert res.related and relative in _titles(res)
+
+
+@pytest.mark.parametrize(
+    ("query", "relative"), [("Halloween (2018)", "Halloween"), ("the thing 2011", "The Thing"), ("Heat 2013", "Heat")]
+)
+def test_a_year_that_contradicts_vetoes_the_film(firsts: TitleIndex, query: str, relative: str) -> None:
+    res = firsts.lookup(query)
+    assert res.outcome is not Outcome.MATCH, res
+    assert res.related and relative in _titles(res)
+
+
+def test_the_year_still_picks_between_two_films_of_one_title(firsts: TitleIndex) -> None:
+    res = firsts.lookup("Halloween (2007)")
+    assert res.outcome is Outcome.MATCH and res.film is not None and res.film.year == 2007
+
+
+@pytest.mark.parametrize(
+    ("query", "relative"),
+    [
+        ("The Matrix Reloaded", "The Matrix"),
+        ("Heat Wave", "Heat"),
+        ("Logan's Run", "Logan"),
+        ("Alien Resurrection", "Alien"),
+        ("Body Heat", "Heat"),
+        ("Frozen River", "Frozen"),
+        ("shrek forever after", "Shrek"),
+        ("Heat Movie", "Heat"),  # "movie" alone may be part of a title ("Killer Movie"): offered, not answered
+    ],
+)
+def test_a_longer_title_is_a_relative_not_the_film(firsts: TitleIndex, query: str, relative: str) -> None:
+    res = firsts.lookup(query)
+    assert res.outcome is Outcome.NOT_FOUND, res
+    assert res.related and relative in _titles(res)
+
+
+@pytest.fixture(scope="module")
+def lookalikes() -> TitleIndex:
+    # The issue's held-out catalogue had these and not the films asked for below.
+    return TitleIndex([f for f in FIRSTS if f.title not in ("Hot Shots!",)])
+
+
+@pytest.mark.parametrize(
+    ("query", "other"),
+    [
+        ("Mommy", "The Mummy"),  # another real word, one letter away
+        ("Hot Shots", "The Hot Spot"),
+        ("Hot Shots! Part Deux", "The Hot Spot"),
+        ("Worlds", "The Words"),
+        ("Charlie's Angels", "Battle: Los Angeles"),
+        ("Pirates of the Caribbean: At World's End", "The Words"),
+        ("Charlie's Angels", "Charlie's Angels: Full Throttle"),  # the bare main title of a sequel
+        ("Puppet Master", "The Puppet Masters"),  # the name of a series here is not another film's plural
+        ("Jurassic Park", "The Lost World: Jurassic Park"),  # ... nor another film's subtitle
+    ],
+)
+def test_look_alikes_are_never_a_match(lookalikes: TitleIndex, query: str, other: str) -> None:
+    res = lookalikes.lookup(query)
+    assert res.outcome is not Outcome.MATCH and res.film is None, (res.film, res.score, other)
+    question = lookalikes.find_in(f"how is the music in {query}?")
+    assert question.outcome is not Outcome.MATCH and question.film is None, (question.film, other)
+
+
+def test_the_bare_main_title_of_a_sequel_is_a_did_you_mean(firsts: TitleIndex) -> None:
+    res = firsts.lookup("charlie's angels")
+    assert res.outcome is Outcome.AMBIGUOUS and _titles(res) == ["Charlie's Angels: Full Throttle"]
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("how is celestial symphony", "Celestial Symphony"),
+        ("review of the matrix", "The Matrix"),
+        ("tell me about heat", "Heat"),
+        ("what do you think of shrek", "Shrek"),
+    ],
+)
+def test_a_title_inside_question_words_is_the_film(firsts: TitleIndex, query: str, title: str) -> None:
+    res = firsts.lookup(query)
+    assert res.outcome is Outcome.MATCH and res.film is not None and res.film.title == title, res
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("how is the music in shrek?", "Shrek"),
+        ("is shrek better than the original?", "Shrek"),
+        ("what did you think of heat", "Heat"),
+        ("how is the music in halloween 2007?", "Halloween"),
+        ("is the matrix any good", "The Matrix"),
+    ],
+)
+def test_a_title_in_a_question_is_found(firsts: TitleIndex, question: str, title: str) -> None:
+    res = firsts.find_in(question)
+    assert res.outcome is Outcome.MATCH and res.film is not None and res.film.title == title, res
+
+
+@pytest.mark.parametrize(
+    ("question", "named", "relative"),
+    [
+        ("how is the music in shrek 2?", "shrek 2", "Shrek"),
+        ("is rocky iv any good", "rocky iv", "Rocky"),
+        ("is heat wave any good?", "heat wave", "Heat"),
+        ("how are the effects in the matrix reloaded", "the matrix reloaded", "The Matrix"),
+        ("is the shrek sequel any good?", "the shrek sequel", "Shrek"),
+        ("how is the acting in the return of the mummy", "the return of the mummy", "The Mummy"),
+        ("how is the music in the heat of the night?", "the heat of the night", "Heat"),
+    ],
+)
+def test_a_title_in_a_question_followed_by_a_number_or_more_words_is_a_relative(
+    firsts: TitleIndex, question: str, named: str, relative: str
+) -> None:
+    res = firsts.find_in(question)
+    assert res.outcome is not Outcome.MATCH and res.film is None, res
+    assert res.related and res.named == named and relative in _titles(res)
+
+
+@pytest.fixture(scope="module")
+def long_titles() -> TitleIndex:
+    return TitleIndex(
+        [
+            film("Birdman or (The Unexpected Virtue of Ignorance)", 2014),
+            film("Borat: Cultural Learnings of America for Make Benefit Glorious Nation of Kazakhstan", 2006),
+            film("Ferris Bueller's Day Off", 1986),
+            film("S.W.A.T.", 2003),
+            film("M*A*S*H", 1970),
+            film("12 Monkeys", 1995),
+            film("Kill Bill: Vol. 1", 2003),
+            film("Kill Bill: Vol. 2", 2004),
+            film("Dr. Strangelove or: How I Learned to Stop Worrying and Love the Bomb", 1964),
+            film("Ocean's Eleven", 2001),
+            film("Eternal Sunshine of the Spotless Mind", 2004),
+            film("Star Wars: Episode V - The Empire Strikes Back", 1980),
+            film("Nineteen Eighty-Four", 1984),
+            film("Heat Wave", 1990),
+            film("Mash Up", 2011),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("Birdman", "Birdman or (The Unexpected Virtue of Ignorance)"),
+        ("the unexpected virtue of ignorance", "Birdman or (The Unexpected Virtue of Ignorance)"),
+        ("borat", "Borat: Cultural Learnings of America for Make Benefit Glorious Nation of Kazakhstan"),
+        ("ferris bueller", "Ferris Bueller's Day Off"),
+        ("swat", "S.W.A.T."),
+        ("mash", "M*A*S*H"),
+        ("m*a*s*h", "M*A*S*H"),
+        ("Twelve Monkeys", "12 Monkeys"),
+        ("kill bill 2", "Kill Bill: Vol. 2"),
+        ("kill bill volume two", "Kill Bill: Vol. 2"),
+        ("dr strangelove", "Dr. Strangelove or: How I Learned to Stop Worrying and Love the Bomb"),
+        ("oceans 11", "Ocean's Eleven"),
+        ("eternal sunshine", "Eternal Sunshine of the Spotless Mind"),
+        ("star wars episode 5", "Star Wars: Episode V - The Empire Strikes Back"),
+        ("1984", "Nineteen Eighty-Four"),
+    ],
+)
+def test_short_names_find_the_film(long_titles: TitleIndex, query: str, title: str) -> None:
+    res = long_titles.lookup(query)
+    assert res.outcome is Outcome.MATCH and res.film is not None and res.film.title == title, res
+    assert 0.5 < res.confidence <= 1.0
+
+
+@pytest.mark.parametrize("query", ["heat", "kill bill", "monkeys", "sunshine"])
+def test_common_words_of_a_long_title_are_not_its_short_name(long_titles: TitleIndex, query: str) -> None:
+    assert long_titles.lookup(query).outcome is not Outcome.MATCH
+
+
+def test_a_sure_match_says_how_sure(index: TitleIndex) -> None:
+    exact, typo = index.resolve("Celestial Symphony"), index.resolve("celestial symphny")
+    assert exact.confidence == 1.0 and 0.8 <= typo.confidence < 1.0
+    assert index.resolve("zzzz").confidence == 0.0

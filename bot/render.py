@@ -106,6 +106,7 @@ def to_json(answer: Answer) -> dict[str, Any]:
         "topic": None,
         "sides": False,
         "suggestions": [],
+        "related": False,
         "review": None,
         "pages": [],
         "films": [],
@@ -130,6 +131,7 @@ def to_json(answer: Answer) -> dict[str, Any]:
         out["topic"] = answer.topic or None
     elif isinstance(answer, Ambiguous | NotFound):
         out["suggestions"] = [{"title": s.title, "score": s.score, "film_id": s.film_id} for s in answer.suggestions]
+        out["related"] = isinstance(answer, NotFound) and answer.related
     elif isinstance(answer, FullText):
         out["review"] = {"id": answer.review.id, "reviewer": answer.review.reviewer}
         out["pages"] = list(answer.pages)

@@ -28,6 +28,7 @@ import re
 import stat
 import sys
 import time
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -93,17 +94,37 @@ class ReviewFile:
     verdict: Label | None = None
     is_sequel: bool = False
     source: str = ""
+    checksum: int = 0  # `text_checksum(text)`: the search index's fingerprint uses it
+    same: str = ""  # `same_text(text)`: two files of one film with the same `same` are duplicates
 
 
-def slug(title: str, year: int | None) -> str:
+def text_checksum(text: str) -> int:
+    """A checksum of a review's text: its UTF-8 length and CRC-32 in one number."""
+    data = text.encode("utf-8", "surrogatepass")
+    return len(data) << 32 | zlib.crc32(data)
+
+
+def same_text(text: str) -> str:
+    """What a duplicate has in common with the review it repeats: the text, whitespace and case aside (a digest)."""
+    folded = " ".join(text.split()).casefold().encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(folded, digest_size=12).hexdigest()
+
+
+_SLUG_WORD = re.compile(r"[a-z0-9]+")
+
+
+def slug(title: str, year: int | None, normalised: str | None = None) -> str:
     """A stable ASCII id: `celestial-symphony`, or `heat-1995` when a year is known.
 
     A title with letters beyond ASCII (once accents are removed) gets a digest of its words too:
     `東京物語` is `film-0d6b4c1a57`, `七人の侍 (Seven Samurai)` `seven-samurai-…`. Ids go into Discord
-    and Slack custom ids (at most 100 characters), so they stay short and plain.
+    and Slack custom ids (at most 100 characters), so they stay short and plain. `normalised`:
+    `normalise(title)`, when already known.
     """
-    base = "-".join(re.findall(r"[a-z0-9]+", normalise(title) or title.lower()))[:60]
-    key = " ".join(words(title))
+    if normalised is None:
+        normalised = normalise(title)
+    base = "-".join(_SLUG_WORD.findall(normalised or title.lower()))[:60]
+    key = title if title.isascii() else " ".join(words(title))  # an ASCII title's words are ASCII
     if not key.isascii():
         digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:10]
         base = f"{base[:48].strip('-') or 'film'}-{digest}"
@@ -273,6 +294,8 @@ def parse_text(name: str, suffix: str, data: bytes) -> ReviewFile:
         aliases=tuple(a for a in aliases if a),
         sequel_of=_short(data_fields.get("sequel_of")),
         is_sequel=bool(data_fields.get("sequel_of")) or is_sequel(body),
+        checksum=text_checksum(body),
+        same=same_text(body),
         reviewer=_short(data_fields.get("reviewer")),
         rating=None if rating is None else clean(str(rating), TEXT_MAX),
         verdict=Label(label) if label else None,
@@ -501,6 +524,7 @@ def _parse(found: _Found) -> ReviewFile | CorpusError:
 # The texts are read through a memory map, which is also how a later version may serve them unread.
 
 MAGIC = b"reviewbot corpus cache\n"
+_HEX24 = re.compile(r"[0-9a-f]{24}")
 _LABELS = frozenset(label.value for label in Label)
 
 
@@ -592,6 +616,8 @@ _COLUMNS: dict[str, Callable[[list[Any]], bool]] = {
     "rating": lambda c: _texts(c, TEXT_MAX, optional=True, empty=True),
     "verdict": lambda c: set(map(type, c)) <= {str, type(None)} and set(c) <= {None, *_LABELS},
     "key": lambda c: _texts(c, 1 << 16, empty=True),
+    "checksum": lambda c: _ints(c, 0, (1 << 53) - 1),
+    "same": lambda c: _texts(c, 24) and all(map(_HEX24.fullmatch, c)),
     "text_end": lambda c: _ints(c, 1, 1 << 62) and all(map(operator.lt, c, c[1:])),
 }
 
@@ -618,7 +644,8 @@ def _entries(c: dict[str, list[Any]], blob: memoryview, start: int) -> dict[str,
     labels: dict[str | None, Label | None] = {None: None, **{label.value: label for label in Label}}
     rows = zip(
         c["path"], c["size"], c["mtime"], c["key"], c["text_end"], c["title"], c["year"], c["aliases"],
-        c["sequel_of"], c["is_sequel"], c["reviewer"], c["rating"], c["verdict"], strict=True,
+        c["sequel_of"], c["is_sequel"], c["reviewer"], c["rating"], c["verdict"], c["checksum"], c["same"],
+        strict=True,
     )  # fmt: skip
     for (
         path,
@@ -634,13 +661,16 @@ def _entries(c: dict[str, list[Any]], blob: memoryview, start: int) -> dict[str,
         reviewer,
         rating,
         verdict,
+        checksum,
+        same,
     ) in rows:
         end += start
         body = str(blob[begin:end], "utf-8")  # not UTF-8: a UnicodeDecodeError, so damaged
         begin = end
         review = ReviewFile(
-            title, year, body, tuple(aliases), sequel_of, reviewer, rating, labels[verdict], sequel, shown(path)
-        )
+            title, year, body, tuple(aliases), sequel_of, reviewer, rating, labels[verdict], sequel, shown(path),
+            checksum, same,
+        )  # fmt: skip
         out[path] = _Cached(size, mtime, review, key)
     return out
 
@@ -667,6 +697,8 @@ def _write_cache(path: Path, entries: dict[str, _Cached]) -> None:
         "rating": [f.rating for f in films],
         "verdict": [None if f.verdict is None else f.verdict.value for f in films],
         "key": [e.key for _, e in rows],
+        "checksum": [f.checksum or text_checksum(f.text) for f in films],
+        "same": [f.same or same_text(f.text) for f in films],
         "text_end": ends,
     }
     header = json.dumps({"format": _cache_format(), "count": len(rows), "columns": columns}).encode("ascii")
@@ -716,11 +748,12 @@ def build_corpus(items: Iterable[ReviewFile | CorpusError], normalised: dict[str
             by_year.setdefault(year, []).append(f)
         for group in by_year.values():
             films.append((position[id(group[0])], _distinct(group, problems)))
+    keys = {title: key for files in groups.values() for f in files[:1] if (key := normalised.get(title := f.title))}
     films.sort(key=lambda item: item[0])
     built: list[Film] = []
     ids: set[str] = set()
     for _, group in films:
-        film, trouble, spelt = _film(group, ids)
+        film, trouble, spelt = _film(group, ids, keys.get(group[0].title))
         built.append(film)
         problems += trouble
         notes += spelt
@@ -729,10 +762,12 @@ def build_corpus(items: Iterable[ReviewFile | CorpusError], normalised: dict[str
 
 def _distinct(files: list[ReviewFile], problems: list[CorpusError]) -> list[ReviewFile]:
     """The files of one film, without a text that an earlier one already has (whitespace and case aside)."""
+    if len(files) == 1:
+        return files
     texts: dict[str, str] = {}
     out = []
     for f in files:
-        same = " ".join(f.text.split()).casefold()
+        same = f.same or same_text(f.text)
         if same in texts:
             problems.append(CorpusError(f.source, 1, msg.CORPUS_DUPLICATE.format(other=texts[same])))
             continue
@@ -741,11 +776,22 @@ def _distinct(files: list[ReviewFile], problems: list[CorpusError]) -> list[Revi
     return out
 
 
-def _film(files: list[ReviewFile], ids: set[str]) -> tuple[Film, list[CorpusError], list[CorpusError]]:
-    """One film from its review files (in order), with a unique id; and what `corpus check` should say."""
+@functools.lru_cache(maxsize=65536)
+def _reviewer_slug(name: str) -> str:
+    """A reviewer's part of a review id: `ana`, `jean-luc` (names repeat: worked out once each)."""
+    return "-".join(_SLUG_WORD.findall(normalise(name)))[:24]
+
+
+def _film(
+    files: list[ReviewFile], ids: set[str], key: str | None = None
+) -> tuple[Film, list[CorpusError], list[CorpusError]]:
+    """One film from its review files (in order), with a unique id; and what `corpus check` should say.
+
+    `key`: the first file's title normalised, when already known.
+    """
     first = files[0]
-    year = next((f.year for f in files if f.year is not None), None)
-    base, n = slug(first.title, year), 2
+    year = first.year if first.year is not None else next((f.year for f in files if f.year is not None), None)
+    base, n = slug(first.title, year, key), 2
     film_id = base
     while film_id in ids:
         film_id, n = f"{base}-{n}", n + 1
@@ -771,11 +817,14 @@ def _film(files: list[ReviewFile], ids: set[str]) -> tuple[Film, list[CorpusErro
     used: set[str] = set()
     reviews = []
     for n, f in enumerate(files, 1):
-        name = "-".join(re.findall(r"[a-z0-9]+", normalise(f.reviewer or "")))[:24] or str(n)
+        name = _reviewer_slug(f.reviewer or "") or str(n)
         review_id, k = f"{film_id}/{name}", 2
         while review_id in used:
             review_id, k = f"{film_id}/{name}-{k}", k + 1
         used.add(review_id)
-        reviews.append(Review(review_id, film_id, f.text, f.reviewer, f.rating, f.verdict, f.is_sequel, f.source))
+        checksum = f.checksum or text_checksum(f.text)
+        reviews.append(
+            Review(review_id, film_id, f.text, f.reviewer, f.rating, f.verdict, f.is_sequel, f.source, checksum)
+        )
     film = Film(film_id, first.title, year, tuple(reviews), tuple(aliases.values()), sequel_of)
     return film, problems, notes

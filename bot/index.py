@@ -21,7 +21,6 @@ import os
 import shutil
 import stat
 import tempfile
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot import lexicon, reading, search, sentiment, text, titleparse, titles
-from bot.corpus import gc_paused
+from bot.corpus import gc_paused, text_checksum
 from bot.models import Aspect, Film
 from bot.reading import Verdicts
 from bot.search import SentenceIndex
@@ -89,8 +88,7 @@ def fingerprint(films: Sequence[Film]) -> str:
     for f in films:
         h.update(repr((f.id, f.title, f.year, f.aliases)).encode())
         for r in f.reviews:
-            data = r.text.encode("utf-8", "surrogatepass")
-            h.update(repr((r.id, len(data), zlib.crc32(data))).encode())
+            h.update(repr((r.id, r.checksum or text_checksum(r.text))).encode())
     return h.hexdigest()[:32]
 
 

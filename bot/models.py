@@ -57,6 +57,7 @@ class Review:
     verdict: Label | None = None  # stated by the reviewer (front matter)
     is_sequel: bool = False  # the text reads as a review of a sequel
     source: str = ""  # the file it came from
+    checksum: int = 0  # `bot.corpus.text_checksum(text)` as the loader worked it out; 0: from the text when needed
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,7 +79,7 @@ class DiscordDriver:
         iid = await self.fake.slash(name, options, channel=channel)
         return [to_reply(m) for m in await self.fake.interaction_replies(iid, self.timeout)]
 
-    async def mention(self, text: str, channel: str = "c1") -> list[Reply]:
+    async def mention(self, text: str, channel: str = "c1", *, after: Reply | None = None) -> list[Reply]:
         mid = await self.fake.send_message(text, channel=channel)
         return [to_reply(m) for m in await self.fake.message_replies(mid, self.timeout)]
 

@@ -77,8 +77,9 @@ class SlackDriver:
             text = f"{text} by {reviewer}"
         return self._replies(await self.fake.slash(command, text, channel=channel))
 
-    async def mention(self, text: str, channel: str = "c1") -> list[Reply]:
-        return self._replies(await self.fake.mention(text, channel=channel))
+    async def mention(self, text: str, channel: str = "c1", *, after: Reply | None = None) -> list[Reply]:
+        thread = after.raw.get("thread_ts") if after is not None else None  # a follow-up goes in the answer's thread
+        return self._replies(await self.fake.mention(text, channel=channel, thread_ts=thread))
 
     async def click(self, reply: Reply, label: str, channel: str = "c1") -> list[Reply]:
         button = find_button(reply.raw, label)

@@ -280,27 +280,30 @@ async def _run(corpus_dir: Path, config: Config, secrets: Secrets) -> None:
         # follow-ups survive restarts and work across replicas; a persisted index makes restarts warm.
         # A large corpus takes minutes to index the first time: the platforms do not wait more than a moment.
         engine = Engine(None, context=store)
-        index_dir = config.data_dir / "index"
-        reloader = Reloader(engine, corpus_dir, config.data_dir / CACHE_NAME, index_dir, config=config.watch)
-        loading = asyncio.ensure_future(reloader.reload())  # the first load; the same path as every reload
-        await asyncio.wait({loading}, timeout=LOAD_WAIT)
-        featured = FeaturedCommands(store, engine, lease_seconds=config.featured.lease_seconds)
-        stop = asyncio.Event()
-        jobs: list[Awaitable[object]] = [loading, reloader.watch(stop)]
-        if discord_on and secrets.discord_token:
-            from adapters import discord_bot
-
-            jobs.append(
-                discord_bot.run(engine, config.discord, secrets.discord_token, featured=featured, reloader=reloader)
-            )
-        if slack_on:
-            from adapters import slack_app
-
-            jobs.append(slack_app.run(engine, config.slack, secrets, featured=featured, reloader=reloader, store=store))
-        log.info("starting %s (state: %s)", ", ".join(platforms(config, secrets)), store.backend)
+        reloader = Reloader(
+            engine, corpus_dir, config.data_dir / CACHE_NAME, config.data_dir / "index", config=config.watch
+        )
         loop = asyncio.get_running_loop()
         loop.add_signal_handler(signal.SIGHUP, reloader.request)  # `kill -HUP`, `systemctl reload`
+        stop = asyncio.Event()
         try:
+            loading = asyncio.ensure_future(reloader.reload())  # the first load; the same path as every reload
+            await asyncio.wait({loading}, timeout=LOAD_WAIT)
+            featured = FeaturedCommands(store, engine, lease_seconds=config.featured.lease_seconds)
+            jobs: list[Awaitable[object]] = [loading, reloader.watch(stop)]
+            if discord_on and secrets.discord_token:
+                from adapters import discord_bot
+
+                jobs.append(
+                    discord_bot.run(engine, config.discord, secrets.discord_token, featured=featured, reloader=reloader)
+                )
+            if slack_on:
+                from adapters import slack_app
+
+                jobs.append(
+                    slack_app.run(engine, config.slack, secrets, featured=featured, reloader=reloader, store=store)
+                )
+            log.info("starting %s (state: %s)", ", ".join(platforms(config, secrets)), store.backend)
             await asyncio.gather(*jobs)
         finally:
             stop.set()

@@ -8,21 +8,22 @@ import io
 import logging
 import os
 import re
+import signal
 import sys
-import time
 from collections.abc import Awaitable, Sequence
 from pathlib import Path
 
 from adapters import console
 from bot import logs
 from bot import messages as msg
-from bot.config import Config, Secrets, load_config, load_secrets
+from bot.config import DEFAULT_PATH, Config, Secrets, config_file, load_config, load_secrets
 from bot.corpus import CACHE_NAME, Corpus, load_corpus
 from bot.engine import Engine
 from bot.errors import ConfigError, StorageError
 from bot.featured import FeaturedCommands, ScheduleError, apply_config
 from bot.importer import import_corpus, progress_bar
 from bot.models import Film, Question, intent_of
+from bot.reload import Reloader
 from bot.store import Store
 
 log = logging.getLogger("reviewbot")
@@ -80,6 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(args: argparse.Namespace) -> int:
     try:
         config = load_config(args.config)
+        source = config_file(args.config)
     except ConfigError as exc:
         _say(msg.CLI_CONFIG_ERROR.format(error=exc), err=True)
         return EXIT_CONFIG
@@ -93,7 +95,10 @@ def _main(args: argparse.Namespace) -> int:
         if args.command == "corpus":
             return _corpus_check(corpus_dir)
         if args.command == "check":
-            return _check(config, secrets, corpus_dir, args.config)
+            return _check(config, secrets, corpus_dir, source)
+        if not corpus_dir.is_dir():  # started from another folder, or a volume not mounted: say so, don't start
+            _say(_no_corpus(corpus_dir, source), err=True)
+            return EXIT_CONFIG
         if args.command == "run":
             storage = msg.CLI_STORAGE_ERROR if config.database.url else msg.CLI_SQLITE_ERROR
             return _run_async(_run(corpus_dir, config, secrets), storage)
@@ -173,14 +178,27 @@ def _report(corpus: Corpus) -> None:
 
 
 def _corpus_check(corpus_dir: Path) -> int:
-    corpus = load_corpus(corpus_dir)
+    return EXIT_PROBLEMS if _show_corpus(corpus_dir, load_corpus(corpus_dir)) else 0
+
+
+def _show_corpus(corpus_dir: Path, corpus: Corpus) -> bool:
+    """Print the corpus' size and every problem; whether it has any."""
     if not corpus.problems:
         _say(msg.CLI_CORPUS_OK.format(path=corpus_dir, count=len(corpus.films)))
-        return 0
+        return False
     _say(msg.CLI_CORPUS_BAD.format(path=corpus_dir, count=len(corpus.films), problems=len(corpus.problems)))
     for problem in corpus.problems:
         _say(f"  {problem}")
-    return EXIT_PROBLEMS
+    return True
+
+
+def _source(source: Path | None) -> str:
+    """The config file used, as `check` and errors name it."""
+    return str(source.absolute()) if source is not None else msg.CLI_CHECK_DEFAULTS.format(path=DEFAULT_PATH)
+
+
+def _no_corpus(corpus_dir: Path, source: Path | None) -> str:
+    return msg.CLI_NO_CORPUS.format(path=corpus_dir.absolute(), config=_source(source), cwd=Path.cwd())
 
 
 def _corpus_import(source: Path, dest: Path) -> int:
@@ -224,27 +242,29 @@ def credential_problems(secrets: Secrets) -> list[str]:
 
 
 def _check(config: Config, secrets: Secrets, corpus_dir: Path, source: Path | None) -> int:
-    _say(msg.CLI_CHECK_OK.format(source=source or "defaults and config/reviewbot.yaml if present"))
+    """The config file used, credential problems, the corpus folder and every problem in it, what would start.
+
+    Exit 2 for a credential problem or a missing corpus folder (`run` would refuse to start); problems in review
+    files are listed but do not fail the check (the bot answers from the other files).
+    """
+    _say(msg.CLI_CHECK_OK.format(source=_source(source)))
     problems = credential_problems(secrets)
     for problem in problems:
         _say(problem)
-    corpus = load_corpus(corpus_dir)
-    _say(
-        msg.CLI_CORPUS_OK.format(path=corpus_dir, count=len(corpus.films))
-        if not corpus.problems
-        else msg.CLI_CORPUS_BAD.format(path=corpus_dir, count=len(corpus.films), problems=len(corpus.problems))
-    )
+    _say(msg.CLI_CHECK_CORPUS.format(path=corpus_dir.absolute()))
+    if corpus_dir.is_dir():
+        corpus = load_corpus(corpus_dir)
+        _show_corpus(corpus_dir, corpus)
+        if not corpus.films:
+            _say(msg.CLI_CORPUS_EMPTY.format(path=corpus_dir))
+    else:
+        _say(_no_corpus(corpus_dir, source))
+        problems.append("no corpus")
     _say(msg.CLI_WOULD_START.format(what=", ".join(platforms(config, secrets))))
     return EXIT_CONFIG if problems else 0
 
 
 LOAD_WAIT = 5.0  # seconds `run` waits for the corpus before connecting anyway (answering "still reading")
-
-
-async def _load(engine: Engine, corpus_dir: Path, cache: Path) -> None:
-    t = time.perf_counter()
-    await engine.load(lambda: _films(corpus_dir, cache))
-    log.info("answering from %d reviews (loaded in %.1f s)", len(engine.films), time.perf_counter() - t)
 
 
 async def _run(corpus_dir: Path, config: Config, secrets: Secrets) -> None:
@@ -259,21 +279,35 @@ async def _run(corpus_dir: Path, config: Config, secrets: Secrets) -> None:
         await apply_config(store, config.featured)
         # follow-ups survive restarts and work across replicas; a persisted index makes restarts warm.
         # A large corpus takes minutes to index the first time: the platforms do not wait more than a moment.
-        engine = Engine(None, context=store, index_dir=config.data_dir / "index")
-        loading = asyncio.ensure_future(_load(engine, corpus_dir, config.data_dir / CACHE_NAME))
-        await asyncio.wait({loading}, timeout=LOAD_WAIT)
-        featured = FeaturedCommands(store, engine)
-        jobs: list[Awaitable[None]] = [loading]
-        if discord_on and secrets.discord_token:
-            from adapters import discord_bot
+        engine = Engine(None, context=store)
+        reloader = Reloader(
+            engine, corpus_dir, config.data_dir / CACHE_NAME, config.data_dir / "index", config=config.watch
+        )
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGHUP, reloader.request)  # `kill -HUP`, `systemctl reload`
+        stop = asyncio.Event()
+        try:
+            loading = asyncio.ensure_future(reloader.reload())  # the first load; the same path as every reload
+            await asyncio.wait({loading}, timeout=LOAD_WAIT)
+            featured = FeaturedCommands(store, engine, lease_seconds=config.featured.lease_seconds)
+            jobs: list[Awaitable[object]] = [loading, reloader.watch(stop)]
+            if discord_on and secrets.discord_token:
+                from adapters import discord_bot
 
-            jobs.append(discord_bot.run(engine, config.discord, secrets.discord_token, featured=featured))
-        if slack_on:
-            from adapters import slack_app
+                jobs.append(
+                    discord_bot.run(engine, config.discord, secrets.discord_token, featured=featured, reloader=reloader)
+                )
+            if slack_on:
+                from adapters import slack_app
 
-            jobs.append(slack_app.run(engine, config.slack, secrets, featured=featured))
-        log.info("starting %s (state: %s)", ", ".join(platforms(config, secrets)), store.backend)
-        await asyncio.gather(*jobs)
+                jobs.append(
+                    slack_app.run(engine, config.slack, secrets, featured=featured, reloader=reloader, store=store)
+                )
+            log.info("starting %s (state: %s)", ", ".join(platforms(config, secrets)), store.backend)
+            await asyncio.gather(*jobs)
+        finally:
+            stop.set()
+            loop.remove_signal_handler(signal.SIGHUP)
     finally:
         await store.close()
 

@@ -5,6 +5,7 @@ Secrets (tokens) come only from the environment; see `Secrets`.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -42,6 +43,7 @@ class SlackCommands:
     ask: str = "/ask"
     help: str = "/help"
     featured: str = "/featured"
+    reload: str = "/reload"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +69,29 @@ class Subscription:
     timezone: str = "UTC"
 
 
+RETRY_WAIT_MAX = 60  # seconds: the longest a featured post waits between two tries (`Scheduler.max_backoff`)
+LEASE_SECONDS = 300
+
+
 @dataclass(frozen=True, slots=True)
 class FeaturedConfig:
     subscriptions: tuple[Subscription, ...] = ()
+    # How long a replica's claim on a day's post holds others off; after a crash, the wait before another
+    # replica posts. More than twice RETRY_WAIT_MAX, so a claim outlives the retries of the post it covers.
+    lease_seconds: int = LEASE_SECONDS
+
+
+LEASE_MAX = 3600  # a crashed replica's claim holds the day's post up at most this long
+
+
+@dataclass(frozen=True, slots=True)
+class WatchConfig:
+    """Picking up review files while running (`bot.reload`)."""
+
+    enabled: bool = True  # false: only /reload and SIGHUP reload
+    poll: bool = False  # look every poll_seconds instead of file-system events (network volumes)
+    poll_seconds: int = 5
+    debounce_ms: int = 500  # reload once nothing changed for this long
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +103,7 @@ class Config:
     slack: SlackConfig = field(default_factory=SlackConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     featured: FeaturedConfig = field(default_factory=FeaturedConfig)
+    watch: WatchConfig = field(default_factory=WatchConfig)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +118,8 @@ class Secrets:
 
 ENV_PREFIX = "REVIEWBOT_"
 DEFAULT_PATH = Path("config/reviewbot.yaml")
+# REVIEWBOT_* variables that are not config keys: the config file's path, and the test suite's and benchmarks'.
+OTHER_ENV = frozenset({"REVIEWBOT_CONFIG", "REVIEWBOT_TEST_DATABASE_URL", "REVIEWBOT_SHARED_DATA"})
 MAX_BYTES = 1 << 20  # a config file is a few KB; anything near this is not one
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 _SHOWN = 80  # characters of a bad value quoted in a message
@@ -129,20 +154,49 @@ def load_config(path: Path | str | None = None, env: Mapping[str, str] | None = 
         raise ConfigError(mask(str(exc), hidden)) from None
 
 
-def _load(path: Path | str | None, env: Mapping[str, str]) -> Config:
+def config_file(path: Path | str | None = None, env: Mapping[str, str] | None = None) -> Path | None:
+    """The config file `load_config` reads: `path`, else $REVIEWBOT_CONFIG, else config/reviewbot.yaml if it
+    exists (None: the defaults). Raises ConfigError when a file named explicitly does not exist."""
+    env = os.environ if env is None else env
     explicit = path is not None or bool(env.get(ENV_PREFIX + "CONFIG"))
     file = Path(path or env.get(ENV_PREFIX + "CONFIG") or DEFAULT_PATH)
+    if file.exists():
+        return file
+    if explicit:
+        raise ConfigError(f"{file}: config file not found. Check the path, or leave it out to use the defaults.")
+    return None
+
+
+def _load(path: Path | str | None, env: Mapping[str, str]) -> Config:
+    _check_env_names(env)
+    found = config_file(path, env)
+    file = found or DEFAULT_PATH
     raw: dict[str, Any] = {}
     where: dict[str, str] = {}
-    if file.exists():
-        raw = _read_yaml(file, where)
-    elif explicit:
-        raise ConfigError(f"{file}: config file not found. Check the path, or leave it out to use the defaults.")
+    if found is not None:
+        raw = _read_yaml(found, where)
     for dotted, name in _env_names():
         if name in env:
             _set(raw, dotted.split("."), _env_value(name, env[name]))
             where[dotted] = f"environment variable {name}"
     return _build(Config, raw, "", where, str(file))
+
+
+def _check_env_names(env: Mapping[str, str]) -> None:
+    """A REVIEWBOT_* variable that is no setting is a typo: refuse it, naming the closest one."""
+    known = {name for _, name in _env_names()} | OTHER_ENV
+    for name in sorted(env):
+        if not name.startswith(ENV_PREFIX) or name in known:
+            continue
+        shown = name if len(name) <= _SHOWN and name.isprintable() else _show(name)
+        tails = {k.removeprefix(ENV_PREFIX): k for k in known}  # the shared prefix would make every name look close
+        close = difflib.get_close_matches(name.upper().removeprefix(ENV_PREFIX), tails, n=1, cutoff=0.6)
+        hint = (
+            f"Did you mean {tails[close[0]]}?"
+            if close
+            else "Every setting and its variable is in config/reviewbot.yaml."
+        )
+        raise ConfigError(f"environment variable {shown} is not a reviewbot setting. {hint} Unset it, or rename it.")
 
 
 def _env_names(cls: type = Config, prefix: str = "") -> Iterator[tuple[str, str]]:
@@ -313,11 +367,16 @@ def _convert(kind: Any, value: Any, path: str, where: dict[str, str], file: str)
         if kind is str:
             return text
         try:
-            return Path(text).expanduser()  # `~/reviews` is the home folder's, not a folder named ~
+            found = Path(text).expanduser()  # `~/reviews` is the home folder's, not a folder named ~
         except RuntimeError:
             raise ConfigError(
                 f"{loc}: `{path}` starts with ~ but the home folder is unknown; write the full path."
             ) from None
+        if not found.is_absolute() and loc.startswith(file + ":"):
+            # in the config file: from the file's folder, wherever the bot is started (the environment's and
+            # the command line's are from the working directory)
+            found = Path(os.path.normpath(Path(file).absolute().parent / found))
+        return found
     raise ConfigError(f"{loc}: `{path}` has an unsupported value {_show(value)}.")  # pragma: no cover
 
 
@@ -383,6 +442,17 @@ def _check(obj: Any, path: str, where: dict[str, str], file: str) -> None:
                 )
     if isinstance(obj, DatabaseConfig) and obj.url is not None and (problem := url_problem(obj.url)) is not None:
         fail("url", problem + ".")
+    if isinstance(obj, FeaturedConfig) and not 2 * RETRY_WAIT_MAX < obj.lease_seconds <= LEASE_MAX:
+        fail(
+            "lease_seconds",
+            f"must be more than {2 * RETRY_WAIT_MAX} (twice the longest wait between two tries of a post) "
+            f"and at most {LEASE_MAX}, got {_show(obj.lease_seconds)}.",
+        )
+    if isinstance(obj, WatchConfig):
+        if not 1 <= obj.poll_seconds <= 3600:
+            fail("poll_seconds", f"must be a number of seconds from 1 to 3600, got {_show(obj.poll_seconds)}.")
+        if not 50 <= obj.debounce_ms <= 60_000:
+            fail("debounce_ms", f"must be a number of milliseconds from 50 to 60000, got {_show(obj.debounce_ms)}.")
     if isinstance(obj, Subscription):
         if obj.platform not in ("discord", "slack"):
             fail("platform", f"must be discord or slack, got {_show(obj.platform)}.")

@@ -30,7 +30,7 @@ import sys
 import time
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
@@ -74,6 +74,7 @@ class Corpus:
     films: tuple[Film, ...]
     problems: tuple[CorpusError, ...]  # files skipped, or loaded with something to fix
     notes: tuple[CorpusError, ...] = ()  # worth knowing, nothing to fix (titles spelt two ways, merged)
+    files: tuple[ReviewFile, ...] = ()  # every review file read (duplicates too), for `load_corpus(last_good=…)`
 
     @property
     def reviews(self) -> int:
@@ -385,6 +386,10 @@ def read_reviews(root: Path) -> Iterator[ReviewFile | CorpusError]:
         yield item if isinstance(item, CorpusError) else _parse(item)
 
 
+class _FolderError(CorpusError):
+    """A folder of the corpus that could not be read: the files under it were not seen."""
+
+
 def _walk(root: Path) -> list[_Found | CorpusError]:
     """Review files under `root` (and problems) in the order of sorted(Path objects)."""
     real_root = os.path.realpath(root)
@@ -400,7 +405,7 @@ def _walk(root: Path) -> list[_Found | CorpusError]:
                         found.append((tuple(entry.path.split(os.sep)), item))
         except OSError as exc:
             problem = msg.CORPUS_FOLDER_UNREADABLE.format(reason=exc.strerror or "I/O error")
-            found.append((tuple(folder.split(os.sep)), CorpusError(shown(folder), None, problem)))
+            found.append((tuple(folder.split(os.sep)), _FolderError(shown(folder), None, problem)))
     found.sort(key=lambda pair: pair[0])
     return [item for _, item in found]
 
@@ -439,7 +444,9 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root if root.endswith(os.sep) else root + os.sep)
 
 
-def load_corpus(root: Path | str, cache: Path | None = None) -> Corpus:
+def load_corpus(
+    root: Path | str, cache: Path | None = None, *, last_good: Mapping[str, ReviewFile] | None = None
+) -> Corpus:
     """Load every review under `root`; bad files are reported in `problems` and skipped.
 
     With `cache` (a file), reviews unchanged since the last load (same size and modification time)
@@ -447,12 +454,21 @@ def load_corpus(root: Path | str, cache: Path | None = None) -> Corpus:
     A file modified in the last few seconds is not cached yet: it could change again within the same
     timestamp (git's "racy clean" problem). A cache that is damaged in any way is ignored (one warning)
     and written again.
+
+    `last_good`: the files of the previous load by `ReviewFile.source` (`Corpus.files`). A file among them
+    that is now broken is loaded as it was, its problem still reported; so are the files under a folder
+    that cannot be read now, and every one of them when `root` itself is gone (a network volume that
+    dropped out). A file that was removed goes away.
     """
     root = Path(root)
     if not root.is_dir():
-        return Corpus((), (CorpusError(shown(str(root)), None, msg.CORPUS_NO_DIR),))
+        missing = CorpusError(shown(str(root)), None, msg.CORPUS_NO_DIR)
+        return build_corpus(_keep_last_good([_FolderError(missing.path, None, missing.message)], last_good, set()))
     if cache is None:
-        return build_corpus(read_reviews(root))
+        if not last_good:
+            return build_corpus(read_reviews(root))
+        read = list(read_reviews(root))
+        return build_corpus(_keep_last_good(read, last_good, _sources(read)))
     with gc_paused():  # what the walk and the cache make is kept: no garbage to look for
         found = _walk(root)
         known = _read_cache(cache)
@@ -482,7 +498,37 @@ def load_corpus(root: Path | str, cache: Path | None = None) -> Corpus:
         items.append(parsed)
     if changed or len(kept) != len(known):
         _write_cache(cache, kept)
+    if last_good:
+        items = _keep_last_good(items, last_good, _sources(items))
     return build_corpus(items, keys)
+
+
+def _sources(items: Iterable[ReviewFile | CorpusError]) -> set[str]:
+    return {item.path if isinstance(item, CorpusError) else item.source for item in items}
+
+
+def _keep_last_good(
+    items: Iterable[ReviewFile | CorpusError], last_good: Mapping[str, ReviewFile] | None, seen: set[str]
+) -> list[ReviewFile | CorpusError]:
+    """`items` with each broken file that loaded before in its last good version (and its problem, saying so);
+    the files under a folder that could not be read (`seen` did not see them) are kept as they were too."""
+    if not last_good:
+        return list(items)
+    out: list[ReviewFile | CorpusError] = []
+    for item in items:
+        if isinstance(item, _FolderError):
+            under = item.path.rstrip(os.sep) + os.sep
+            kept = [f for source, f in last_good.items() if source.startswith(under) and source not in seen]
+            if kept:
+                item = _FolderError(
+                    item.path, None, msg.CORPUS_KEPT_FOLDER.format(problem=item.message, count=len(kept))
+                )
+            out += [item, *kept]
+        elif isinstance(item, CorpusError) and (good := last_good.get(item.path)) is not None:
+            out += [good, CorpusError(item.path, item.line, msg.CORPUS_KEPT.format(problem=item.message))]
+        else:
+            out.append(item)
+    return out
 
 
 @contextlib.contextmanager
@@ -728,12 +774,14 @@ def build_corpus(items: Iterable[ReviewFile | CorpusError], normalised: dict[str
     normalised = normalised or {}
     problems: list[CorpusError] = []
     notes: list[CorpusError] = []
+    read: list[ReviewFile] = []
     groups: dict[str, list[ReviewFile]] = {}  # normalised title -> its files, in order
     position: dict[int, int] = {}  # id(file) -> where it came in `items`: films keep the order of their first file
     for n, item in enumerate(items):
         if isinstance(item, CorpusError):
             problems.append(item)
             continue
+        read.append(item)
         position[id(item)] = n
         groups.setdefault(normalised.get(item.title) or normalise(item.title), []).append(item)
     films: list[tuple[int, list[ReviewFile]]] = []  # (first file's position, files)
@@ -757,7 +805,7 @@ def build_corpus(items: Iterable[ReviewFile | CorpusError], normalised: dict[str
         built.append(film)
         problems += trouble
         notes += spelt
-    return Corpus(tuple(built), tuple(problems), tuple(notes))
+    return Corpus(tuple(built), tuple(problems), tuple(notes), tuple(read))
 
 
 def _distinct(files: list[ReviewFile], problems: list[CorpusError]) -> list[ReviewFile]:

@@ -147,8 +147,18 @@ class Engine:
 
         self._use(*await asyncio.to_thread(work))
 
+    def swap(self, films: Iterable[Film], indexes: Indexes) -> None:
+        """Answer from `films` and their `indexes` (built beforehand) from now on.
+
+        One synchronous step on the event loop: an answer in progress finishes on the old corpus or the new
+        one, never on a mix. Film ids are stable, so buttons, follow-ups and featured posts carry over.
+        """
+        self._use(tuple(films), indexes)
+
     def _use(self, films: tuple[Film, ...], indexes: Indexes) -> None:
+        # Everything the engine answers from, replaced together (no await in here: see `swap`).
         self._titles, self._sentences, self._verdict_table = indexes.titles, indexes.sentences, indexes.verdicts
+        self._readings = {}  # a review id may now have another text
         self._by_id = {f.id: f for f in films}
         self._index = {f.id: i for i, f in enumerate(films)}
         self._reviews = [(f, r) for f in films for r in f.reviews]  # in the sentence index's order
@@ -359,6 +369,8 @@ class Engine:
                 return missing
             if q.conversation and (film_id := await self.context.get(q.conversation)):
                 film = self.film(film_id)
+                if film is None:  # the film talked about left the corpus (a reload removed its reviews)
+                    return Notice(Note.UNKNOWN_FILM)
         terms = terms_of(text, exclude=title_words)
         if film is not None and _VERDICT_INTENT.search(text) and not (set(aspects) - {Aspect.SEQUEL}):
             return self.verdict_card(film, sure)

@@ -18,12 +18,12 @@ from collections.abc import Awaitable, Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot import messages
 from bot.answers import ReviewCard
-from bot.config import FeaturedConfig
+from bot.config import LEASE_SECONDS, RETRY_WAIT_MAX, FeaturedConfig
 from bot.engine import Engine
 from bot.store import ChannelSubscription, Claim, Store, channel_key
 
@@ -177,8 +177,9 @@ class PermanentPostError(Exception):
 class Poster(Protocol):
     """What an adapter provides to post featured reviews."""
 
-    async def find_existing(self, channel_key: str, marker: str) -> str | None:
-        """The id of a recent message in the channel carrying `marker`, if any."""
+    async def find_existing(self, channel_key: str, marker: str, since: datetime) -> str | None:
+        """The id of a message in the channel carrying `marker`, if any, searching back to `since` (when the day
+        was first claimed: its post cannot be older), however busy the channel (within a sensible bound)."""
         ...
 
     async def post(self, channel_key: str, film_id: str, marker: str) -> str:
@@ -243,11 +244,11 @@ class Scheduler:
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         owner: str | None = None,
         platforms: Collection[str] | None = None,
-        lease_seconds: float = 300.0,
+        lease_seconds: float = LEASE_SECONDS,
         interval: float = 30.0,
         max_attempts: int = 6,
         base_backoff: float = 1.0,
-        max_backoff: float = 60.0,
+        max_backoff: float = RETRY_WAIT_MAX,
         concurrency: int = 8,
     ) -> None:
         if max_backoff * 2 >= lease_seconds:
@@ -329,17 +330,19 @@ class Scheduler:
         claim = await self.store.claim(key, day, self.owner, self.lease_seconds, now, film)
         if claim is None:
             return Outcome(key, day, "busy")
-        film = claim.film_id or film
+        chosen = claim.film_id or film
         tag = marker(key, day)
         if claim.reclaimed:
             # An earlier holder died (or lost its lease) after claiming: it may have posted.
-            found = await self.poster.find_existing(key, tag)
+            found = await self.poster.find_existing(key, tag, claim.claimed_at)
             if found is not None:
-                await self.store.record_post(key, day, found, film, now)
+                await self.store.record_post(key, day, found, chosen, now)
                 self._done.add((key, day))
                 log.info("featured: %s %s was already posted (%s)", key, day, found)
                 return Outcome(key, day, "recovered", found)
-        return await self._post(claim, film, tag)
+        if chosen not in films:  # the film first chosen left the corpus (a reload) before it was posted
+            chosen = film
+        return await self._post(claim, chosen, tag)
 
     async def _post(self, claim: Claim, film: str, tag: str) -> Outcome:
         key, day = claim.channel_key, claim.local_date
@@ -372,7 +375,7 @@ class Scheduler:
                 log.info("featured: %s: %s; retrying in %.1fs", key, e, delay)
                 await self._sleep(delay)
                 # The failed call may have posted after all (e.g. a 500 after the write).
-                found = await self.poster.find_existing(key, tag)
+                found = await self.poster.find_existing(key, tag, claim.claimed_at)
                 if found is None:
                     continue
                 message_id, status = found, "recovered"
@@ -408,10 +411,25 @@ class FeaturedCommands:
 
     ACTIONS = ("subscribe", "unsubscribe", "status", "today")
 
-    def __init__(self, store: Store, engine: Engine, clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
+    def __init__(
+        self,
+        store: Store,
+        engine: Engine,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        *,
+        lease_seconds: float = LEASE_SECONDS,
+    ):
+        """`lease_seconds` (`featured.lease_seconds`): the lease of the schedulers `scheduler` makes."""
         self.store = store
         self.engine = engine
+        self.lease_seconds = lease_seconds
         self._clock = clock
+
+    def scheduler(self, poster: Poster, platform: str, **options: Any) -> Scheduler:
+        """The `Scheduler` of one platform's subscriptions, posting with `poster` the films of this engine."""
+        engine = self.engine
+        options.setdefault("lease_seconds", self.lease_seconds)
+        return Scheduler(self.store, poster, lambda: [f.id for f in engine.films], platforms={platform}, **options)
 
     async def run(self, platform: str, channel: str, text: str, *, user: str, is_admin: bool) -> FeaturedReply:
         """Parse a command line such as `subscribe 09:00 Europe/Paris` (Slack) and run it."""

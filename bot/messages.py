@@ -144,6 +144,8 @@ CORPUS_LINK_BROKEN = "a link to {target}, which does not exist"
 CORPUS_NOT_A_FILE = "not a regular file (a pipe, device or link to a folder): nothing to read"
 CORPUS_CHANGED = "the file was replaced while it was being read: check the corpus again"
 CORPUS_FOLDER_UNREADABLE = "cannot read the folder: {reason}"
+CORPUS_KEPT = "{problem} (answering from the version read before until it is fixed)"
+CORPUS_KEPT_FOLDER = "{problem} (answering from the {count} review file(s) read from it before)"
 CORPUS_UNSAFE_YAML = "front matter uses YAML that reviews may not use: {problem}"
 CORPUS_TITLE_NO_WORDS = "the title {title} has no letters or digits: give the film's name"
 IMPORT_NO_SOURCE = "cannot read the source: {reason}"
@@ -162,6 +164,20 @@ IMPORT_BAD_VALUE = "`{key}` must be text or a number, got {kind}"
 IMPORT_BAD_KEY = "a column name must be text of at most 40 characters"
 IMPORT_SURROGATE = "`{key}` holds an invalid character (an unpaired surrogate such as \\ud800): it was not read"
 
+# --- reloading the corpus (/reload, SIGHUP, the folder watcher) -------------------------
+
+RELOAD_ADDED = ("+{n} review", "+{n} reviews")  # one, many
+RELOAD_CHANGED = ("{n} changed", "{n} changed")
+RELOAD_REMOVED = ("{n} removed", "{n} removed")
+RELOAD_PROBLEMS = ("{n} problem", "{n} problems")
+RELOAD_NO_CHANGES = "no changes"
+RELOAD_DONE = "Reloaded the reviews: {summary}. Answering from {reviews} reviews of {films} films."
+RELOAD_PROBLEM = "• {problem}"
+RELOAD_MORE_PROBLEMS = "…and {count} more: `reviewbot corpus check` on the server lists them all."
+RELOAD_FAILED = "The reviews could not be reloaded (the bot's log says why). I'm answering from the ones loaded before."
+RELOAD_ADMINS_ONLY = "Only server or workspace admins can reload the reviews."
+TITLE_RELOAD = "Reload"
+
 # --- console and command line ---------------------------------------------------------
 
 CONSOLE_BANNER = "reviewbot console: {count} films loaded. Ask a question, or type /help. /quit leaves (or Ctrl-D)."
@@ -172,6 +188,17 @@ CLI_CONFIG_ERROR = "Config error: {error}"
 CLI_NO_PLATFORMS = "No DISCORD_TOKEN or SLACK_BOT_TOKEN set: starting the console chat."
 CLI_WOULD_START = "Would start: {what}"
 CLI_CHECK_OK = "Config OK ({source})."
+CLI_CHECK_DEFAULTS = "defaults: no config file at {path}"
+CLI_CHECK_CORPUS = "Corpus folder: {path}"
+CLI_CORPUS_EMPTY = (
+    "Warning: {path} holds no review files, so the bot would answer that no reviews are loaded. "
+    "Add .md or .txt files there (a running bot picks them up), or point `corpus:` at your reviews."
+)
+CLI_NO_CORPUS = (
+    "The corpus folder {path} does not exist (config: {config}). Create it, or set `corpus:` in the config "
+    "file, REVIEWBOT_CORPUS or --corpus. A relative path in the config file is read from the file's folder; "
+    "one in REVIEWBOT_CORPUS or --corpus from the working directory ({cwd})."
+)
 CLI_BAD_CREDENTIAL = "{name} does not look right: {hint}"
 CLI_CREDENTIAL_HINTS = {
     "DISCORD_TOKEN": "a Discord bot token has three dot-separated parts (Developer Portal > Bot > Reset Token)",
@@ -210,6 +237,7 @@ DISCORD_CMD_FEATURED_STATUS = "When this channel's featured review is posted"
 DISCORD_CMD_FEATURED_TODAY = "Show today's featured review"
 DISCORD_OPT_TIME = "Time of day, 24-hour HH:MM, e.g. 09:00"
 DISCORD_OPT_TIMEZONE = "Time zone, e.g. Europe/Paris or America/New_York"
+DISCORD_CMD_RELOAD = "Read the review files again and answer from them (needs Manage Server)"
 DISCORD_FEATURED_GUILD_ONLY = "Featured reviews are posted in server channels: use /featured in a channel of a server."
 
 # --- slack adapter --------------------------------------------------------------

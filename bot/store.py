@@ -56,9 +56,11 @@ from bot.errors import StorageError
 log = logging.getLogger(__name__)
 
 SQLITE_FILENAME = "reviewbot.sqlite3"
-SCHEMA_VERSION = 2  # the version this code writes; see _MIGRATIONS
+SCHEMA_VERSION = 3  # the version this code writes; see _MIGRATIONS
 BUSY_TIMEOUT = 30.0  # seconds a featured claim or schedule change waits for another writer
 CONTEXT_TIMEOUT = 1.0  # seconds a follow-up context read or write waits: it must never hold an answer up
+EVENT_MEMORY = timedelta(hours=1)  # how long a delivered event id is remembered (Slack retries within minutes)
+PRUNE_EVERY = timedelta(minutes=10)  # how often a process deletes event ids older than EVENT_MEMORY
 _ADVISORY_LOCK_KEY = 0x72657669657762  # "reviewb": serialises schema upgrades on PG
 
 
@@ -149,6 +151,15 @@ conversation_context = Table(
 )
 
 
+# Platform events already delivered (Slack's event_id): a retry that reaches another replica is dropped there.
+delivered_events = Table(
+    "delivered_events",
+    metadata,
+    Column("event_id", String(255), primary_key=True),
+    Column("seen_at", UTCDateTime, nullable=False, index=True),
+)
+
+
 # --- migrations -----------------------------------------------------------------------
 # Step N upgrades a database at version N-1 to version N. Steps run inside one
 # transaction holding the upgrade lock, and are idempotent (checkfirst). A step that
@@ -164,7 +175,11 @@ def _v2(conn: Connection) -> None:
     conversation_context.create(conn, checkfirst=True)
 
 
-_MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1, 2: _v2}
+def _v3(conn: Connection) -> None:
+    delivered_events.create(conn, checkfirst=True)
+
+
+_MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1, 2: _v2, 3: _v3}
 assert max(_MIGRATIONS) == SCHEMA_VERSION
 
 
@@ -220,8 +235,9 @@ class Claim:
     """The right to post one channel's featured review for one local date.
 
     `attempts` > 1 means an earlier holder's lease expired without a recorded post: it
-    may have posted anyway, so look for its message before posting again. `film_id` is
-    the film the first holder chose, kept so a re-claim posts the same one.
+    may have posted anyway, so look for its message (posted after `claimed_at`, when the
+    day was first claimed) before posting again. `film_id` is the film the first holder
+    chose, kept so a re-claim posts the same one.
     """
 
     channel_key: str
@@ -230,6 +246,7 @@ class Claim:
     lease_expires_at: datetime
     attempts: int
     film_id: str | None
+    claimed_at: datetime
 
     @property
     def reclaimed(self) -> bool:
@@ -366,6 +383,7 @@ class Store:
         self._context_engine = context_engine or engine  # SQLite: its own connections, with a short busy timeout
         self._clock = clock
         self._dialect = engine.dialect.name
+        self._pruned: datetime | None = None  # when this process last deleted old event ids
 
     @classmethod
     async def open(
@@ -555,16 +573,16 @@ class Store:
             set_={
                 "owner": ins.excluded.owner,
                 "lease_expires_at": ins.excluded.lease_expires_at,
-                "claimed_at": ins.excluded.claimed_at,
                 "attempts": t.c.attempts + 1,
                 "film_id": func.coalesce(t.c.film_id, ins.excluded.film_id),
+                # claimed_at stays the first claim's: an earlier holder's post is no older
             },
             where=and_(
                 t.c.message_id.is_(None),
                 t.c.error.is_(None),
                 t.c.lease_expires_at < now,
             ),
-        ).returning(t.c.owner, t.c.lease_expires_at, t.c.attempts, t.c.film_id)
+        ).returning(t.c.owner, t.c.lease_expires_at, t.c.attempts, t.c.film_id, t.c.claimed_at)
         async with self._tx() as conn:
             row = (await conn.execute(stmt)).first()
         if row is None:
@@ -576,6 +594,7 @@ class Store:
             row.lease_expires_at,
             row.attempts,
             row.film_id,
+            row.claimed_at,
         )
 
     async def renew(self, claim: Claim, lease_seconds: float, now: datetime) -> Claim | None:
@@ -605,6 +624,7 @@ class Store:
             expires,
             claim.attempts,
             claim.film_id,
+            claim.claimed_at,
         )
 
     async def release(self, claim: Claim, until: datetime) -> None:
@@ -710,6 +730,37 @@ class Store:
         async with self._tx() as conn:
             rows: Sequence[Any] = (await conn.execute(stmt)).all()
         return [str(r.film_id) for r in rows if r.film_id is not None]
+
+    # --- delivered events -------------------------------------------------------------
+
+    async def first_delivery(self, event_id: str, now: datetime | None = None) -> bool:
+        """Record that a platform event (Slack's event_id) was taken; False if some replica took it already.
+
+        Insert-if-absent under the primary key, so of two replicas taking one event at once exactly one gets
+        True. Waits `CONTEXT_TIMEOUT` at most for the database (it is in the way of an answer), and deletes
+        the ids older than `EVENT_MEMORY` every `PRUNE_EVERY`.
+        """
+        now = now or self._clock()
+        t = delivered_events
+        stmt = (
+            self._insert(t)
+            .values(event_id=event_id, seen_at=now)
+            .on_conflict_do_nothing(index_elements=[t.c.event_id])
+            .returning(t.c.event_id)
+        )
+        prune = self._pruned is None or now - self._pruned >= PRUNE_EVERY
+        async with self._tx(context=True) as conn:
+            first = (await conn.execute(stmt)).first() is not None
+            if prune:
+                await conn.execute(t.delete().where(t.c.seen_at < now - EVENT_MEMORY))
+        if prune:
+            self._pruned = now
+        return first
+
+    async def delivered_count(self) -> int:
+        """How many event ids are remembered (tests, and a look at the table's size)."""
+        async with self._tx() as conn:
+            return int((await conn.execute(select(func.count()).select_from(delivered_events))).scalar_one())
 
     # --- conversation context ---------------------------------------------------------
 

@@ -39,7 +39,7 @@ class FileLogPoster:
         lines = self.path.read_text().splitlines()
         return [json.loads(line) for line in lines if line.strip()]
 
-    async def find_existing(self, channel_key: str, marker: str) -> str | None:
+    async def find_existing(self, channel_key: str, marker: str, since: datetime) -> str | None:
         for entry in self.entries():
             if entry["channel"] == channel_key and entry["marker"] == marker:
                 return entry["message_id"]

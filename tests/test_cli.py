@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.messages import EMPTY_CORPUS
 from tests.conftest import ROOT
 
 
@@ -156,3 +157,68 @@ def test_run_on_a_damaged_sqlite_file_exits_3_with_a_message(tmp_path: Path, kin
     )
     assert done.returncode == 3, done.stderr
     assert f"Database error: {path} is not a usable SQLite database" in done.stderr and "Traceback" not in done.stderr
+
+
+# --- issue 13: which config and corpus, every problem, a missing corpus ------------------------------------------
+
+
+def test_check_names_the_config_file_and_the_corpus_and_lists_every_problem(tmp_path: Path) -> None:
+    corpus = tmp_path / "reviews"
+    corpus.mkdir()
+    (corpus / "ok.md").write_text("---\ntitle: Paper Moon\n---\nA delightful, warm film.\n")
+    (corpus / "bad.md").write_text("---\ntitle: [\n---\nx\n")
+    (corpus / "empty.txt").write_text("   \n")
+    done = reviewbot("check", "--corpus", str(corpus))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"Config OK ({ROOT / 'config' / 'reviewbot.yaml'})." in done.stdout
+    assert f"Corpus folder: {corpus}" in done.stdout
+    assert "1 reviews loaded, 2 problem(s):" in done.stdout
+    assert (
+        "bad.md:2: front matter is not valid YAML" in done.stdout
+        and "empty.txt:1: the review text is empty" in done.stdout
+    )
+
+    config = tmp_path / "c.yaml"
+    config.write_text("corpus: reviews\n")  # next to the file, wherever `check` runs from
+    from_elsewhere = subprocess.run(
+        [sys.executable, "-m", "adapters.cli", "check", "--config", str(config)],
+        capture_output=True, text=True, cwd=tmp_path.parent, timeout=120, env=_env(),
+    )  # fmt: skip
+    assert f"Config OK ({config})." in from_elsewhere.stdout and f"Corpus folder: {corpus}" in from_elsewhere.stdout
+
+
+def test_check_warns_when_the_corpus_is_empty_or_missing(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    empty = reviewbot("check", "--corpus", str(tmp_path / "empty"))
+    assert empty.returncode == 0 and "Warning:" in empty.stdout and "holds no review files" in empty.stdout
+    missing = subprocess.run(
+        [sys.executable, "-m", "adapters.cli", "check"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120, env=_env(),
+    )  # fmt: skip
+    assert missing.returncode == 2, missing.stdout
+    assert "Config OK (defaults: no config file at config/reviewbot.yaml)." in missing.stdout
+    assert f"The corpus folder {tmp_path / 'corpus'} does not exist" in missing.stdout
+
+
+@pytest.mark.parametrize("command", [["run"], ["chat"], ["review", "heat"], ["list"]])
+def test_started_from_another_folder_without_a_corpus_it_says_so_and_exits_2(
+    tmp_path: Path, command: list[str]
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "adapters.cli", *command],
+        input="/list\n", capture_output=True, text=True, cwd=tmp_path, timeout=120, env=_env(),
+    )  # fmt: skip
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"The corpus folder {tmp_path / 'corpus'} does not exist" in done.stderr
+    assert f"working directory ({tmp_path})" in done.stderr and "defaults: no config file" in done.stderr
+    assert EMPTY_CORPUS not in done.stdout + done.stderr and "Traceback" not in done.stderr
+
+
+def test_started_from_another_folder_with_the_config_file_it_finds_the_corpus_beside_it(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "adapters.cli", "run", "--config", str(ROOT / "config" / "reviewbot.yaml")],
+        input="/list\n", capture_output=True, text=True, cwd=tmp_path, timeout=120,
+        env=_env(REVIEWBOT_DATA_DIR=str(tmp_path / "data")),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Celestial Symphony" in done.stdout and "Radiant Reflections" in done.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -163,3 +164,90 @@ def test_a_tilde_in_a_path_setting_is_the_home_folder(tmp_path: Path, monkeypatc
     config = load_config(tmp_path / "c.yaml", env={})
     assert config.data_dir == tmp_path / "home" / "state" and config.corpus == tmp_path / "home" / "reviews"
     assert load_config(env={"REVIEWBOT_DATA_DIR": "~/x"}).data_dir == tmp_path / "home" / "x"
+
+
+# --- issue 13: environment typos, relative paths, the featured lease, watching the corpus ------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "closest"),
+    [
+        ("REVIEWBOT_SLAK_PORT", "REVIEWBOT_SLACK_PORT"),
+        ("REVIEWBOT_DATABSE_URL", "REVIEWBOT_DATABASE_URL"),
+        ("REVIEWBOT_LOGLEVEL", "REVIEWBOT_LOG_LEVEL"),
+        ("reviewbot_corpus", None),  # not REVIEWBOT_*: not ours to judge
+    ],
+)
+def test_an_unknown_reviewbot_variable_is_refused_naming_the_closest(name: str, closest: str | None) -> None:
+    if closest is None:
+        assert load_config(env={name: "x"}).corpus.name == "corpus"
+        return
+    with pytest.raises(ConfigError) as info:
+        load_config(env={name: "1"})
+    assert f"environment variable {name} is not a reviewbot setting. Did you mean {closest}?" in str(info.value)
+
+
+def test_an_unknown_variable_with_nothing_close_points_at_the_config_file() -> None:
+    with pytest.raises(ConfigError, match=r"REVIEWBOT_XYZZY is not a reviewbot setting\. Every setting") as info:
+        load_config(env={"REVIEWBOT_XYZZY": "1"})
+    assert "config/reviewbot.yaml" in str(info.value)
+
+
+def test_the_config_path_and_the_test_suites_variables_are_not_settings_but_allowed(tmp_path: Path) -> None:
+    (tmp_path / "c.yaml").write_text("log_level: DEBUG\n")
+    env = {
+        "REVIEWBOT_CONFIG": str(tmp_path / "c.yaml"),
+        "REVIEWBOT_TEST_DATABASE_URL": "postgresql://u@h/db",
+        "REVIEWBOT_SHARED_DATA": "/data",
+    }
+    assert load_config(env=env).log_level == "DEBUG"
+
+
+def test_a_typo_in_the_environment_stops_the_cli_with_exit_2(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REVIEWBOT_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "adapters.cli", "check"],
+        capture_output=True, text=True, cwd=ROOT, timeout=60, env={**env, "REVIEWBOT_SLAK_PORT": "1"},
+    )  # fmt: skip
+    assert done.returncode == 2 and "Did you mean REVIEWBOT_SLACK_PORT?" in done.stderr, done.stderr
+
+
+def test_relative_paths_in_the_file_are_from_its_folder_and_the_environments_from_the_working_directory(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "etc" / "reviewbot"
+    folder.mkdir(parents=True)
+    (folder / "c.yaml").write_text("corpus: reviews\ndata_dir: ../../state\n")
+    config = load_config(folder / "c.yaml", env={})
+    assert config.corpus == folder / "reviews" and config.data_dir == tmp_path / "state"
+    from_env = load_config(folder / "c.yaml", env={"REVIEWBOT_CORPUS": "here/reviews"})
+    assert from_env.corpus == Path("here/reviews") and not from_env.corpus.is_absolute()
+    (folder / "abs.yaml").write_text(f"corpus: {tmp_path / 'x'}\n")
+    assert load_config(folder / "abs.yaml", env={}).corpus == tmp_path / "x"
+    shipped = load_config(ROOT / "config" / "reviewbot.yaml", env={})
+    assert shipped.corpus == ROOT / "corpus" and shipped.data_dir == ROOT / "data", "wherever it is started from"
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "expected"),
+    [
+        ("featured:\n  lease_seconds: 120\n", "c.yaml:2: `featured.lease_seconds` must be more than 120"),
+        ("featured:\n  lease_seconds: 3601\n", "and at most 3600, got 3601"),
+        ("watch:\n  poll_seconds: 0\n", "c.yaml:2: `watch.poll_seconds` must be a number of seconds from 1"),
+        ("watch:\n  debounce_ms: 10\n", "c.yaml:2: `watch.debounce_ms` must be a number of milliseconds from 50"),
+        ("watch:\n  poll: sometimes\n", "c.yaml:2: `watch.poll` must be true or false"),
+    ],
+)
+def test_lease_and_watch_settings_are_checked(tmp_path: Path, yaml_text: str, expected: str) -> None:
+    assert expected in _fails(tmp_path, yaml_text)
+
+
+def test_lease_and_watch_settings_load(tmp_path: Path) -> None:
+    (tmp_path / "c.yaml").write_text("featured:\n  lease_seconds: 121\nwatch:\n  enabled: off\n  poll: yes\n")
+    config = load_config(tmp_path / "c.yaml", env={"REVIEWBOT_WATCH_POLL_SECONDS": "30"})
+    assert config.featured.lease_seconds == 121
+    assert (config.watch.enabled, config.watch.poll, config.watch.poll_seconds) == (False, True, 30)
+    from bot.featured import Scheduler
+
+    with pytest.raises(ValueError):  # what the check protects: the Scheduler refuses a lease within its retries
+        Scheduler(None, None, list, lease_seconds=120)  # type: ignore[arg-type]

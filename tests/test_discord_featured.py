@@ -250,6 +250,30 @@ async def test_crash_between_post_and_record_is_recovered(db: Database, engine: 
         assert await fresh.tick(clock.advance(minutes=5)) == []
 
 
+async def test_recovery_finds_the_post_in_a_busy_channel(db: Database, engine: Engine, clock: FakeClock) -> None:
+    store = await db.open(clock=clock)
+    async with featured_bot(engine, store, clock) as d:
+        channel_key = key(d.fake)
+        claimed = clock.now = datetime.now(UTC)  # Discord's ids carry the wall clock's time: so does the claim
+        # Due today, whatever the time: a subscription at 00:00 UTC set yesterday.
+        await store.subscribe("discord", str(d.fake.channel_id("c1")), "00:00", "UTC", created_by="t",
+                              now=claimed - timedelta(days=1))  # fmt: skip
+        film = films(engine)[0]
+        assert await store.claim(channel_key, claimed.date(), "dead-replica", 300, claimed, film) is not None
+        for n in range(150):  # a busy channel: the post went out slowly, after a lot of chatter
+            await d.fake.send_message(f"chatter {n}", mention_bot=False)
+        message_id = await DiscordPoster(d.client, engine).post(channel_key, film, marker(channel_key, claimed.date()))
+        for n in range(80):  # and more after it, while the replica that posted it was dead
+            await d.fake.send_message(f"later {n}", mention_bot=False)
+        clock.now = claimed + timedelta(seconds=301)
+        fresh = scheduler(await db.open(clock=clock), DiscordPoster(d.client, engine), clock, engine)
+        (outcome,) = await fresh.tick(clock.now)
+        assert (outcome.status, outcome.message_id) == ("recovered", message_id), "not posted twice"
+        assert [str(m.id) for m in d.fake.bot_posts("c1")] == [message_id]
+        reads = [r for r in d.fake.requests if r.method == "GET" and r.path.endswith("/messages")]
+        assert len(reads) == 2, "oldest first from the claim: two pages of 100, not the whole channel"
+
+
 async def test_two_schedulers_one_database_post_once(db: Database, engine: Engine, clock: FakeClock) -> None:
     store_a, store_b = await db.open(clock=clock), await db.open(clock=clock)
     async with featured_bot(engine, store_a, clock) as d:
@@ -302,12 +326,13 @@ async def test_featured_post_of_a_film_with_several_reviews_has_the_menu(seed_fi
 async def test_500_after_the_write_is_absorbed_by_the_nonce(engine: Engine) -> None:
     async with discord_driver(engine, DiscordConfig()) as d:
         d.fake.fail_creates("c1", 1, status=500, after_write=True)
+        claimed = datetime.now(UTC)
         poster = DiscordPoster(d.client, engine, timeout=None)  # let discord.py retry (after 1 s)
         message_id = await poster.post(key(d.fake), engine.films[0].id, marker(key(d.fake), DAY))
         assert [r.status for r in creates(d.fake)] == [500, 200]
         assert [str(m.id) for m in d.fake.bot_posts("c1")] == [message_id]
-        assert await poster.find_existing(key(d.fake), marker(key(d.fake), DAY)) == message_id
-        assert await poster.find_existing(key(d.fake), marker(key(d.fake), date(2026, 1, 16))) is None
+        assert await poster.find_existing(key(d.fake), marker(key(d.fake), DAY), claimed) == message_id
+        assert await poster.find_existing(key(d.fake), marker(key(d.fake), date(2026, 1, 16)), claimed) is None
 
 
 async def test_poster_maps_discord_errors(engine: Engine) -> None:
@@ -318,10 +343,10 @@ async def test_poster_maps_discord_errors(engine: Engine) -> None:
         with pytest.raises(PermanentPostError, match="Missing Access"):
             await poster.post(key(d.fake, "c2"), film, tag)
         with pytest.raises(PermanentPostError, match="Missing Access"):
-            await poster.find_existing(key(d.fake, "c2"), tag)
+            await poster.find_existing(key(d.fake, "c2"), tag, datetime.now(UTC))
         with pytest.raises(PermanentPostError, match="Unknown Channel"):
             await poster.post("discord:1234", film, tag)
-        assert await poster.find_existing("discord:1234", tag) is None
+        assert await poster.find_existing("discord:1234", tag, datetime.now(UTC)) is None
         with pytest.raises(PermanentPostError, match="no longer in the corpus"):
             await poster.post(key(d.fake), "no-such-film", tag)
         with pytest.raises(PermanentPostError, match="not a Discord channel"):

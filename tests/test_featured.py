@@ -12,6 +12,7 @@ import signal
 import sys
 import time as clock_time
 from collections import Counter, deque
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -59,6 +60,7 @@ class FakePoster:
         self.posts: list[tuple[str, str, str, str, datetime | None]] = []
         self.calls = 0
         self.lookups = 0
+        self.since: list[datetime] = []
         self.script: deque[BaseException | tuple[str, BaseException]] = deque()
 
     def _store(self, key: str, film: str, tag: str) -> str:
@@ -67,8 +69,9 @@ class FakePoster:
         self.posts.append((key, film, tag, message_id, when))
         return message_id
 
-    async def find_existing(self, channel_key: str, marker: str) -> str | None:
+    async def find_existing(self, channel_key: str, marker: str, since: datetime) -> str | None:
         self.lookups += 1
+        self.since.append(since)
         for key, _film, tag, message_id, _when in self.posts:
             if key == channel_key and tag == marker:
                 return message_id
@@ -619,3 +622,37 @@ async def test_run_ticks_until_stopped(db: Database) -> None:
     assert sleeps == [30.0] * 10
     assert len(poster.posts) == 1
     assert poster.posts[0][4] == utc(2026, 1, 15, 9, 0)
+
+
+async def test_the_configured_lease_holds_a_dead_claim_that_long_then_the_post_is_searched_from_the_claim(
+    db: Database,
+) -> None:
+    from bot.config import load_config
+    from bot.engine import Engine
+    from bot.featured import FeaturedCommands
+    from bot.models import Film
+
+    config = load_config(env={"REVIEWBOT_FEATURED_LEASE_SECONDS": "600"})
+    claimed = utc(2026, 1, 15, 9, 0)
+    clock = FakeClock(claimed)
+    store = await db.open(clock=clock)
+    await subscribe(store, "1", "09:00", "UTC", utc(2026, 1, 1))
+    engine = Engine([Film.of(f, f.title(), None, f"{f} is a fine film.") for f in FILMS])
+    commands = FeaturedCommands(store, engine, clock, lease_seconds=config.featured.lease_seconds)
+    hangs = FakePoster(clock, delay=3600)
+    dying = asyncio.create_task(commands.scheduler(hangs, "discord", clock=clock, owner="dying").tick(claimed))
+    await _until(lambda: hangs.calls > 0)
+    dying.cancel()  # the replica dies mid-post, holding the claim
+    poster = FakePoster(clock)
+    other = commands.scheduler(poster, "discord", clock=clock, sleep=Sleeps(clock), owner="other")
+    [busy] = await other.tick(clock.advance(seconds=599))
+    assert busy.status == "busy", "held off for the configured 600 s, not the default 300"
+    [posted] = await other.tick(clock.advance(seconds=2))
+    assert posted.status == "posted" and len(poster.posts) == 1
+    assert poster.since == [claimed], "the earlier post is searched for from the day's first claim"
+
+
+async def _until(condition: Callable[[], bool], within: float = 5.0) -> None:
+    async with asyncio.timeout(within):
+        while not condition():  # noqa: ASYNC110 - a condition of another task's progress, polled briefly
+            await asyncio.sleep(0.01)

@@ -415,23 +415,47 @@ async def test_engine_failure_shows_generic_error_and_hides_details(caplog: pyte
 # --- mentions and DMs ---------------------------------------------------------------------------
 
 
-async def test_mention_answered_in_channel_and_in_thread(driver: SlackDriver) -> None:
+async def test_a_top_level_mention_is_answered_in_a_thread_and_its_follow_up_keeps_the_film(
+    driver: SlackDriver,
+) -> None:
     fake = driver.fake
-    replies = await fake.mention("review Radiant Reflections", channel="C2")
-    assert len(replies) == 1 and replies[0].via == "chat.postMessage"
-    assert replies[0].payload["channel"] == "C2"
-    assert replies[0].payload.get("thread_ts") is None
+    mention = "1700000000.000100"
+    (answer,) = await fake.mention("review Radiant Reflections", channel="C2", ts=mention)
+    assert answer.via == "chat.postMessage" and answer.payload["channel"] == "C2"
+    assert answer.payload["thread_ts"] == mention, "answered in a thread under the mention"
+    # Another film at the channel's top level (its own thread) must not leak into the first thread.
+    (other,) = await fake.mention("review Celestial Symphony", channel="C2")
+    assert other.payload["thread_ts"] != mention
 
-    thread = "1700000000.000100"
-    threaded = await fake.mention("review Celestial Symphony", channel="C2", thread_ts=thread)
-    assert len(threaded) == 1 and threaded[0].payload["thread_ts"] == thread
-    follow_up = await fake.mention("is it worth watching?", channel="C2", thread_ts=thread)
-    assert len(follow_up) == 1 and follow_up[0].payload["thread_ts"] == thread
-    assert "Celestial Symphony" in to_reply(follow_up[0]).text  # the thread's own context
+    (follow_up,) = await fake.mention("and the visuals?", channel="C2", thread_ts=mention)
+    assert follow_up.payload["thread_ts"] == mention
+    shown = to_reply(follow_up).text
+    assert "Radiant Reflections" in shown and "Celestial Symphony" not in shown, shown
+    (verdict,) = await fake.mention("is it worth watching?", channel="C2", thread_ts=mention)
+    assert verdict.payload["thread_ts"] == mention and "Radiant Reflections" in to_reply(verdict).text
+    # A click on the threaded answer asks in the same conversation.
+    (clicked,) = await driver.click(to_reply(answer), "Verdict", channel="C2")
+    assert "Radiant Reflections" in clicked.text
 
-    error = await fake.mention("review Nothing Like This Exists Qqq", channel="C2")
-    assert len(error) == 1 and error[0].via == "chat.postEphemeral"
-    assert error[0].payload["user"] == fake.user_id
+    (error,) = await fake.mention("review Nothing Like This Exists Qqq", channel="C2", ts="1700000000.000200")
+    assert error.via == "chat.postEphemeral" and error.payload["user"] == fake.user_id
+    assert error.payload["thread_ts"] == "1700000000.000200", "shown to the asker in the mention's thread"
+    assert fake.rejected == []
+
+
+async def test_a_mention_in_a_thread_is_answered_in_that_thread(driver: SlackDriver) -> None:
+    thread = "1700000000.000300"
+    (threaded,) = await driver.fake.mention("review Celestial Symphony", channel="C2", thread_ts=thread)
+    assert threaded.payload["thread_ts"] == thread
+    (follow_up,) = await driver.fake.mention("is it worth watching?", channel="C2", thread_ts=thread)
+    assert follow_up.payload["thread_ts"] == thread and "Celestial Symphony" in to_reply(follow_up).text
+
+
+async def test_a_dm_is_answered_in_the_dm_not_in_a_thread(driver: SlackDriver) -> None:
+    (first,) = await driver.fake.dm("review Celestial Symphony", channel="D7")
+    assert first.payload.get("thread_ts") is None
+    (follow_up,) = await driver.fake.dm("and the music?", channel="D7")
+    assert follow_up.payload.get("thread_ts") is None and "Celestial Symphony" in to_reply(follow_up).text
 
 
 async def test_dm_answered(driver: SlackDriver) -> None:

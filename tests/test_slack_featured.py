@@ -210,7 +210,8 @@ async def test_500s_then_429_then_recovery_post_once(db: Database, engine: Engin
         # The 429 reached the scheduler (slack_sdk's rate-limit handler did not sleep it away).
         assert sleeps.delays == [1.0, 2.0, 1.0]
         assert [c.status for c in fake.calls_to("chat.postMessage")] == [500, 500, 429, 200]
-        assert len(fake.calls_to("conversations.history")) == 3  # checked before every retry
+        # checked before every retry: the minutes after the (fake clock's) claim first, then the rest
+        assert len(fake.calls_to("conversations.history")) == 3 * 2
         assert [m["ts"] for m in fake.history("C1")] == [outcome.message_id]
 
 
@@ -266,6 +267,24 @@ async def test_crash_between_post_and_record_is_recovered_from_metadata(db: Data
         assert record is not None and (record.message_id, record.film_id) == (posted, film)
 
 
+async def test_recovery_finds_the_post_in_a_busy_channel(db: Database, engine: Engine) -> None:
+    clock = FakeClock(utc(9))
+    store = await db.open(clock=clock)
+    await subscribe(store)
+    async with slack_client() as (fake, client):
+        film = pick(KEY, [f.id for f in engine.films], await store.history(KEY))
+        assert await store.claim(KEY, DAY, "crashed", 300, clock.now, film) is not None
+        posted = await SlackPoster(client, engine).post(KEY, film, marker(KEY, DAY))
+        for n in range(450):  # while the replica that posted was dead, the channel went on talking
+            await client.chat_postMessage(channel="C1", text=f"chatter {n}")
+        restarted = scheduler(await db.open(clock=clock), engine, client, clock, owner="restarted")
+        [outcome] = await restarted.tick(clock.advance(seconds=301))
+        assert (outcome.status, outcome.message_id) == ("recovered", posted), "not posted twice"
+        assert len(fake.calls_to("chat.postMessage")) == 1 + 450
+        pages = fake.calls_to("conversations.history")
+        assert all(int(c.payload["limit"]) <= 200 for c in pages) and len(pages) <= 5
+
+
 async def test_two_schedulers_on_one_database_post_once(db: Database, engine: Engine) -> None:
     clock = FakeClock(utc(9))
     setup = await db.open(clock=clock)
@@ -284,9 +303,10 @@ async def test_two_schedulers_on_one_database_post_once(db: Database, engine: En
 async def test_find_existing_needs_include_all_metadata(engine: Engine) -> None:
     async with slack_client() as (_fake, client):
         poster = SlackPoster(client, engine)
+        claimed = datetime.now(UTC)
         ts = await poster.post(KEY, engine.films[0].id, marker(KEY, DAY))
-        assert await poster.find_existing(KEY, marker(KEY, DAY)) == ts
-        assert await poster.find_existing(KEY, marker(KEY, date(2026, 1, 16))) is None
+        assert await poster.find_existing(KEY, marker(KEY, DAY), claimed) == ts
+        assert await poster.find_existing(KEY, marker(KEY, date(2026, 1, 16)), claimed) is None
         plain = await client.conversations_history(channel="C1")
         assert "metadata" not in plain["messages"][0]  # Slack hides metadata unless asked
 

@@ -13,7 +13,8 @@ from adapters.discord_bot.poster import DiscordPoster
 from adapters.discord_bot.replies import DEFER_AFTER, NO_MENTIONS
 from bot.config import DiscordConfig
 from bot.engine import Engine
-from bot.featured import FeaturedCommands, Scheduler
+from bot.featured import FeaturedCommands
+from bot.reload import Reloader
 
 
 class ReviewBotClient(discord.Client):
@@ -26,10 +27,11 @@ class ReviewBotClient(discord.Client):
         *,
         defer_after: float = DEFER_AFTER,
         featured: FeaturedCommands | None = None,
+        reloader: Reloader | None = None,
         **options: Any,
     ) -> None:
         super().__init__(**options)
-        self.reviewbot = ReviewBot(self, engine, config, defer_after, featured)
+        self.reviewbot = ReviewBot(self, engine, config, defer_after, featured, reloader)
 
     async def setup_hook(self) -> None:
         await self.reviewbot.setup()
@@ -60,10 +62,11 @@ def create_client(
     guild_ready_timeout: float = 2.0,
     defer_after: float = DEFER_AFTER,
     featured: FeaturedCommands | None = None,
+    reloader: Reloader | None = None,
 ) -> discord.Client:
     """A ready-to-start client with the command tree; sharded when `config.shard_count` is set.
 
-    `/featured` is registered only when `featured` is given.
+    `/featured` is registered only when `featured` is given, `/reload` only when `reloader` is.
     """
     options: dict[str, Any] = {
         "intents": intents_for(config),
@@ -74,8 +77,10 @@ def create_client(
         options["shard_count"] = config.shard_count
         if config.shard_ids is not None:
             options["shard_ids"] = list(config.shard_ids)
-        return ShardedReviewBotClient(engine, config, defer_after=defer_after, featured=featured, **options)
-    return ReviewBotClient(engine, config, defer_after=defer_after, featured=featured, **options)
+        return ShardedReviewBotClient(
+            engine, config, defer_after=defer_after, featured=featured, reloader=reloader, **options
+        )
+    return ReviewBotClient(engine, config, defer_after=defer_after, featured=featured, reloader=reloader, **options)
 
 
 def configure_endpoints(config: DiscordConfig) -> None:
@@ -86,24 +91,26 @@ def configure_endpoints(config: DiscordConfig) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(config.gateway_url)
 
 
-async def run(engine: Engine, config: DiscordConfig, token: str, *, featured: FeaturedCommands | None = None) -> None:
+async def run(
+    engine: Engine,
+    config: DiscordConfig,
+    token: str,
+    *,
+    featured: FeaturedCommands | None = None,
+    reloader: Reloader | None = None,
+) -> None:
     """Connect to Discord and answer until cancelled.
 
     With `featured`, also register /featured and post Discord's featured reviews from
-    `featured.store` once the client is ready.
+    `featured.store` once the client is ready. With `reloader`, register /reload.
     """
     configure_endpoints(config)
-    client = create_client(engine, config, featured=featured)
+    client = create_client(engine, config, featured=featured, reloader=reloader)
     async with client:
         if featured is None:
             await client.start(token)
             return
-        scheduler = Scheduler(
-            featured.store,
-            DiscordPoster(client, engine),
-            lambda: [f.id for f in engine.films],
-            platforms={"discord"},
-        )
+        scheduler = featured.scheduler(DiscordPoster(client, engine), "discord")
         stop = asyncio.Event()
 
         async def schedule() -> None:

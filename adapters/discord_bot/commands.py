@@ -1,5 +1,5 @@
 """The command tree: /review (with `reviewer:`), /verdict, /ask, /list, /help, their autocomplete,
-and /featured when the bot has featured posts."""
+/featured when the bot has featured posts and /reload when it has a reloader."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from adapters.discord_bot.limits import (
     REVIEWER_OPTION_MAX,
     TITLE_OPTION_MAX,
 )
+from adapters.discord_bot.reload import reload_command
 from adapters.discord_bot.replies import conversation, send_error
 from bot import messages as msg
 from bot.engine import Engine
@@ -123,6 +124,8 @@ def build_tree(bot: ReviewBot) -> app_commands.CommandTree[discord.Client]:
 
     if bot.featured is not None:
         tree.add_command(featured_group(bot))
+    if bot.reloader is not None:
+        tree.add_command(reload_command(bot))
 
     @tree.error
     async def on_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:

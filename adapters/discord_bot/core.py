@@ -25,6 +25,7 @@ from bot.config import DiscordConfig
 from bot.engine import Engine
 from bot.featured import FeaturedCommands
 from bot.models import Question
+from bot.reload import Reloader
 
 log = logging.getLogger("reviewbot.discord")
 
@@ -36,6 +37,7 @@ class ReviewBot:
     config: DiscordConfig
     defer_after: float = DEFER_AFTER
     featured: FeaturedCommands | None = None
+    reloader: Reloader | None = None  # /reload, for server admins
 
     def __post_init__(self) -> None:
         self.tree: app_commands.CommandTree[discord.Client] = build_tree(self)

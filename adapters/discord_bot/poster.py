@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -16,7 +17,8 @@ from bot.cards import cards
 from bot.engine import Engine
 from bot.featured import PermanentPostError, TransientPostError
 
-HISTORY_LIMIT = 50  # recent messages searched for a featured post's marker
+HISTORY_LIMIT = 1000  # messages after the claim searched for a featured post's marker (10 requests at most)
+CLOCK_SKEW = timedelta(minutes=5)  # our clock against Discord's: the search starts this long before the claim
 POST_TIMEOUT = 60.0  # seconds per featured post attempt, discord.py's own retries included
 _CALL_ERRORS = (discord.HTTPException, discord.RateLimited, aiohttp.ClientError, OSError)
 
@@ -49,7 +51,9 @@ class DiscordPoster:
     Discord hands back the earlier message instead of creating a second one for a few
     minutes; this also covers discord.py itself re-sending the POST after a 500/502/504.
     And at the end of the embed footer, since history does not return nonces:
-    `find_existing` looks for it in the channel's last `history_limit` messages.
+    `find_existing` looks for it in the channel's messages since the day was claimed, oldest
+    first (the post follows its claim closely, however busy the channel is since), at most
+    `history_limit` of them.
 
     discord.py retries 5xx up to 5 times (sleeping 1, 3, 5, 7, 9 s) and sleeps through a
     429 whose response has a `Via` header (Discord's; a 429 without it, from Cloudflare,
@@ -104,15 +108,16 @@ class DiscordPoster:
                 view.stop()  # out of the client's view store: the dynamic items handle clicks, across restarts too
         return str(message.id)
 
-    async def find_existing(self, channel_key: str, marker: str) -> str | None:
-        """The id of this bot's recent message in the channel whose footer carries `marker`."""
+    async def find_existing(self, channel_key: str, marker: str, since: datetime) -> str | None:
+        """The id of this bot's message in the channel, posted after `since`, whose footer carries `marker`."""
         me = self.client.user
         if me is None:
             raise TransientPostError("the Discord client is not logged in")
         channel = self._channel(channel_key)
         try:
             async with asyncio.timeout(self.timeout):
-                async for message in channel.history(limit=self.history_limit):
+                after = since - CLOCK_SKEW
+                async for message in channel.history(limit=self.history_limit, after=after, oldest_first=True):
                     if message.author.id == me.id and any(marker in (e.footer.text or "") for e in message.embeds):
                         return str(message.id)
         except TimeoutError:

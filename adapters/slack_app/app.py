@@ -6,6 +6,7 @@ never turns into a Slack timeout.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections import OrderedDict
@@ -23,14 +24,17 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.parse import command
 from adapters.slack_app.admin import AdminCheck
 from adapters.slack_app.featured import featured_listener
+from adapters.slack_app.reload import reload_listener
 from adapters.slack_app.replies import Engine, Respond, ask, cards_of, post_cards, respond_cards
 from bot import messages as msg
 from bot.actions import PREFIX, question_for
 from bot.cards import Card
 from bot.config import Secrets, SlackCommands, SlackConfig
-from bot.errors import ConfigError
+from bot.errors import ConfigError, StorageError
 from bot.featured import FeaturedCommands
 from bot.models import Intent, Question
+from bot.reload import Reloader
+from bot.store import CONTEXT_TIMEOUT, Store
 
 log = logging.getLogger("reviewbot.slack")
 
@@ -65,27 +69,53 @@ def action_id_of(action: Mapping[str, Any]) -> str:
     return str(picked.get("value") or action.get("action_id") or "")
 
 
-def _skip_seen_events(size: int = SEEN_EVENTS) -> Callable[..., Awaitable[BoltResponse | None]]:
-    """Middleware acking Slack's retries of events we already took (by event_id) without answering.
+def _skip_seen_events(
+    store: Store | None = None, size: int = SEEN_EVENTS
+) -> Callable[..., Awaitable[BoltResponse | None]]:
+    """Middleware acking Slack's retries of events already taken (by event_id) without answering.
 
     Slack retries an event (X-Slack-Retry-Num; `retry_attempt` in Socket Mode) when the ack
-    came late or not at all. We ack at once, so a retry of an event we saw is a duplicate;
-    a retry of one we never saw (we were down) is answered as usual.
+    came late or not at all, and the retry may reach another replica. Each event id is
+    remembered in this process and, with `store`, recorded in the database all replicas
+    share (`Store.first_delivery`): a retry of an event some replica took is a duplicate; a
+    retry of one nobody took (all were down) is answered as usual. When the database does
+    not answer within a moment, this process' memory decides: better a rare double answer
+    than a lost one.
     """
     seen: OrderedDict[str, None] = OrderedDict()
+    failing = False
+
+    async def first_delivery(event_id: str) -> bool:
+        nonlocal failing
+        if store is None:
+            return True
+        try:
+            first = await asyncio.wait_for(store.first_delivery(event_id), 2 * CONTEXT_TIMEOUT)
+        except (StorageError, TimeoutError) as e:
+            if not failing:
+                log.warning("slack: cannot check event ids in the database (%s); this replica alone decides", e)
+            failing = True
+            return True
+        if failing:
+            log.info("slack: the database checks event ids again")
+            failing = False
+        return first
 
     async def skip_seen_events(
         body: dict[str, Any], request: AsyncBoltRequest, next_: Callable[[], Awaitable[None]]
     ) -> BoltResponse | None:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if isinstance(event_id, str) and event_id:
+            retry = (request.headers.get("x-slack-retry-num") or [str(body.get("retry_attempt") or "?")])[0]
             if event_id in seen:
-                retry = (request.headers.get("x-slack-retry-num") or ["?"])[0]
                 log.info("slack: ignoring retry %s of event %s", retry, event_id)
                 return BoltResponse(status=200, body="")
             seen[event_id] = None
             while len(seen) > size:
                 seen.popitem(last=False)
+            if not await first_delivery(event_id):
+                log.info("slack: ignoring retry %s of event %s (another replica took it)", retry, event_id)
+                return BoltResponse(status=200, body="")
         await next_()
         return None
 
@@ -126,10 +156,14 @@ def create_app(
     *,
     client: AsyncWebClient | None = None,
     featured: FeaturedCommands | None = None,
+    reloader: Reloader | None = None,
+    store: Store | None = None,
 ) -> AsyncApp:
     """A Bolt app answering slash commands, mentions, DMs, our buttons and menus with `engine`.
 
-    With `featured`, `config.commands.featured` manages the channel's daily featured review.
+    With `featured`, `config.commands.featured` manages the channel's daily featured review; with
+    `reloader`, `config.commands.reload` reads the review files again (admins only). With `store`,
+    Slack's retries of an event are dropped whichever replica took it first.
     """
     if not secrets.slack_bot_token and client is None:
         raise ConfigError(msg.SLACK_MISSING_BOT_TOKEN)
@@ -147,15 +181,18 @@ def create_app(
         process_before_response=False,  # ack goes out at once; the answer follows
         logger=_bolt_logger(),
     )
-    app.middleware(_skip_seen_events())
+    app.middleware(_skip_seen_events(store))
     helped = help_text(config.commands, featured=featured is not None)
 
     async def answer(question: Question) -> tuple[Card, ...]:
         return cards_of(await ask(engine, question), helped)
 
+    admins = AdminCheck(config.admins)
     if featured is not None:
         name = config.commands.featured
-        app.command(name)(featured_listener(featured, name, AdminCheck(config.admins)))
+        app.command(name)(featured_listener(featured, name, admins))
+    if reloader is not None:
+        app.command(config.commands.reload)(reload_listener(reloader, admins))
 
     def on_command(intent: Intent) -> Callable[..., Awaitable[None]]:
         async def listener(ack: Callable[[], Awaitable[Any]], command: dict[str, Any], respond: Respond) -> None:
@@ -178,7 +215,9 @@ def create_app(
         channel = event.get("channel")
         if not channel:
             return
-        thread_ts = event.get("thread_ts")
+        # A mention in a channel is answered in a thread under it (a reply in a thread, in that thread): the
+        # mention and its thread share one conversation key, the thread's root ts, so follow-ups keep the film.
+        thread_ts = event.get("thread_ts") or (None if dm else event.get("ts"))
         intent, text = parse_mention(str(event.get("text") or ""), context.get("bot_user_id"))
         shown = await answer(Question(intent, text, conversation_key(body.get("team_id"), channel, thread_ts)))
         private = bool(shown) and shown[0].private and not dm

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -16,7 +17,10 @@ from bot.engine import Engine
 from bot.featured import FeaturedCommands, PermanentPostError, Scheduler
 
 FEATURED_EVENT_TYPE = "reviewbot_featured"  # message metadata event_type of featured posts
-HISTORY_LIMIT = 50  # recent messages find_existing looks through
+HISTORY_LIMIT = 1000  # messages since the claim find_existing looks through at most
+PAGE = 200  # messages per conversations.history call (Slack's advice: at most 200)
+CLOCK_SKEW = timedelta(minutes=5)  # our clock against Slack's: the search starts this long before the claim
+FIRST_LOOK = timedelta(minutes=15)  # a post follows its claim within minutes: that window is searched first
 
 
 def without_retries(client: AsyncWebClient) -> AsyncWebClient:
@@ -82,29 +86,51 @@ class SlackPoster:
             raise post_error(e) from e
         return str(response["ts"])
 
-    async def find_existing(self, channel_key: str, marker: str) -> str | None:
-        """The ts of a recent message whose metadata carries `marker`; raises when Slack can't say."""
-        try:
-            response = await self.client.conversations_history(
-                channel=_channel_id(channel_key), limit=self.history_limit, include_all_metadata=True
-            )
-        except (SlackApiError, aiohttp.ClientError, TimeoutError) as e:
-            raise post_error(e) from e
-        for item in response.get("messages") or []:
-            metadata = item.get("metadata") or {}
-            payload = metadata.get("event_payload") or {}
-            if metadata.get("event_type") == FEATURED_EVENT_TYPE and payload.get("marker") == marker:
-                return str(item["ts"])
+    async def find_existing(self, channel_key: str, marker: str, since: datetime) -> str | None:
+        """The ts of a message posted after `since` whose metadata carries `marker`; raises when Slack can't say.
+
+        conversations.history gives the newest messages first: the few minutes after the claim, where the post
+        is, are searched first, then the rest up to now; `history_limit` messages at most, a page at a time.
+        """
+        oldest = since - CLOCK_SKEW
+        first = since + FIRST_LOOK
+        budget = self.history_limit
+        windows = [(oldest, None)] if first >= datetime.now(UTC) else [(oldest, first), (first, None)]
+        for window in windows:
+            found, budget = await self._search(_channel_id(channel_key), marker, window, budget)
+            if found is not None or budget <= 0:
+                return found
         return None
+
+    async def _search(
+        self, channel: str, marker: str, window: tuple[datetime, datetime | None], budget: int
+    ) -> tuple[str | None, int]:
+        """The marked message's ts within `window` (if found), and how many messages may still be read."""
+        oldest, latest = window
+        kwargs: dict[str, Any] = {"oldest": f"{oldest.timestamp():.6f}", "inclusive": True}
+        if latest is not None:
+            kwargs["latest"] = f"{latest.timestamp():.6f}"
+        cursor = None
+        while budget > 0:
+            try:
+                response = await self.client.conversations_history(
+                    channel=channel, limit=min(PAGE, budget), include_all_metadata=True, cursor=cursor, **kwargs
+                )
+            except (SlackApiError, aiohttp.ClientError, TimeoutError) as e:
+                raise post_error(e) from e
+            messages = response.get("messages") or []
+            budget -= max(len(messages), 1)
+            for item in messages:
+                metadata = item.get("metadata") or {}
+                payload = metadata.get("event_payload") or {}
+                if metadata.get("event_type") == FEATURED_EVENT_TYPE and payload.get("marker") == marker:
+                    return str(item["ts"]), budget
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if not response.get("has_more") or not cursor:
+                break
+        return None, budget
 
 
 def featured_scheduler(client: AsyncWebClient, featured: FeaturedCommands, **options: Any) -> Scheduler:
     """A `Scheduler` for Slack subscriptions, posting with a `SlackPoster` on `client`."""
-    engine = featured.engine
-    return Scheduler(
-        featured.store,
-        SlackPoster(client, engine),
-        lambda: [film.id for film in engine.films],
-        platforms={"slack"},
-        **options,
-    )
+    return featured.scheduler(SlackPoster(client, featured.engine), "slack", **options)

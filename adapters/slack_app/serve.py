@@ -28,6 +28,8 @@ from bot import messages as msg
 from bot.config import Secrets, SlackConfig
 from bot.errors import ConfigError
 from bot.featured import FeaturedCommands
+from bot.reload import Reloader
+from bot.store import Store
 
 log = logging.getLogger("reviewbot.slack")
 
@@ -139,15 +141,22 @@ async def serve(app: AsyncApp, config: SlackConfig, secrets: Secrets) -> None:
 
 
 async def run(
-    engine: Engine, config: SlackConfig, secrets: Secrets, *, featured: FeaturedCommands | None = None
+    engine: Engine,
+    config: SlackConfig,
+    secrets: Secrets,
+    *,
+    featured: FeaturedCommands | None = None,
+    reloader: Reloader | None = None,
+    store: Store | None = None,
 ) -> None:
     """Run until cancelled: Socket Mode if SLACK_APP_TOKEN is set, else HTTP with signature checks.
 
-    With `featured`, also serve the featured command and run the scheduler for Slack channels.
+    With `featured`, also serve the featured command and run the scheduler for Slack channels; with
+    `reloader`, serve /reload; with `store`, drop retried events across replicas (`create_app`).
     """
     if not secrets.slack_app_token and not secrets.slack_signing_secret:
         raise ConfigError(msg.SLACK_MISSING_SIGNING_SECRET)
-    app = create_app(engine, config, secrets, featured=featured)
+    app = create_app(engine, config, secrets, featured=featured, reloader=reloader, store=store)
     stop = asyncio.Event()
     scheduler = None if featured is None else asyncio.create_task(featured_scheduler(app.client, featured).run(stop))
     try:

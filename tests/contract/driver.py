@@ -31,8 +31,12 @@ class Driver(Protocol):
         `reviewer` asks for one reviewer's review: Discord's `reviewer:` option, Slack's `TITLE by NAME`.
         """
 
-    async def mention(self, text: str, channel: str = "c1") -> list[Reply]:
-        """Mention the bot with `text` in a channel and return its replies."""
+    async def mention(self, text: str, channel: str = "c1", *, after: Reply | None = None) -> list[Reply]:
+        """Mention the bot with `text` in a channel and return its replies.
+
+        `after`: the bot's answer to an earlier mention, followed up as each platform does it: on Slack
+        in the thread the answer is in, on Discord in the channel.
+        """
 
     async def click(self, reply: Reply, label: str, channel: str = "c1") -> list[Reply]:
         """Click the button labelled `label` on `reply` and return the replies."""

@@ -152,8 +152,8 @@ async def test_follow_up_in_context(bot: Driver) -> None:
 
 
 async def test_follow_up_after_a_mention(bot: Driver) -> None:
-    await bot.mention("how's the music in Radiant Reflections?", channel="c9")
-    reply = one(await bot.mention("and the visuals?", channel="c9"))
+    first = one(await bot.mention("how's the music in Radiant Reflections?", channel="c9"))
+    reply = one(await bot.mention("and the visuals?", channel="c9", after=first))
     assert "The visual effects are nothing short of breathtaking" in reply.text
 
 

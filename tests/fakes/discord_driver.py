@@ -20,6 +20,7 @@ from adapters.discord_bot import configure_endpoints, create_client
 from bot.config import DiscordConfig
 from bot.engine import Engine
 from bot.featured import FeaturedCommands
+from bot.reload import Reloader
 from tests.contract.driver import Reply
 from tests.fakes.discord_fake import BUTTON, EPHEMERAL, GUILD_IDS, SELECT, FakeDiscord, FakeMessage
 
@@ -78,7 +79,7 @@ class DiscordDriver:
         iid = await self.fake.slash(name, options, channel=channel)
         return [to_reply(m) for m in await self.fake.interaction_replies(iid, self.timeout)]
 
-    async def mention(self, text: str, channel: str = "c1") -> list[Reply]:
+    async def mention(self, text: str, channel: str = "c1", *, after: Reply | None = None) -> list[Reply]:
         mid = await self.fake.send_message(text, channel=channel)
         return [to_reply(m) for m in await self.fake.message_replies(mid, self.timeout)]
 
@@ -132,6 +133,7 @@ async def discord_driver(
     defer_after: float | None = None,
     start_within: float = 10.0,
     featured: FeaturedCommands | None = None,
+    reloader: Reloader | None = None,
 ) -> AsyncIterator[DiscordDriver]:
     """Start the fake and the real client through the adapter; yield a ready `DiscordDriver`.
 
@@ -144,7 +146,7 @@ async def discord_driver(
             config or DiscordConfig(message_content=True), api_base_url=fake.api_base_url, gateway_url=fake.gateway_url
         )
         configure_endpoints(cfg)
-        options: dict[str, Any] = {"guild_ready_timeout": 0.05, "featured": featured}
+        options: dict[str, Any] = {"guild_ready_timeout": 0.05, "featured": featured, "reloader": reloader}
         if defer_after is not None:
             options["defer_after"] = defer_after
         client = create_client(engine, cfg, **options)

@@ -44,6 +44,7 @@ MANAGE_GUILD = 1 << 5
 # View Channel, Send Messages, Read Message History, Use Application Commands: no Manage Server.
 MEMBER_PERMISSIONS = str((1 << 10) | (1 << 11) | (1 << 16) | (1 << 31))
 NONCE_MAX = 25
+DISCORD_EPOCH_MS = 1420070400000  # 2015-01-01, where snowflake times start
 NONCE_WINDOW = 180.0  # seconds; Discord says "the past few minutes"
 INTERACTION_DEADLINE = 3.0
 
@@ -359,6 +360,7 @@ class FakeDiscord:
         self.nonce_window = NONCE_WINDOW
         self._nonces: dict[tuple[str, str], tuple[int, float]] = {}  # (author, nonce) -> (message, when)
         self._ids = itertools.count(1200000000000000000)
+        self._last_id = 0
         self._seq = itertools.count(1)
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -447,7 +449,9 @@ class FakeDiscord:
     # -- ids and objects
 
     def snowflake(self) -> int:
-        return next(self._ids)
+        """A new id. Like Discord's, it grows with the time it was made (`history(after=a time)` relies on it)."""
+        self._last_id = max(next(self._ids), self._last_id + 1, (int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22)
+        return self._last_id
 
     def channel_id(self, label: str | int) -> int:
         if isinstance(label, int) or str(label).isdigit():

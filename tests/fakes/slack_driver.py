@@ -11,6 +11,8 @@ from slack_bolt.async_app import AsyncApp
 from adapters.slack_app import create_app, start_http
 from bot.config import Secrets, SlackCommands, SlackConfig
 from bot.featured import FeaturedCommands
+from bot.reload import Reloader
+from bot.store import Store
 from tests.contract.driver import Reply
 from tests.fakes.slack_fake import Received, SlackFake, buttons_of, find_button, find_option, menus_of
 
@@ -75,8 +77,9 @@ class SlackDriver:
             text = f"{text} by {reviewer}"
         return self._replies(await self.fake.slash(command, text, channel=channel))
 
-    async def mention(self, text: str, channel: str = "c1") -> list[Reply]:
-        return self._replies(await self.fake.mention(text, channel=channel))
+    async def mention(self, text: str, channel: str = "c1", *, after: Reply | None = None) -> list[Reply]:
+        thread = after.raw.get("thread_ts") if after is not None else None  # a follow-up goes in the answer's thread
+        return self._replies(await self.fake.mention(text, channel=channel, thread_ts=thread))
 
     async def click(self, reply: Reply, label: str, channel: str = "c1") -> list[Reply]:
         button = find_button(reply.raw, label)
@@ -101,6 +104,8 @@ async def slack_driver(
     featured: FeaturedCommands | None = None,
     admins: tuple[str, ...] = (),
     settle: float = 0.3,
+    reloader: Reloader | None = None,
+    store: Store | None = None,
 ) -> AsyncIterator[SlackDriver]:
     """Start the fake and the real Bolt app in HTTP mode; yield a SlackDriver; shut both down."""
     fake = SlackFake(reply_timeout=reply_timeout, settle=settle)
@@ -114,7 +119,7 @@ async def slack_driver(
             admins=admins,
         )
         secrets = Secrets(slack_bot_token=fake.bot_token, slack_signing_secret=fake.signing_secret)
-        app = create_app(engine, config, secrets, featured=featured)
+        app = create_app(engine, config, secrets, featured=featured, reloader=reloader, store=store)
         runner = await start_http(app, config)
         try:
             fake.app_url = f"http://127.0.0.1:{runner.addresses[0][1]}{config.path}"

@@ -495,17 +495,28 @@ class SlackFake:
         return {k: v for k, v in message.items() if k != "metadata"}
 
     def _history(self, payload: dict[str, Any]) -> dict[str, Any]:
-        """conversations.history: newest first, `limit` and `cursor`; metadata only if asked for."""
+        """conversations.history: newest first, `limit` and `cursor`, between `oldest` and `latest` (`inclusive`);
+        metadata only if asked for."""
         channel = payload.get("channel")
         if not channel:
             return {"ok": False, "error": "channel_not_found"}
         try:
             limit = min(max(int(payload.get("limit") or 100), 1), MAX_HISTORY_LIMIT)
             offset = int(payload.get("cursor") or 0)
+            oldest = float(payload.get("oldest") or 0)
+            latest = float(payload.get("latest") or time.time() + 1)
         except ValueError:
             return {"ok": False, "error": "invalid_arguments"}
+        inclusive = str(payload.get("inclusive", "")).lower() in ("1", "true")
         with_metadata = str(payload.get("include_all_metadata", "")).lower() in ("1", "true")
-        newest_first = self.messages.get(str(channel), [])[::-1]
+
+        def within(message: dict[str, Any]) -> bool:
+            if message.get("thread_ts") not in (None, message["ts"]):
+                return False  # a reply in a thread is in conversations.replies, not in the channel's history
+            ts = float(message["ts"])
+            return (oldest <= ts <= latest) if inclusive else (oldest < ts < latest)
+
+        newest_first = [m for m in self.messages.get(str(channel), [])[::-1] if within(m)]
         page = newest_first[offset : offset + limit]
         if not with_metadata:
             page = [{k: v for k, v in m.items() if k != "metadata"} for m in page]
@@ -821,6 +832,31 @@ class SlackFake:
         await self.deliver("slash_commands", self.slash_payload(command, text, channel=channel, user=user))
         return await self.collect(start, wait=wait)
 
+    async def command_replies(
+        self, command: str, text: str, *, channel: str = "C1", user: str | None = None, wait: float | None = None
+    ) -> list[Received]:
+        """Run a slash command and return the replies to its own response_url only (others may ask meanwhile)."""
+        payload = self.slash_payload(command, text, channel=channel, user=user)
+        rid = payload["response_url"].rsplit("/", 1)[1]
+
+        def mine() -> list[Received]:
+            return [r for r in self.received if r.response_id == rid]
+
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + (self.reply_timeout if wait is None else wait)
+        await self.deliver("slash_commands", payload)
+        async with self._changed:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait_for(lambda: bool(mine())), max(0.0, deadline - loop.time()))
+            count = len(mine())
+            while count and loop.time() < deadline:  # then until no more come for `settle` seconds
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait_for(lambda n=count: len(mine()) > n), self.settle)
+                if len(mine()) == count:
+                    break
+                count = len(mine())
+        return mine()
+
     async def event(self, event: dict[str, Any], *, wait: float | None = None) -> list[Received]:
         start = len(self.received)
         await self.deliver("events_api", self.event_payload(event))
@@ -834,8 +870,9 @@ class SlackFake:
         thread_ts: str | None = None,
         user: str | None = None,
         wait: float | None = None,
+        ts: str | None = None,
     ) -> list[Received]:
-        ts = self._next_ts()
+        ts = ts or self._next_ts()
         event: dict[str, Any] = {
             "type": "app_mention",
             "user": user or self.user_id,

@@ -66,14 +66,21 @@ class Case:
 class Split:
     domain: str
     split: str
-    items: dict[str, list[str]]  # item -> its sentences (all its reviews, in file order)
+    items: dict[str, list[str]]  # item -> its sentences (all its reviews, in review-id order)
     reviews: dict[str, list[str]]  # item -> its review texts
     cases: list[Case]
+    positions: dict[str, list[int]] = field(default_factory=dict)  # item -> each sentence's place in its review
 
 
-def load(domain: str, split: str, folder: Path | None = None) -> Split:
-    """One SubjQA file as items (their reviews' sentences) and questions grouped by (item, question)."""
+def load(domain: str, split: str, folder: Path | None = None, limit: int | None = None) -> Split:
+    """One SubjQA file as items (their reviews' sentences) and questions grouped by (item, question).
+
+    `limit`: only the first that many items (in file order), for a quick slice.
+    """
     rows = data.subjqa(domain, split, folder)
+    if limit is not None:
+        keep = set(list(dict.fromkeys(r.item for r in rows))[:limit])
+        rows = [r for r in rows if r.item in keep]
     reviews: dict[str, dict[str, str]] = defaultdict(dict)
     spans: dict[tuple[str, str], list[str]] = defaultdict(list)
     for r in rows:
@@ -82,10 +89,14 @@ def load(domain: str, split: str, folder: Path | None = None) -> Split:
         spans.setdefault(key, [])
         if r.span and r.span not in spans[key]:
             spans[key].append(r.span)
-    texts = {item: list(revs.values()) for item, revs in reviews.items()}
-    items = {item: [s for t in ts for s in sentences(t)] for item, ts in texts.items()}
+    # Reviews in review-id order (an arbitrary hash): in file order, the first review of an item is the one its
+    # first question was asked about, which would favour whatever a method ranks first on ties.
+    texts = {item: [revs[k] for k in sorted(revs)] for item, revs in reviews.items()}
+    split_texts = {item: [sentences(t) for t in ts] for item, ts in texts.items()}
+    items = {item: [s for ss in parts for s in ss] for item, parts in split_texts.items()}
+    positions = {item: [i for ss in parts for i in range(len(ss))] for item, parts in split_texts.items()}
     cases = [Case(item, q, tuple(sp)) for (item, q), sp in spans.items()]
-    return Split(domain, split, items, texts, cases)
+    return Split(domain, split, items, texts, cases, positions)
 
 
 # ---- the answer rule ------------------------------------------------------------------------------------------
@@ -143,7 +154,7 @@ def ours(split: Split) -> Method:
     from bot.relevance import Relevance
 
     rel = Relevance.default()
-    films = {item: rel.prepare(sents) for item, sents in split.items.items()}
+    films = {item: rel.prepare(sents, split.positions[item]) for item, sents in split.items.items()}
     df = rel.document_frequencies(films.values())
 
     def run(case: Case) -> Outcome:
@@ -287,9 +298,16 @@ class Result:
     seconds: float = 0.0
 
 
-def evaluate(domain: str, split: str, folder: Path | None = None, methods: Sequence[str] = tuple(METHODS)) -> Result:
+def evaluate(
+    domain: str,
+    split: str,
+    folder: Path | None = None,
+    methods: Sequence[str] = tuple(METHODS),
+    limit: int | None = None,
+) -> Result:
+    """Every method's scores on one domain's split (`limit`: its first items only)."""
     t0 = time.perf_counter()
-    sp = load(domain, split, folder)
+    sp = load(domain, split, folder, limit)
     res = Result(domain, split, len(sp.items), sum(len(s) for s in sp.items.values()))
     for name in methods:
         res.scores[name] = score(sp, name, METHODS[name](sp))

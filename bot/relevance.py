@@ -6,7 +6,8 @@ less for a word the asked aspect's lexicon names ("music" asked, "soundtrack" sa
 near word by the GloVe vectors of `bot.vectors` ("scary" / "frightening", "kids" / "children"),
 scaled by how near. A sentence's *coverage* is the weighted share of the question's terms it matches;
 its score adds how much it reads as an opinion (`bot.sentiment.Opinion`), since people ask what the
-reviewer thought. The film is judged to answer when its best sentence covers enough of the question.
+reviewer thought. The film is judged to answer when some sentence matches a term of the question at
+all and the best sentence's score reaches a threshold.
 
 Per film, `prepare` precomputes everything per sentence (word ids, stems, vector rows, P(opinion)), so
 `rank` is a few numpy operations over the film's distinct words and its tokens.
@@ -46,7 +47,8 @@ _ASKING_WORDS = frozenset(
         "think thought thoughts feel felt opinion opinions view views say said saying tell talk talks know "
         "please describe explain overall general generally anybody everyone people reviewer reviewers critic "
         "critics guys ok okay yes kind sort thing things way lot bit really actually would it its it's isnt "
-        "nice great best worst"
+        "nice great best worst awesome amazing excellent fantastic wonderful terrible awful horrible perfect decent "
+        "fine cool lovely"
     ).split()
 )
 _QUESTION_STOP = STOPWORDS | _ASKING_WORDS
@@ -64,23 +66,23 @@ def stem(word: str) -> str:
     return out
 
 
-FEATURES = ("exact", "soft", "centroid", "opinion", "strength", "length")
+FEATURES = ("exact", "soft", "centroid", "opinion", "strength", "length", "lead")
 """Per sentence: the weighted share of the question's terms it has (same stem), the same with near
 words counted by how near, the cosine of its words' mean vector with the question's, P(opinion), how
-strongly it says something (|polarity|), and log(1 + its distinct words)."""
+strongly it says something (|polarity|), log(1 + its distinct words), and 1 / (1 + its place in its
+review), 1 for a review's first sentence."""
 
 
 @dataclass(frozen=True, slots=True)
 class Weights:
     """The ranking's knobs, fitted on the SubjQA tuning domains (`scripts/tune_relevance.py`), never on movies."""
 
-    near: float = 0.72  # cosine at which a word starts to count as near
+    near: float = 0.6  # cosine at which a word starts to count as near
     semantic: float = 0.6  # the match of a word at cosine 1 that is not the same stem
     lexicon_strong: float = 0.8  # a strong word of the asked aspect ("soundtrack" for "music")
     lexicon_weak: float = 0.4  # a weak word of it ("tone")
-    rank: tuple[float, ...] = (1.0, 1.0, 0.5, 0.25, 0.1, 0.0)  # score = rank . features
-    answer: tuple[float, ...] = (1.0, 0.0, 0.0)  # P(answerable) = sigmoid(answer . (best soft, best score, 1))
-    threshold: float = 0.5  # P(answerable) below which the reviews are said not to answer
+    rank: tuple[float, ...] = (1.0, 1.5, 0.7, 0.3, 0.0, 0.0, 0.6)  # score = rank . features
+    threshold: float = 1.0914  # the best score below which the reviews are said not to answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,8 +142,9 @@ class Passage:
 class Ranking:
     order: tuple[int, ...]  # sentence positions, best first
     scores: tuple[float, ...]
-    confidence: float  # P(answerable)
-    answerable: bool
+    best: float  # the best sentence's score
+    matched: bool  # whether any sentence matches any of the question's terms (same stem, lexicon or near word)
+    answerable: bool  # matched, and the best score reaches Weights.threshold
     topic: str
 
 
@@ -151,10 +154,6 @@ def _aspect_words() -> dict[Aspect, tuple[frozenset[str], frozenset[str]]]:
         s = frozenset(stem(w) for w in strong.split())
         out[a] = (s, frozenset(stem(w) for w in weak.split()) - s)
     return out
-
-
-def _sigmoid(x: float) -> float:
-    return 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
 
 
 class Relevance:
@@ -182,8 +181,8 @@ class Relevance:
 
     # ---- per film, at index time -----------------------------------------------------------------------------
 
-    def prepare(self, sentences: Sequence[str]) -> Passage:
-        """Precompute the features of a film's sentences."""
+    def prepare(self, sentences: Sequence[str], positions: Sequence[int] | None = None) -> Passage:
+        """Precompute the features of a film's sentences; `positions`: each one's place in its review (from 0)."""
         vocab: dict[str, int] = {}
         tokens: list[int] = []
         ptr = [0]
@@ -210,11 +209,12 @@ class Relevance:
             if r:
                 v = self.vectors.matrix[r].sum(axis=0)
                 centroid[n] = v / max(float(np.linalg.norm(v)), 1e-6)
-        static = np.zeros((3, len(sentences)), dtype=np.float32)
+        static = np.zeros((4, len(sentences)), dtype=np.float32)
         for n, text in enumerate(sentences):
             static[0, n] = self.opinion(text) if self.opinion else 0.5
             static[1, n] = abs(self.polarity(text)) if self.polarity else 0.0
             static[2, n] = math.log1p(len(content[n]))
+            static[3, n] = 1 / (1 + (positions[n] if positions is not None else n))
         return Passage(
             texts=tuple(sentences),
             vocab=words_,
@@ -314,29 +314,22 @@ class Relevance:
         """The best `k` sentences of `passage` for `query`, and whether the best answers it."""
         n = len(passage)
         if not n:
-            return Ranking((), (), 0.0, False, query.topic)
+            return Ranking((), (), 0.0, False, False, query.topic)
         feats = self.features(query, passage)
         score = np.asarray(self.weights.rank, dtype=np.float32) @ feats
         k = min(k, n)
         top = np.argpartition(-score, k - 1)[:k] if k < n else np.arange(n)
         top = top[np.lexsort((top, -score[top]))]
-        p = self.answerability(feats, score)
+        best = float(score[top[0]])
+        matched = bool(feats[1].max() > 0)
         return Ranking(
             tuple(int(i) for i in top),
             tuple(round(float(score[i]), 4) for i in top),
-            round(p, 4),
-            p >= self.weights.threshold,
+            round(best, 4),
+            matched,
+            matched and best >= self.weights.threshold,
             query.topic,
         )
-
-    def answer_inputs(self, feats: F32, score: F32) -> list[float]:
-        """What answerability is judged from: the best soft coverage, the best score, and 1."""
-        return [float(feats[1].max()), float(score.max()), 1.0]
-
-    def answerability(self, feats: F32, score: F32) -> float:
-        """P(some sentence answers the question)."""
-        x = self.answer_inputs(feats, score)
-        return _sigmoid(sum(c * v for c, v in zip(self.weights.answer, x, strict=True)))
 
 
 # ---- the topic of a question, for "The reviews of Jaws don't talk about the ending." ------------------------

@@ -6,8 +6,7 @@ less for a word the asked aspect's lexicon names ("music" asked, "soundtrack" sa
 near word by the GloVe vectors of `bot.vectors` ("scary" / "frightening", "kids" / "children"),
 scaled by how near. A sentence's *coverage* is the weighted share of the question's terms it matches;
 its score adds how much it reads as an opinion (`bot.sentiment.Opinion`), since people ask what the
-reviewer thought. The film is judged to answer when some sentence matches a term of the question at
-all and the best sentence's score reaches a threshold.
+reviewer thought. The film is judged to answer when some sentence covers enough of the question.
 
 Per film, `prepare` precomputes everything per sentence (word ids, stems, vector rows, P(opinion)), so
 `rank` is a few numpy operations over the film's distinct words and its tokens.
@@ -29,7 +28,7 @@ import numpy.typing as npt
 import snowballstemmer
 
 from bot.models import Aspect
-from bot.search import _LEXICON, STOPWORDS
+from bot.search import _LEXICON, LEAD_WORDS, STOPWORDS, WEAK_SCORE
 from bot.sentiment import Opinion, Polarity
 from bot.text import words
 from bot.vectors import WordVectors
@@ -52,6 +51,8 @@ _ASKING_WORDS = frozenset(
     ).split()
 )
 _QUESTION_STOP = STOPWORDS | _ASKING_WORDS
+_ASPECT_ROW = {a: j for j, a in enumerate(Aspect)}
+_NAMES_NOTHING_WORDS = "long eye beautiful gorgeous played plays earlier first visual special".split()  # bot.search
 
 
 @cache
@@ -66,11 +67,13 @@ def stem(word: str) -> str:
     return out
 
 
-FEATURES = ("exact", "soft", "centroid", "opinion", "strength", "length", "lead")
-"""Per sentence: the weighted share of the question's terms it has (same stem), the same with near
-words counted by how near, the cosine of its words' mean vector with the question's, P(opinion), how
-strongly it says something (|polarity|), log(1 + its distinct words), and 1 / (1 + its place in its
-review), 1 for a review's first sentence."""
+FEATURES = ("exact", "soft", "centroid", "opinion", "strength", "length", "lead", "about", "aspect")
+"""Per sentence: the weighted share of the question's terms it has (same stem), the same with near words counted
+by how near, the cosine of its words' mean vector with the question's, P(opinion), how strongly it says
+something (|polarity|), log(1 + its distinct words), 1 / (1 + its place in its review) times soft (1 for a
+review's first sentence that has every term, 0 for no match), soft x opinion (an opinion about what is asked),
+and, when the question names one of the lexicon's aspects, bot.search's aspect score of the sentence (strong
+words, a lead word, weak hints, less for being about other aspects) over its maximum."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,11 +81,14 @@ class Weights:
     """The ranking's knobs, fitted on the SubjQA tuning domains (`scripts/tune_relevance.py`), never on movies."""
 
     near: float = 0.6  # cosine at which a word starts to count as near
-    semantic: float = 0.6  # the match of a word at cosine 1 that is not the same stem
-    lexicon_strong: float = 0.8  # a strong word of the asked aspect ("soundtrack" for "music")
+    semantic: float = 1.0  # the match of a word at cosine 1 that is not the same stem
+    lexicon_strong: float = 1.0  # a strong word of the asked aspect ("soundtrack" for "music")
     lexicon_weak: float = 0.4  # a weak word of it ("tone")
-    rank: tuple[float, ...] = (1.0, 1.5, 0.7, 0.3, 0.0, 0.0, 0.6)  # score = rank . features
-    threshold: float = 1.0914  # the best score below which the reviews are said not to answer
+    rank: tuple[float, ...] = (1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.7, 0.2, 0.7)  # score = rank . features
+    # for a question naming one of the lexicon's aspects ("how is the music?"): the film-aspect answers people
+    # expect there are the reviewer's opinions about that aspect, so opinion and aspect weigh more
+    aspect_rank: tuple[float, ...] = (1.0, 1.6, 2.4, 2.2, 0.0, 0.0, 0.0, 2.6, 1.0)
+    threshold: float = 0.165  # the best coverage (`soft`) below which the reviews are said not to answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +102,8 @@ class Term:
 class Query:
     text: str
     terms: tuple[Term, ...]
-    aspects: tuple[Aspect, ...]  # aspects whose lexicon a term names
+    aspects: tuple[Aspect, ...]  # the lexicon's aspects the question names
+    hints: tuple[Aspect, ...]  # those it only hints at, with one weak word
     topic: str  # "the ending", "music", "how scary it is": what the question is about, for a reply
     centroid: F32  # the weighted mean of its terms' vectors (zeros when none has one)
 
@@ -132,6 +139,8 @@ class Passage:
     ptr: I64
     static: F32
     centroid: F32
+    aspect: F32  # per aspect (rows, in Aspect order) and sentence: bot.search's score for being about it
+    about: npt.NDArray[np.bool_]  # per aspect and sentence: has a strong word of it
     stem_ids: dict[str, list[int]] = field(repr=False)
 
     def __len__(self) -> int:
@@ -142,9 +151,8 @@ class Passage:
 class Ranking:
     order: tuple[int, ...]  # sentence positions, best first
     scores: tuple[float, ...]
-    best: float  # the best sentence's score
-    matched: bool  # whether any sentence matches any of the question's terms (same stem, lexicon or near word)
-    answerable: bool  # matched, and the best score reaches Weights.threshold
+    coverage: float  # the most of the question's weighted terms one sentence matches (`soft`, 0..1)
+    answerable: bool  # coverage reaches Weights.threshold
     topic: str
 
 
@@ -171,7 +179,11 @@ class Relevance:
         self.polarity = polarity
         self.weights = weights or Weights()
         self._aspects = _aspect_words()
-        self._naming = {a: s for a, (s, _) in self._aspects.items()}
+        # A question names an aspect with one of its strong words, two of its weak ones ("special effects") or,
+        # for the sequel, one ("the original"); one weak word only hints at it ("ending" at the story: the
+        # plot is near the question, its "themes" are not). "long" or "eye" hints at nothing, as in bot.search.
+        skip = {stem(w) for w in _NAMES_NOTHING_WORDS}
+        self._hinting = {a: w - skip for a, (_, w) in self._aspects.items()}
         self._dims = vectors.matrix.shape[1]
 
     @classmethod
@@ -215,6 +227,7 @@ class Relevance:
             static[1, n] = abs(self.polarity(text)) if self.polarity else 0.0
             static[2, n] = math.log1p(len(content[n]))
             static[3, n] = 1 / (1 + (positions[n] if positions is not None else n))
+        aspect, about = self._aspect_scores(stems, content)
         return Passage(
             texts=tuple(sentences),
             vocab=words_,
@@ -224,8 +237,29 @@ class Relevance:
             ptr=np.array(ptr, dtype=np.int64),
             static=static,
             centroid=centroid,
+            aspect=aspect,
+            about=about,
             stem_ids=stem_ids,
         )
+
+    def _aspect_scores(self, stems: Sequence[str], content: list[list[int]]) -> tuple[F32, npt.NDArray[np.bool_]]:
+        """Per aspect and sentence, bot.search's own-aspect score (see `_aspect_score` there) and its strong flag."""
+        aspects = list(Aspect)
+        score = np.zeros((len(aspects), len(content)), dtype=np.float32)
+        about = np.zeros((len(aspects), len(content)), dtype=bool)
+        for j, a in enumerate(aspects):
+            strong_set, weak_set = self._aspects[a]
+            for n, ids in enumerate(content):
+                strong = sum(1 for i in ids if stems[i] in strong_set)
+                weak = sum(1 for i in ids if stems[i] in weak_set)
+                strong = min(strong + weak // 2, 3)
+                if strong:
+                    lead = any(stems[i] in strong_set for i in ids[:LEAD_WORDS])
+                    score[j, n] = 2.5 + 0.5 * min(strong - 1, 2) + 0.5 * lead
+                    about[j, n] = True
+                elif weak:
+                    score[j, n] = WEAK_SCORE
+        return score, about
 
     @staticmethod
     def document_frequencies(passages: Iterable[Passage]) -> Frequencies:
@@ -247,7 +281,8 @@ class Relevance:
         picked = list(dict.fromkeys(w for w in ws if w not in _QUESTION_STOP and not w.isdigit()))
         terms = tuple(Term(w, stem(w), self._weight(w, df)) for w in picked)
         stems = {t.stem for t in terms}
-        aspects = tuple(a for a in Aspect if stems & self._naming[a])
+        aspects = tuple(a for a in Aspect if self._names(a, stems))
+        hints = tuple(a for a in Aspect if a not in aspects and stems & self._hinting[a])
         centroid = np.zeros(self._dims, dtype=np.float32)
         for t in terms:
             row = self.vectors.index.get(t.word)
@@ -256,7 +291,11 @@ class Relevance:
         norm = float(np.linalg.norm(centroid))
         if norm > 0:
             centroid /= norm
-        return Query(question, terms, aspects, topic_of(question, title), centroid)
+        return Query(question, terms, aspects, hints, topic_of(question, title), centroid)
+
+    def _names(self, aspect: Aspect, stems: set[str]) -> bool:
+        strong, weak = self._aspects[aspect]
+        return bool(stems & strong) or len(stems & weak) >= 2 or (aspect is Aspect.SEQUEL and bool(stems & weak))
 
     def _weight(self, word: str, df: Frequencies | None) -> float:
         if df is not None:
@@ -281,13 +320,15 @@ class Relevance:
             if row is not None and len(local):
                 sims = local @ self.vectors.matrix[row]
                 m[:n_vocab][have] = w.semantic * np.clip((sims - w.near) / (1 - w.near), 0.0, 1.0)
-            for a in query.aspects:
+            for a in (*query.aspects, *query.hints):
                 strong, weak = self._aspects[a]
-                if t.stem in strong:
-                    for group, value in ((strong, w.lexicon_strong), (weak, w.lexicon_weak)):
-                        for s in group:
-                            for i in passage.stem_ids.get(s, ()):
-                                m[i] = max(m[i], value)
+                if t.stem not in strong | weak:
+                    continue
+                lexicon = [(strong, w.lexicon_strong), (weak, w.lexicon_weak)] if a in query.aspects else []
+                for group, value in lexicon or [(strong, w.lexicon_weak)]:
+                    for s in group:
+                        for i in passage.stem_ids.get(s, ()):
+                            m[i] = max(m[i], value)
             same = np.zeros(n_vocab + 1, dtype=np.float32)
             same[passage.stem_ids.get(t.stem, [])] = 1.0
             np.maximum(m, same, out=m)
@@ -307,27 +348,34 @@ class Relevance:
             out[1] = (weight @ soft) / total
         if n:
             out[2] = passage.centroid @ query.centroid
-            out[3:] = passage.static
+            out[3:7] = passage.static
+            out[6] *= out[1]  # a place early in a review counts for a sentence that matches, as much as it does
+            out[7] = out[1] * out[3]
+            if query.aspects:
+                rows = [_ASPECT_ROW[a] for a in query.aspects]
+                own = passage.aspect[rows].max(axis=0)
+                other = [j for a, j in _ASPECT_ROW.items() if a not in query.aspects and a is not Aspect.SEQUEL]
+                others = passage.about[other].sum(axis=0)
+                out[8] = np.where(own > 0, own - 0.6 * np.minimum(others, 2), 0.0) / 3.5
         return out
 
     def rank(self, query: Query, passage: Passage, k: int = 3) -> Ranking:
         """The best `k` sentences of `passage` for `query`, and whether the best answers it."""
         n = len(passage)
         if not n:
-            return Ranking((), (), 0.0, False, False, query.topic)
+            return Ranking((), (), 0.0, False, query.topic)
         feats = self.features(query, passage)
-        score = np.asarray(self.weights.rank, dtype=np.float32) @ feats
+        weights = self.weights.aspect_rank if query.aspects else self.weights.rank
+        score = np.asarray(weights, dtype=np.float32) @ feats
         k = min(k, n)
         top = np.argpartition(-score, k - 1)[:k] if k < n else np.arange(n)
         top = top[np.lexsort((top, -score[top]))]
-        best = float(score[top[0]])
-        matched = bool(feats[1].max() > 0)
+        coverage = float(feats[1].max())
         return Ranking(
             tuple(int(i) for i in top),
             tuple(round(float(score[i]), 4) for i in top),
-            round(best, 4),
-            matched,
-            matched and best >= self.weights.threshold,
+            round(coverage, 4),
+            coverage >= self.weights.threshold,
             query.topic,
         )
 

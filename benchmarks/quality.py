@@ -28,7 +28,10 @@ from bot.titles import TitleIndex
 CREDITS = (
     "Data: MovieLens ml-latest-small (F. M. Harper & J. A. Konstan, ACM TiiS 2015; GroupLens, research use only); "
     "Pang & Lee movie_reviews v2.0, subjectivity v1.0 (ACL 2004) and sentence polarity v1.0 (ACL 2005), CC BY 4.0; "
-    "VADER snippet ratings and analyser (C. J. Hutto & E. Gilbert, ICWSM 2014), MIT."
+    "VADER snippet ratings and analyser (C. J. Hutto & E. Gilbert, ICWSM 2014), MIT; "
+    "SubjQA (J. Bjerva, N. Bhutani, B. Golshan, W.-C. Tan & I. Augenstein, EMNLP 2020; research data, no licence "
+    "file: benchmarks only, never redistributed); word vectors from GloVe 6B (J. Pennington, R. Socher & C. D. "
+    "Manning, EMNLP 2014), PDDL 1.0."
 )
 REPORT_SEED = 7  # title queries are reported on seed 7; thresholds were tuned on other query and split seeds
 TUNED_ON = (

@@ -139,6 +139,7 @@ class Passage:
     ptr: I64
     static: F32
     centroid: F32
+    vectors: F32  # the unit vectors of the vocab words that have one (rows >= 0), in vocab order
     aspect: F32  # per aspect (rows, in Aspect order) and sentence: bot.search's score for being about it
     about: npt.NDArray[np.bool_]  # per aspect and sentence: has a strong word of it
     stem_ids: dict[str, list[int]] = field(repr=False)
@@ -237,6 +238,7 @@ class Relevance:
             ptr=np.array(ptr, dtype=np.int64),
             static=static,
             centroid=centroid,
+            vectors=self.vectors.matrix[rows[rows >= 0]],
             aspect=aspect,
             about=about,
             stem_ids=stem_ids,
@@ -312,7 +314,7 @@ class Relevance:
         if not n_vocab or not len(passage):
             return exact, soft
         have = passage.rows >= 0
-        local = self.vectors.matrix[passage.rows[have]]
+        local = passage.vectors
         starts = passage.ptr[:-1]
         for j, t in enumerate(query.terms):
             m = np.zeros(n_vocab + 1, dtype=np.float32)

@@ -1,17 +1,21 @@
 """Which sentences of a film's reviews answer a question about any aspect, and whether any does.
 
-A question becomes weighted *terms* (its content words; the film's title is left out). Every sentence
-gets, per term, a match in [0, 1]: 1 for the same Snowball stem ("acting" / "acted", "ending" / "end"),
-less for a word the asked aspect's lexicon names ("music" asked, "soundtrack" said), less again for a
-near word by the GloVe vectors of `bot.vectors` ("scary" / "frightening", "kids" / "children"),
-scaled by how near. A sentence's *coverage* is the weighted share of the question's terms it matches;
-its score adds how much it reads as an opinion (`bot.sentiment.Opinion`), since people ask what the
-reviewer thought. The film is judged to answer when some sentence covers enough of the question.
+A question becomes weighted *terms* (its content words, IDF-weighted; the film's title, stop words and
+valence words such as "good" are left out). Every sentence gets, per term, a match in [0, 1]: 1 for
+the same Snowball stem ("acting" / "acted", "ending" / "end") or a strong lexicon word of an aspect
+the question names ("music" asked, "soundtrack" said), 0.4 for a weak one, and for any other word
+its nearness by the GloVe vectors of `bot.vectors` ("scary" / "frightening", "kids" / "children").
+A sentence's *coverage* is the weighted share of the terms it matches. Its score is a weighted sum of
+`FEATURES` (coverage, exact overlap, opinion about what is asked, place in its review, ...), with
+its own weights for a question naming one of the lexicon's aspects. The film is judged to answer
+when some sentence's coverage reaches `Weights.threshold`; `topic_of` words the question's topic
+for the reply when it does not.
 
-Per film, `prepare` precomputes everything per sentence (word ids, stems, vector rows, P(opinion)), so
-`rank` is a few numpy operations over the film's distinct words and its tokens.
-Weights in `Weights` were tuned on SubjQA's books, electronics, grocery, restaurants and tripadvisor
-domains (`python -m benchmarks.subjqa --tune`); see docs/quality.md.
+Per film, `prepare` precomputes everything per sentence (word ids, stems, vectors, P(opinion),
+|polarity|, aspect scores), so `rank` is a few numpy operations over the film's distinct words and
+tokens. `Weights` were fitted by `scripts/tune_relevance.py` on SubjQA's books, electronics, grocery,
+restaurants and tripadvisor domains and Pang & Lee folds 0-7, never on SubjQA movies; see
+docs/quality.md.
 """
 
 from __future__ import annotations
@@ -52,7 +56,8 @@ _ASKING_WORDS = frozenset(
 )
 _QUESTION_STOP = STOPWORDS | _ASKING_WORDS
 _ASPECT_ROW = {a: j for j, a in enumerate(Aspect)}
-_NAMES_NOTHING_WORDS = "long eye beautiful gorgeous played plays earlier first visual special".split()  # bot.search
+# bot.search._NAMES_NOTHING as words (it holds that module's stems): weak words that hint at no aspect.
+_NAMES_NOTHING_WORDS = "long eye beautiful gorgeous played plays earlier first visual special".split()
 
 
 @cache

@@ -100,6 +100,7 @@ class SubjQARow:
     review_id: str
     review: str  # HTML entities unescaped, without the trailing ANSWERNOTFOUND marker
     span: str | None  # the annotator's answer span (unescaped), None for ANSWERNOTFOUND
+    aspect: str = ""  # `query_asp`: the aspect noun the question was built around (for analysis and training only)
 
 
 def subjqa(domain: str, split: str, folder: Path | None = None) -> list[SubjQARow]:
@@ -119,6 +120,7 @@ def subjqa(domain: str, split: str, folder: Path | None = None) -> list[SubjQARo
                     review_id=row["review_id"],
                     review=html.unescape(review),
                     span=None if span == NOT_FOUND or not span else html.unescape(span),
+                    aspect=row.get("query_asp", "").strip().lower(),
                 )
             )
     return out

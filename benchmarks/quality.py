@@ -269,7 +269,7 @@ def _relevance_top(films: Sequence[Film], cases: list[_Case]) -> float:
     from bot.relevance import Relevance
 
     rel = Relevance.default()
-    passages = {f.id: rel.prepare(sentences(f.text)) for f in films}
+    passages = {f.id: rel.prepare([sentences(f.text)]) for f in films}
     df = rel.document_frequencies(passages.values())
     hits = []
     for case in cases:

@@ -45,6 +45,15 @@ from benchmarks import data
 from bot.text import sentences, words
 
 TUNING = ("books", "electronics", "grocery", "restaurants", "tripadvisor")
+# Each domain's words for the reviewed thing itself, as bot.relevance.ITEM_WORDS are a film's: a question made of
+# them and asking words only ("How is the book?") is generic.
+ITEM_WORDS = {
+    "books": "book books novel novels",
+    "electronics": "product products item items device devices unit",
+    "grocery": "product products item items",
+    "restaurants": "restaurant restaurants place",
+    "tripadvisor": "hotel hotels place",
+}
 HELD_OUT = ("movies", "dev")
 TARGETS = {"hit@1": ">=0.60", "hit@3": ">=0.75", "abstain": ">=0.60", "wrong abstain": "<=0.10"}
 _APOS = re.compile(r"n['’]t\b")
@@ -56,6 +65,8 @@ class Case:
     item: str
     question: str
     spans: tuple[str, ...]  # the human answers; empty when every annotator said ANSWERNOTFOUND
+    aspect: str = ""  # `query_asp`, the aspect noun it was built around: for analysis and training, never asked
+    asked: tuple[int, ...] = ()  # the reviews (positions in the item's review order) the annotators read
 
     @property
     def answerable(self) -> bool:
@@ -70,6 +81,13 @@ class Split:
     reviews: dict[str, list[str]]  # item -> its review texts
     cases: list[Case]
     positions: dict[str, list[int]] = field(default_factory=dict)  # item -> each sentence's place in its review
+    parts: dict[str, list[list[str]]] = field(default_factory=dict)  # item -> its reviews' sentences, in order
+
+    def item_words(self) -> frozenset[str]:
+        """The words of this domain for the reviewed thing itself (a film's for movies)."""
+        from bot.relevance import ITEM_WORDS as FILM_WORDS
+
+        return frozenset(ITEM_WORDS[self.domain].split()) if self.domain in ITEM_WORDS else FILM_WORDS
 
 
 def load(domain: str, split: str, folder: Path | None = None, limit: int | None = None) -> Split:
@@ -83,10 +101,14 @@ def load(domain: str, split: str, folder: Path | None = None, limit: int | None 
         rows = [r for r in rows if r.item in keep]
     reviews: dict[str, dict[str, str]] = defaultdict(dict)
     spans: dict[tuple[str, str], list[str]] = defaultdict(list)
+    aspect: dict[tuple[str, str], str] = {}
+    asked: dict[tuple[str, str], set[str]] = defaultdict(set)
     for r in rows:
         reviews[r.item].setdefault(r.review_id, r.review)
         key = (r.item, r.question)
         spans.setdefault(key, [])
+        aspect.setdefault(key, r.aspect)
+        asked[key].add(r.review_id)
         if r.span and r.span not in spans[key]:
             spans[key].append(r.span)
     # Reviews in review-id order (an arbitrary hash): in file order, the first review of an item is the one its
@@ -95,8 +117,12 @@ def load(domain: str, split: str, folder: Path | None = None, limit: int | None 
     split_texts = {item: [sentences(t) for t in ts] for item, ts in texts.items()}
     items = {item: [s for ss in parts for s in ss] for item, parts in split_texts.items()}
     positions = {item: [i for ss in parts for i in range(len(ss))] for item, parts in split_texts.items()}
-    cases = [Case(item, q, tuple(sp)) for (item, q), sp in spans.items()]
-    return Split(domain, split, items, texts, cases, positions)
+    order = {item: {rid: n for n, rid in enumerate(sorted(revs))} for item, revs in reviews.items()}
+    cases = [
+        Case(item, q, tuple(sp), aspect[item, q], tuple(sorted(order[item][r] for r in asked[item, q])))
+        for (item, q), sp in spans.items()
+    ]
+    return Split(domain, split, items, texts, cases, positions, split_texts)
 
 
 # ---- the answer rule ------------------------------------------------------------------------------------------
@@ -153,8 +179,8 @@ Method = Callable[[Case], Outcome]
 def ours(split: Split) -> Method:
     from bot.relevance import Relevance
 
-    rel = Relevance.default()
-    films = {item: rel.prepare(sents, split.positions[item]) for item, sents in split.items.items()}
+    rel = Relevance.default(item_words=split.item_words())
+    films = {item: rel.prepare(parts) for item, parts in split.parts.items()}
     df = rel.document_frequencies(films.values())
 
     def run(case: Case) -> Outcome:

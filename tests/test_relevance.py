@@ -35,7 +35,7 @@ def rel() -> Relevance:
 
 def _top(rel: Relevance, question: str, text: str, title: str) -> tuple[str, bool, str]:
     sents = sentences(text)
-    r = rel.rank(rel.parse(question, title), rel.prepare(sents), k=3)
+    r = rel.rank(rel.parse(question, title), rel.prepare([sents]), k=3)
     return sents[r.order[0]], r.answerable, r.topic
 
 

@@ -71,7 +71,8 @@ ITEM_WORDS = frozenset("film films movie movies picture flick flicks".split())
 # ("great", "awesome") are here too: "is the soundtrack great?" asks about the soundtrack.
 _ASKING_WORDS = frozenset(
     (
-        "what whats how hows why who whom whose which when where is are was were am do does did done be isnt arent "
+        "what whats how hows why who whom whose which when where is are was were am do does did done be have has "
+        "had having isnt arent "
         "wasnt dont doesnt didnt think thought thoughts feel felt opinion opinions say said saying tell talk talks "
         "know please describe explain overall general generally anybody everyone people reviewer reviewers critic "
         "critics guys ok okay yes kind sort thing things lot bit really actually would it its nice great best worst "
@@ -151,6 +152,7 @@ HEAD_FEATURES = (
     "first",  # the first term
     "after_determiner",  # follows "the", "its", "of" ...
     "before_of",  # followed by "of" ("the quality of the sound": the head is "sound")
+    "before_term",  # followed by another term ("the vanilla flavor": English compounds end in their head)
     "adjective_ending",  # ends like an adjective or adverb ("-ly", "-ous", "-ful", "-y" ...)
     "idf",  # its IDF / 10
     "no_vector",
@@ -506,6 +508,7 @@ class Relevance:
                       weights: Sequence[float]) -> npt.NDArray[np.float32]:  # fmt: skip
         """The `HEAD_FEATURES` and word vector of each picked term (rows)."""
         out = np.zeros((len(picked), len(HEAD_FEATURES) + self._dims), dtype=np.float32)
+        terms = set(picked)
         for j, (w, i, wt) in enumerate(zip(picked, places, weights, strict=True)):
             row = self.vectors.index.get(w)
             out[j, : len(HEAD_FEATURES)] = (
@@ -513,6 +516,7 @@ class Relevance:
                 j == 0,
                 i > 0 and seq[i - 1] in _DETERMINERS,
                 i + 1 < len(seq) and seq[i + 1] == "of",
+                i + 1 < len(seq) and seq[i + 1] in terms,
                 bool(_ADJECTIVE_END.search(w)) and len(w) > 4,
                 wt / 10,
                 row is None,

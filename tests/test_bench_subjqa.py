@@ -99,3 +99,29 @@ def test_a_slice_of_the_real_data() -> None:
     names = [f.name for f in report.figures if f.section == "subjqa"]
     assert "books dev: hit@1" in names and "books dev: abstains wrongly (answerable)" in names
     assert all(0.0 <= f.ours <= 1.0 for f in report.figures)
+
+
+def test_each_domain_has_its_item_words_and_the_asked_review(tmp_path: Path) -> None:
+    rows = [
+        _row("b1", "How is the book?", "r1", "A slow start. The book is a delight from the middle on.", "a delight"),
+        _row("b1", "How is the plot?", "r2", "Nothing happens for a hundred pages. ANSWERNOTFOUND", "ANSWERNOTFOUND"),
+    ]
+    rows[0]["query_asp"], rows[1]["query_asp"] = "book", "plot"
+    with (tmp_path / "books-dev.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=COLUMNS)
+        w.writeheader()
+        w.writerows(rows)
+    sp = subjqa.load("books", "dev", tmp_path)
+    assert "book" in sp.item_words() and "film" not in sp.item_words()
+    assert subjqa.load("movies", "dev", _movies(tmp_path)).item_words() >= {"film", "movie"}
+    book, plot = sorted(sp.cases, key=lambda c: c.question)
+    assert (book.aspect, plot.aspect) == ("book", "plot") and book.asked == (0,) and plot.asked == (1,)
+    assert sp.parts["b1"] == [["A slow start.", "The book is a delight from the middle on."],
+                              ["Nothing happens for a hundred pages."]]  # fmt: skip
+    ours = subjqa.score(sp, "ours", subjqa.ours(sp))
+    assert ours.wrongly == 0 and ours.hit1 == 1  # "How is the book?" is generic: answered, by its verdict
+
+
+def _movies(folder: Path) -> Path:
+    _write(folder)
+    return folder

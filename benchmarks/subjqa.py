@@ -20,10 +20,10 @@ The rule is the benchmark's own (its stop words are not the bot's).
 
 Figures: hit@1 and hit@3 over answerable questions (the ranking, whether or not the method abstains),
 abstention on unanswerable questions, wrong abstention on answerable ones. Methods, all in the same run
-over the same sentences: ours (`bot.relevance`), the engine's ranking as it stands (`SentenceIndex.search`
-within the item, as `Engine._ask` calls it, abstaining when it finds nothing), TF-IDF cosine (IDF over the
-domain's sentences) and BM25 (rank_bm25 Okapi over the item's sentences), each abstaining when no sentence
-shares a term, and the rule "no question word occurs in the item".
+over the same sentences: ours (`bot.relevance`, with the domain's `ITEM_WORDS`), the engine's ranking as it
+stands (`SentenceIndex.search` within the item, as `Engine._ask` calls it, abstaining when it finds nothing),
+TF-IDF cosine (IDF over the domain's sentences) and BM25 (rank_bm25 Okapi over the item's sentences), each
+abstaining when no sentence shares a term, and the rule "no question word occurs in the item".
 
 Data: research data from megagonlabs/SubjQA with no licence file, read in place from ../shared/data and
 never redistributed (see benchmarks/data.py).

@@ -2,16 +2,20 @@
 
 Credits: MovieLens ml-latest-small (F. Maxwell Harper and Joseph A. Konstan, 2015, GroupLens;
 research use), Pang & Lee sentence polarity, subjectivity and movie review data (ACL 2004/2005,
-CC BY 4.0), VADER (Hutto & Gilbert, ICWSM 2014, MIT).
+CC BY 4.0), VADER (Hutto & Gilbert, ICWSM 2014, MIT), SubjQA (Bjerva, Bhutani, Golshan, Tan and
+Augenstein, EMNLP 2020; megagonlabs/SubjQA, research data with no licence file: benchmarks only,
+never redistributed).
 """
 
 from __future__ import annotations
 
 import csv
+import html
 import io
 import os
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.models import Film
@@ -80,3 +84,42 @@ def subjectivity() -> tuple[list[str], list[str]]:
             return io.TextIOWrapper(zf.open(name), encoding="latin-1").read().splitlines()
 
         return read("quote"), read("plot")
+
+
+SUBJQA_DOMAINS = ("books", "electronics", "grocery", "movies", "restaurants", "tripadvisor")
+NOT_FOUND = "ANSWERNOTFOUND"
+
+
+@dataclass(frozen=True, slots=True)
+class SubjQARow:
+    """One annotated row of SubjQA: a question about an item, asked of one of its reviews."""
+
+    item: str
+    question: str
+    review_id: str
+    review: str  # HTML entities unescaped, without the trailing ANSWERNOTFOUND marker
+    span: str | None  # the annotator's answer span (unescaped), None for ANSWERNOTFOUND
+    aspect: str = ""  # `query_asp`: the aspect noun the question was built around (for analysis and training only)
+
+
+def subjqa(domain: str, split: str, folder: Path | None = None) -> list[SubjQARow]:
+    """The rows of one SubjQA file (`movies-dev.csv`, ...), read in place from `folder` (default ../shared)."""
+    path = require((folder or DATA / "subjqa") / f"{domain}-{split}.csv")
+    out: list[SubjQARow] = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            review = row["review"].rstrip()
+            if review.endswith(NOT_FOUND):
+                review = review[: -len(NOT_FOUND)].rstrip()
+            span = row["human_ans_spans"].strip()
+            out.append(
+                SubjQARow(
+                    item=row["item_id"],
+                    question=html.unescape(row["question"]).strip(),
+                    review_id=row["review_id"],
+                    review=html.unescape(review),
+                    span=None if span == NOT_FOUND or not span else html.unescape(span),
+                    aspect=row.get("query_asp", "").strip().lower(),
+                )
+            )
+    return out

@@ -28,7 +28,13 @@ _NUMBERISH = frozenset(_NUMBER_WORDS) | frozenset(_ROMAN) | frozenset(_ORDINALS)
 _MOVED_ARTICLE = re.compile(r"^(.*?),\s*(the|a|an|le|la|les|l'|el|los|las|il|der|die|das)(\s*[:(-].*)?$", re.I)
 _YEAR = re.compile(r"\s*\((\d{4})\)\s*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“(\[]?[A-Z0-9])")
+# A sentence ends at . ! ? … before a space and a capital, or with no space between a lower-case word and a
+# capitalised one ("a real misnomer.Pocahontas has", "the land.I think": review text often lacks the space).
+# "Mr.Smith", "U.S.A." and "3.5" are not broken: the two letters before the stop must be lower case.
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“(\[]?[A-Z0-9])"
+    r"|(?:(?<=[a-z]{2}[.!?])|(?<=[a-z]{2}\.\.))(?=[\"“]?(?:[A-Z][a-z]|I\b))"
+)
 _SEGMENT = re.compile(r":\s+|\s+[-–—]\s+")
 _WORD = re.compile(r"[a-z0-9]+")  # the words of folded ASCII text: the fast path of `words` and `search.tokens`
 _INITIALISM = re.compile(r"(?<![a-z0-9])(?:[a-z]\.){2,}")

@@ -7,6 +7,7 @@ import contextlib
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import aiohttp
 import discord
@@ -255,14 +256,18 @@ async def test_recovery_finds_the_post_in_a_busy_channel(db: Database, engine: E
     async with featured_bot(engine, store, clock) as d:
         channel_key = key(d.fake)
         claimed = clock.now = datetime.now(UTC)  # Discord's ids carry the wall clock's time: so does the claim
-        # Due today, whatever the time: a subscription at 00:00 UTC set yesterday.
-        await store.subscribe("discord", str(d.fake.channel_id("c1")), "00:00", "UTC", created_by="t",
+        # Due today, whatever the time: a subscription at 00:00 set yesterday, in a zone where it is about noon
+        # now, so that the five minutes below never cross a local midnight.
+        shift = (12 - claimed.hour + 12) % 24 - 12  # hours ahead of UTC, -12..11
+        zone = "UTC" if shift == 0 else f"Etc/GMT{-shift:+d}"  # Etc/GMT-3 is three hours ahead of UTC
+        day = claimed.astimezone(ZoneInfo(zone)).date()
+        await store.subscribe("discord", str(d.fake.channel_id("c1")), "00:00", zone, created_by="t",
                               now=claimed - timedelta(days=1))  # fmt: skip
         film = films(engine)[0]
-        assert await store.claim(channel_key, claimed.date(), "dead-replica", 300, claimed, film) is not None
+        assert await store.claim(channel_key, day, "dead-replica", 300, claimed, film) is not None
         for n in range(150):  # a busy channel: the post went out slowly, after a lot of chatter
             await d.fake.send_message(f"chatter {n}", mention_bot=False)
-        message_id = await DiscordPoster(d.client, engine).post(channel_key, film, marker(channel_key, claimed.date()))
+        message_id = await DiscordPoster(d.client, engine).post(channel_key, film, marker(channel_key, day))
         for n in range(80):  # and more after it, while the replica that posted it was dead
             await d.fake.send_message(f"later {n}", mention_bot=False)
         clock.now = claimed + timedelta(seconds=301)

@@ -33,3 +33,24 @@ def test_sentences_and_pages() -> None:
     pages = paginate(long, 1900)
     assert len(pages) > 1 and all(len(p) <= 1900 for p in pages)
     assert "".join(pages).replace("\n", "").replace(" ", "") == long.replace("\n", "").replace(" ", "")
+
+
+def test_sentences_split_where_the_space_after_a_stop_is_missing() -> None:
+    # Review text often lacks the space ("a real misnomer.Pocahontas has"), which made one sentence of two.
+    text = (
+        'It is a real misnomer.Pocahontas has friends. In harmony with the land.I think so..It is. Sad."Unbroken" '
+        "is not."
+    )
+    assert sentences(text) == [
+        "It is a real misnomer.",
+        "Pocahontas has friends.",
+        "In harmony with the land.",
+        "I think so..",
+        "It is.",
+        "Sad.",
+        '"Unbroken" is not.',
+    ]
+    # abbreviations, initials, numbers and domains stay whole
+    assert sentences("Mr.Smith and the U.S.A. paid 3.5 dollars on Amazon.com today.") == [
+        "Mr.Smith and the U.S.A. paid 3.5 dollars on Amazon.com today."
+    ]

@@ -9,7 +9,6 @@ import logging
 import os
 import re
 import sys
-import time
 from collections.abc import Awaitable, Sequence
 from pathlib import Path
 
@@ -17,13 +16,12 @@ from adapters import console
 from bot import logs
 from bot import messages as msg
 from bot.config import Config, Secrets, load_config, load_secrets
-from bot.corpus import CACHE_NAME, Corpus, load_corpus
+from bot.corpus import Corpus, load_corpus
 from bot.engine import Engine
 from bot.errors import ConfigError, StorageError
-from bot.featured import FeaturedCommands, ScheduleError, apply_config
+from bot.featured import ScheduleError
 from bot.importer import import_corpus, progress_bar
 from bot.models import Film, Question, intent_of
-from bot.store import Store
 
 log = logging.getLogger("reviewbot")
 
@@ -85,7 +83,7 @@ def _main(args: argparse.Namespace) -> int:
         return EXIT_CONFIG
     secrets = load_secrets(os.environ)
     _HIDDEN[:] = logs.known_secrets([*_secret_values(secrets), logs.url_password(config.database.url)])
-    logs.setup(config.log_level, _HIDDEN)
+    logs.setup(config.log_level, _HIDDEN, config.log_format)
     corpus_dir = getattr(args, "dir", None) or args.corpus or config.corpus
     try:
         if args.command == "corpus" and args.corpus_command == "import":
@@ -134,11 +132,13 @@ def _stdout_closed() -> int:
 
 
 def _run_async(job: Awaitable[object], storage: str = msg.CLI_STORAGE_ERROR) -> int:
-    async def wrapper() -> None:
-        await job
+    """Run `job`; its exit status when it returns one (else 0), or the status of the error it raised."""
+
+    async def wrapper() -> object:
+        return await job
 
     try:
-        asyncio.run(wrapper())
+        status = asyncio.run(wrapper())
     except KeyboardInterrupt:
         _say(msg.CLI_INTERRUPTED, err=True)
         return 130
@@ -148,7 +148,7 @@ def _run_async(job: Awaitable[object], storage: str = msg.CLI_STORAGE_ERROR) -> 
     except StorageError as exc:
         _say(storage.format(error=exc), err=True)
         return EXIT_STORAGE
-    return 0
+    return status if isinstance(status, int) else 0
 
 
 def _secret_values(secrets: Secrets) -> list[str | None]:
@@ -238,44 +238,26 @@ def _check(config: Config, secrets: Secrets, corpus_dir: Path, source: Path | No
     return EXIT_CONFIG if problems else 0
 
 
-LOAD_WAIT = 5.0  # seconds `run` waits for the corpus before connecting anyway (answering "still reading")
+def _served_films(corpus_dir: Path, cache: Path) -> tuple[Film, ...]:
+    """The films `run` answers from; skipped files are logged (one line each, and how to see them all)."""
+    corpus = load_corpus(corpus_dir, cache)
+    for problem in corpus.problems:
+        log.warning("skipped %s", problem)
+    if corpus.problems:
+        log.warning(msg.CLI_CORPUS_PROBLEMS.format(count=len(corpus.problems)))
+    return corpus.films
 
 
-async def _load(engine: Engine, corpus_dir: Path, cache: Path) -> None:
-    t = time.perf_counter()
-    await engine.load(lambda: _films(corpus_dir, cache))
-    log.info("answering from %d reviews (loaded in %.1f s)", len(engine.films), time.perf_counter() - t)
-
-
-async def _run(corpus_dir: Path, config: Config, secrets: Secrets) -> None:
+async def _run(corpus_dir: Path, config: Config, secrets: Secrets) -> int:
     discord_on = bool(secrets.discord_token)
     slack_on = bool(secrets.slack_bot_token and (secrets.slack_app_token or secrets.slack_signing_secret))
     if not (discord_on or slack_on):
         _say(msg.CLI_NO_PLATFORMS, err=True)
         await console.chat(_engine(corpus_dir))
-        return
-    store = await Store.open(config.database.url, config.data_dir)
-    try:
-        await apply_config(store, config.featured)
-        # follow-ups survive restarts and work across replicas; a persisted index makes restarts warm.
-        # A large corpus takes minutes to index the first time: the platforms do not wait more than a moment.
-        engine = Engine(None, context=store, index_dir=config.data_dir / "index")
-        loading = asyncio.ensure_future(_load(engine, corpus_dir, config.data_dir / CACHE_NAME))
-        await asyncio.wait({loading}, timeout=LOAD_WAIT)
-        featured = FeaturedCommands(store, engine)
-        jobs: list[Awaitable[None]] = [loading]
-        if discord_on and secrets.discord_token:
-            from adapters import discord_bot
+        return 0
+    from adapters import service
 
-            jobs.append(discord_bot.run(engine, config.discord, secrets.discord_token, featured=featured))
-        if slack_on:
-            from adapters import slack_app
-
-            jobs.append(slack_app.run(engine, config.slack, secrets, featured=featured))
-        log.info("starting %s (state: %s)", ", ".join(platforms(config, secrets)), store.backend)
-        await asyncio.gather(*jobs)
-    finally:
-        await store.close()
+    return await service.run(corpus_dir, config, secrets, _served_films)
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ def health_app(readiness: Readiness, metrics: Metrics) -> web.Application:
 
 async def start(config: HealthConfig, readiness: Readiness, metrics: Metrics) -> web.AppRunner:
     """Serve the endpoint on config.host:config.port (`ConfigError` if it cannot listen there)."""
-    runner = web.AppRunner(health_app(readiness, metrics), access_log=None, shutdown_timeout=1.0)
+    runner = web.AppRunner(health_app(readiness, metrics), access_log=None, shutdown_timeout=0.5)
     await runner.setup()
     try:
         await web.TCPSite(runner, config.host, config.port).start()

@@ -102,15 +102,9 @@ async def run(
     config: Config,
     secrets: Secrets,
     films: Films,
-    *,
-    jobs: Iterable[Job] = (),
-    on_hangup: Callable[[], object] | None = None,
 ) -> int:
     """Run every platform with credentials until SIGTERM or SIGINT (0; 130 if a second signal cut the
-    shutdown short), or until none can run (2).
-
-    `jobs` run alongside the platforms until shutdown; `on_hangup` is called on SIGHUP.
-    """
+    shutdown short), or until none can run (2)."""
     store = await Store.open(config.database.url, config.data_dir)
     loading: asyncio.Future[None] | None = None
     forced: Callable[[], bool] = lambda: False  # noqa: E731
@@ -121,20 +115,27 @@ async def run(
         # A large corpus takes minutes to index the first time: the platforms do not wait more than a moment.
         engine = Engine(None, context=store, index_dir=config.data_dir / "index")
         loading = asyncio.ensure_future(load(engine, lambda: films(corpus_dir, config.data_dir / CACHE_NAME), metrics))
-        await asyncio.wait({loading}, timeout=LOAD_WAIT)
         featured = FeaturedCommands(store, engine)
+        jobs: list[Job] = []  # background tasks: each runs until `stop` is set, then gets `close_timeout`
+        on_hangup: Callable[[], object] | None = None  # what SIGHUP does (none yet: the default, which ends)
+        # The live corpus plugs in here: build the reloader from `engine`, `metrics`, `corpus_dir` and
+        # `config`; append its folder watcher to `jobs` (a coroutine function taking `stop`), set
+        # `on_hangup = lambda: asyncio.ensure_future(reloader.reload())`, and after each reload call
+        # `metrics.corpus_loaded(engine.films, seconds)`. /reload reaches it through `platforms(...)`.
         backoff = Backoff(config.reconnect.initial_delay, config.reconnect.max_delay)
         supervisor = Supervisor(
             backoff, on_state=metrics.platform, on_reconnect=lambda name: metrics.reconnects.labels(platform=name).inc()
         )
         platforms(supervisor, engine, config, secrets, featured, metrics)
-        log.info("starting %s (state: %s)", ", ".join(supervisor.platforms), store.backend)
         stop = asyncio.Event()
         ready = readiness(engine, supervisor)
         endpoint = await health.start(config.health, ready, metrics) if config.health.enabled else None
         try:
             with _signals(stop, supervisor.grace, on_hangup) as forced:
-                # The live corpus (a folder watcher, /reload) runs among `jobs`; SIGHUP is `on_hangup`.
+                stopping = asyncio.ensure_future(stop.wait())
+                await asyncio.wait({loading, stopping}, timeout=LOAD_WAIT, return_when=asyncio.FIRST_COMPLETED)
+                stopping.cancel()
+                log.info("starting %s (state: %s)", ", ".join(supervisor.platforms), store.backend)
                 background = [asyncio.ensure_future(job(stop)) for job in jobs]
                 try:
                     await _until_stopped(supervisor.run(stop), loading)

@@ -29,8 +29,10 @@ import aiohttp
 
 log = logging.getLogger("reviewbot.supervise")
 
-SHUTDOWN_GRACE = 5.0  # seconds in-flight answers and featured posts get to finish at shutdown
-CLOSE_TIMEOUT = 3.0  # seconds to close connections after that
+# At shutdown, in-flight answers and featured posts get SHUTDOWN_GRACE seconds to finish, then CLOSE_TIMEOUT
+# more to give back claims and close connections: what is still running then is cut off. Under Docker's 10 s.
+SHUTDOWN_GRACE = 4.0
+CLOSE_TIMEOUT = 3.0
 
 
 class State(StrEnum):
@@ -231,7 +233,7 @@ class Supervisor:
                     log.warning("%s: did not stop in time; cutting it off", tasks[task].name)
                     task.cancel()
                 if late:
-                    await asyncio.wait(late, timeout=1.0)
+                    await asyncio.wait(late, timeout=0.5)
         finally:
             stopper.cancel()
             alive = [task for task in tasks if not task.done()]

@@ -286,7 +286,7 @@ class Scheduler:
             self._done = {d for d in self._done if d[1] >= horizon}
         return [r for r in results if r is not None]
 
-    async def run(self, stop: asyncio.Event, *, grace: float = 5.0) -> None:
+    async def run(self, stop: asyncio.Event, *, grace: float = 4.0) -> None:
         """Tick every `interval` seconds until `stop` is set; errors are logged, not raised.
 
         A tick under way when `stop` is set gets `grace` seconds to finish; then it is cancelled,
@@ -371,7 +371,7 @@ class Scheduler:
             # Shutting down mid-post: give the claim back at once. The post may have gone out;
             # whoever claims next looks for it by its marker before posting.
             released = asyncio.ensure_future(self.store.release(claim, self._clock()))
-            await asyncio.wait({released}, timeout=2.0)
+            await asyncio.wait({released}, timeout=1.0)
             if released.done() and not released.cancelled() and released.exception() is None:
                 log.info("featured: released %s %s at shutdown", claim.channel_key, claim.local_date)
                 self._report("released")

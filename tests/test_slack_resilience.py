@@ -82,3 +82,22 @@ async def test_a_rejected_bot_token_is_fatal(engine: Engine) -> None:
         assert supervisor.all_failed
         assert supervisor.platforms["slack"].detail == msg.SLACK_BOT_TOKEN_REJECTED.format(code="invalid_auth")
         assert len(fake.calls_to("auth.test")) == 1
+
+
+async def test_http_mode_listens_once_the_bot_token_is_good_and_stops_listening_at_shutdown(engine: Engine) -> None:
+    async with SlackFake() as fake:
+        port = free_port()
+        config = SlackConfig(api_base_url=fake.api_base_url, host="127.0.0.1", port=port)
+        secrets = Secrets(slack_bot_token=fake.bot_token, slack_signing_secret=fake.signing_secret)
+        supervisor = supervised(engine, config, secrets)
+        stop = asyncio.Event()
+        running = asyncio.ensure_future(supervisor.run(stop))
+        await until(lambda: supervisor.states() == {"slack": State.CONNECTED})
+        fake.app_url = f"http://127.0.0.1:{port}{config.path}"
+        (reply,) = await fake.slash("/verdict", "radiant reflections")
+        assert "Radiant Reflections" in slack_driver.flatten(reply.payload)
+        stop.set()
+        await asyncio.wait_for(running, 10)
+        assert supervisor.states() == {"slack": State.STOPPED}
+        with pytest.raises(OSError):  # nothing listens there any more
+            await asyncio.open_connection("127.0.0.1", port)

@@ -198,7 +198,7 @@ class DiscordService:
                     stop.set()  # no new featured ticks; one under way gets the grace time, then gives its claim back
                     waits = [self.inflight.drain(link.grace)]
                     if scheduler is not None:
-                        waits.append(asyncio.wait({scheduler}, timeout=link.grace + 2.5))
+                        waits.append(asyncio.wait({scheduler}, timeout=link.grace + 1.5))
                     await asyncio.gather(*waits)
                     if scheduler is not None and not scheduler.done():
                         scheduler.cancel()

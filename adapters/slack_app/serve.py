@@ -276,7 +276,7 @@ class SlackService:
             if runner is not None:
                 waits.append(runner.cleanup())
             if scheduler is not None:
-                waits.append(asyncio.wait({scheduler}, timeout=link.grace + 2.5))
+                waits.append(asyncio.wait({scheduler}, timeout=link.grace + 1.5))
             await asyncio.gather(*waits)
             if scheduler is not None and not scheduler.done():
                 scheduler.cancel()

@@ -152,8 +152,9 @@ class DiscordService:
     """Discord as the supervisor runs it: one attempt is one client, logged in, connected and ready,
     answering (and posting featured reviews, with `featured`) until the process stops or the connection drops.
 
-    discord.py's own reconnect is off (`reconnect=False`) so every failure comes to the supervisor
-    and its backoff; the commands are synced once per process, not on every reconnect.
+    discord.py's own reconnect is off (`reconnect=False`): a gateway that asks to reconnect, or closes
+    in a way discord.py can resume, is still resumed by discord.py; every other failure ends the attempt
+    and comes to the supervisor and its backoff. The commands are synced once per process.
     """
 
     def __init__(
@@ -202,6 +203,7 @@ class DiscordService:
                     await asyncio.gather(*waits)
                     if scheduler is not None and not scheduler.done():
                         scheduler.cancel()
+                        await asyncio.wait({scheduler}, timeout=0.5)
                     await client.close()
                     await asyncio.gather(runner, return_exceptions=True)
         except Exception as error:

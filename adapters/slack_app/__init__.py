@@ -18,7 +18,7 @@ from __future__ import annotations
 from adapters.slack_app.admin import AdminCheck
 from adapters.slack_app.app import conversation_key, create_app, help_text, parse_mention
 from adapters.slack_app.blocks import escape, render
-from adapters.slack_app.errors import post_error
+from adapters.slack_app.errors import post_error, transient
 from adapters.slack_app.poster import FEATURED_EVENT_TYPE, SlackPoster, featured_post, featured_scheduler
 from adapters.slack_app.replies import MAX_RESPONSE_URL_USES
 from adapters.slack_app.serve import (
@@ -28,7 +28,6 @@ from adapters.slack_app.serve import (
     run,
     start_http,
     start_socket_mode,
-    transient,
 )
 
 __all__ = [

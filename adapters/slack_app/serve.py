@@ -30,7 +30,7 @@ from slack_sdk.socket_mode.aiohttp import SocketModeClient
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack_app.app import create_app
-from adapters.slack_app.errors import TRANSIENT_ERRORS, describe
+from adapters.slack_app.errors import REJECTED, error_code, transient
 from adapters.slack_app.poster import featured_scheduler
 from adapters.slack_app.replies import Engine
 from adapters.supervise import SHUTDOWN_GRACE, Fatal, Inflight, Link, Supervisor, demote
@@ -41,11 +41,6 @@ from bot.featured import FeaturedCommands
 
 log = logging.getLogger("reviewbot.slack")
 
-# Slack's answers to a token no retry will make good (auth.test, apps.connections.open).
-REJECTED = frozenset(
-    {"invalid_auth", "not_authed", "account_inactive", "missing_scope", "token_revoked", "token_expired",
-     "not_allowed_token_type", "no_permission", "team_access_not_granted"}
-)  # fmt: skip
 PING_INTERVAL = 10.0  # seconds between Socket Mode pings (slack-bolt's default); 4 missed: the socket is stale
 
 
@@ -155,7 +150,9 @@ class _OneConnection(SocketModeClient):
 
 
 class _Handler(AsyncSocketModeHandler):
-    """Bolt's Socket Mode handler on `_OneConnection`, logging to a logger shown only at DEBUG."""
+    """Bolt's Socket Mode handler on `_OneConnection`, logging to a logger shown only at DEBUG.
+
+    Its own `__init__` is not called: it would make slack_sdk's client (with its own reconnect loop)."""
 
     def __init__(self, app: AsyncApp, app_token: str, ping_interval: float = PING_INTERVAL) -> None:
         self.app = app
@@ -170,8 +167,7 @@ class _Handler(AsyncSocketModeHandler):
 
 
 def _rejected(error: SlackApiError) -> str | None:
-    data = error.response.data
-    code = str(data.get("error") or "") if isinstance(data, dict) else ""
+    code = error_code(error)
     return code if code in REJECTED else None
 
 
@@ -204,17 +200,6 @@ async def start_socket_mode(app: AsyncApp, secrets: Secrets) -> AsyncSocketModeH
 async def close_socket_mode(handler: AsyncSocketModeHandler) -> None:
     close: Callable[[], Awaitable[None]] = handler.close_async  # untyped in slack-bolt
     await close()
-
-
-def transient(error: BaseException) -> str | None:
-    """Slack's own retryable failures in a few words: HTTP 5xx, 429 and its temporary error codes."""
-    if not isinstance(error, SlackApiError):
-        return None
-    data = error.response.data
-    code = str(data.get("error") or "") if isinstance(data, dict) else ""
-    if error.response.status_code >= 500 or error.response.status_code == 429 or code in TRANSIENT_ERRORS:
-        return describe(error)
-    return None
 
 
 class SlackService:
@@ -280,6 +265,7 @@ class SlackService:
             await asyncio.gather(*waits)
             if scheduler is not None and not scheduler.done():
                 scheduler.cancel()
+                await asyncio.wait({scheduler}, timeout=0.5)
 
 
 async def run(

@@ -8,7 +8,6 @@ import io
 import logging
 import os
 import re
-import signal
 import sys
 from collections.abc import Awaitable, Sequence
 from pathlib import Path
@@ -17,14 +16,12 @@ from adapters import console
 from bot import logs
 from bot import messages as msg
 from bot.config import DEFAULT_PATH, Config, Secrets, config_file, load_config, load_secrets
-from bot.corpus import CACHE_NAME, Corpus, load_corpus
+from bot.corpus import Corpus, load_corpus
 from bot.engine import Engine
 from bot.errors import ConfigError, StorageError
-from bot.featured import FeaturedCommands, ScheduleError, apply_config
+from bot.featured import ScheduleError
 from bot.importer import import_corpus, progress_bar
 from bot.models import Film, Question, intent_of
-from bot.reload import Reloader
-from bot.store import Store
 
 log = logging.getLogger("reviewbot")
 
@@ -87,7 +84,7 @@ def _main(args: argparse.Namespace) -> int:
         return EXIT_CONFIG
     secrets = load_secrets(os.environ)
     _HIDDEN[:] = logs.known_secrets([*_secret_values(secrets), logs.url_password(config.database.url)])
-    logs.setup(config.log_level, _HIDDEN)
+    logs.setup(config.log_level, _HIDDEN, config.log_format)
     corpus_dir = getattr(args, "dir", None) or args.corpus or config.corpus
     try:
         if args.command == "corpus" and args.corpus_command == "import":
@@ -139,11 +136,13 @@ def _stdout_closed() -> int:
 
 
 def _run_async(job: Awaitable[object], storage: str = msg.CLI_STORAGE_ERROR) -> int:
-    async def wrapper() -> None:
-        await job
+    """Run `job`; its exit status when it returns one (else 0), or the status of the error it raised."""
+
+    async def wrapper() -> object:
+        return await job
 
     try:
-        asyncio.run(wrapper())
+        status = asyncio.run(wrapper())
     except KeyboardInterrupt:
         _say(msg.CLI_INTERRUPTED, err=True)
         return 130
@@ -153,7 +152,7 @@ def _run_async(job: Awaitable[object], storage: str = msg.CLI_STORAGE_ERROR) -> 
     except StorageError as exc:
         _say(storage.format(error=exc), err=True)
         return EXIT_STORAGE
-    return 0
+    return status if isinstance(status, int) else 0
 
 
 def _secret_values(secrets: Secrets) -> list[str | None]:
@@ -264,52 +263,16 @@ def _check(config: Config, secrets: Secrets, corpus_dir: Path, source: Path | No
     return EXIT_CONFIG if problems else 0
 
 
-LOAD_WAIT = 5.0  # seconds `run` waits for the corpus before connecting anyway (answering "still reading")
-
-
-async def _run(corpus_dir: Path, config: Config, secrets: Secrets) -> None:
+async def _run(corpus_dir: Path, config: Config, secrets: Secrets) -> int:
     discord_on = bool(secrets.discord_token)
     slack_on = bool(secrets.slack_bot_token and (secrets.slack_app_token or secrets.slack_signing_secret))
     if not (discord_on or slack_on):
         _say(msg.CLI_NO_PLATFORMS, err=True)
         await console.chat(_engine(corpus_dir))
-        return
-    store = await Store.open(config.database.url, config.data_dir)
-    try:
-        await apply_config(store, config.featured)
-        # follow-ups survive restarts and work across replicas; a persisted index makes restarts warm.
-        # A large corpus takes minutes to index the first time: the platforms do not wait more than a moment.
-        engine = Engine(None, context=store)
-        reloader = Reloader(
-            engine, corpus_dir, config.data_dir / CACHE_NAME, config.data_dir / "index", config=config.watch
-        )
-        loop = asyncio.get_running_loop()
-        loop.add_signal_handler(signal.SIGHUP, reloader.request)  # `kill -HUP`, `systemctl reload`
-        stop = asyncio.Event()
-        try:
-            loading = asyncio.ensure_future(reloader.reload())  # the first load; the same path as every reload
-            await asyncio.wait({loading}, timeout=LOAD_WAIT)
-            featured = FeaturedCommands(store, engine, lease_seconds=config.featured.lease_seconds)
-            jobs: list[Awaitable[object]] = [loading, reloader.watch(stop)]
-            if discord_on and secrets.discord_token:
-                from adapters import discord_bot
+        return 0
+    from adapters import service
 
-                jobs.append(
-                    discord_bot.run(engine, config.discord, secrets.discord_token, featured=featured, reloader=reloader)
-                )
-            if slack_on:
-                from adapters import slack_app
-
-                jobs.append(
-                    slack_app.run(engine, config.slack, secrets, featured=featured, reloader=reloader, store=store)
-                )
-            log.info("starting %s (state: %s)", ", ".join(platforms(config, secrets)), store.backend)
-            await asyncio.gather(*jobs)
-        finally:
-            stop.set()
-            loop.remove_signal_handler(signal.SIGHUP)
-    finally:
-        await store.close()
+    return await service.run(corpus_dir, config, secrets)
 
 
 if __name__ == "__main__":

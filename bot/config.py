@@ -6,6 +6,7 @@ Secrets (tokens) come only from the environment; see `Secrets`.
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -95,15 +96,36 @@ class WatchConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class HealthConfig:
+    """The HTTP endpoint for monitors: /healthz, /readyz and /metrics (served by `reviewbot run`)."""
+
+    enabled: bool = True
+    host: str = "0.0.0.0"
+    port: int = 8080
+
+
+@dataclass(frozen=True, slots=True)
+class ReconnectConfig:
+    """How a platform that lost its connection retries: exponential backoff from `initial_delay`
+    seconds, doubling to at most `max_delay`, each wait jittered (drawn from its upper half)."""
+
+    initial_delay: float = 1.0
+    max_delay: float = 60.0
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     corpus: Path = Path("corpus")
     data_dir: Path = Path("data")
     log_level: str = "INFO"
+    log_format: str = "text"  # or json: one object per line
     discord: DiscordConfig = field(default_factory=DiscordConfig)
     slack: SlackConfig = field(default_factory=SlackConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     featured: FeaturedConfig = field(default_factory=FeaturedConfig)
     watch: WatchConfig = field(default_factory=WatchConfig)
+    health: HealthConfig = field(default_factory=HealthConfig)
+    reconnect: ReconnectConfig = field(default_factory=ReconnectConfig)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +144,9 @@ DEFAULT_PATH = Path("config/reviewbot.yaml")
 OTHER_ENV = frozenset({"REVIEWBOT_CONFIG", "REVIEWBOT_TEST_DATABASE_URL", "REVIEWBOT_SHARED_DATA"})
 MAX_BYTES = 1 << 20  # a config file is a few KB; anything near this is not one
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+_LOG_FORMATS = ("text", "json")
 _SHOWN = 80  # characters of a bad value quoted in a message
+_HOST = r"[\w.:-]+|\[[0-9a-fA-F:.]+\]"  # a name or address to listen on
 
 
 def load_secrets(env: Mapping[str, str]) -> Secrets:
@@ -358,6 +382,10 @@ def _convert(kind: Any, value: Any, path: str, where: dict[str, str], file: str)
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(f"{loc}: `{path}` must be a whole number, got {_show(value)}.")
         return value
+    if kind is float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise ConfigError(f"{loc}: `{path}` must be a number, like 1.5, got {_show(value)}.")
+        return float(value)
     if kind is str or kind is Path:
         if not isinstance(value, str | int | float) or isinstance(value, bool) or value == "":
             raise ConfigError(f"{loc}: `{path}` must be text, got {_show(value)}.")
@@ -414,6 +442,8 @@ def _check(obj: Any, path: str, where: dict[str, str], file: str) -> None:
 
     if isinstance(obj, Config) and obj.log_level.upper() not in _LOG_LEVELS:
         fail("log_level", f"must be one of {', '.join(_LOG_LEVELS)}, got {_show(obj.log_level)}.")
+    if isinstance(obj, Config) and obj.log_format.lower() not in _LOG_FORMATS:
+        fail("log_format", f"must be text or json, got {_show(obj.log_format)}.")
     if isinstance(obj, DiscordConfig):
         url("api_base_url", ("http", "https"))
         url("gateway_url", ("ws", "wss"))
@@ -428,10 +458,20 @@ def _check(obj: Any, path: str, where: dict[str, str], file: str) -> None:
         if not 1 <= obj.port <= 65535:
             fail("port", f"must be a port number from 1 to 65535, got {_show(obj.port)}.")
         url("api_base_url", ("http", "https"))
-        if not re.fullmatch(r"[\w.:-]+|\[[0-9a-fA-F:.]+\]", obj.host):
+        if not re.fullmatch(_HOST, obj.host):
             fail("host", f"must be an address to listen on, like 0.0.0.0 or 127.0.0.1, got {_show(obj.host)}.")
         if not obj.path.startswith("/") or not obj.path.isprintable() or " " in obj.path:
             fail("path", f"must start with / and have no spaces, got {_show(obj.path)}.")
+    if isinstance(obj, HealthConfig):
+        if not 1 <= obj.port <= 65535:
+            fail("port", f"must be a port number from 1 to 65535, got {_show(obj.port)}.")
+        if not re.fullmatch(_HOST, obj.host):
+            fail("host", f"must be an address to listen on, like 0.0.0.0 or 127.0.0.1, got {_show(obj.host)}.")
+    if isinstance(obj, ReconnectConfig):
+        if not 0 < obj.initial_delay <= 3600:
+            fail("initial_delay", f"must be more than 0 and at most 3600 seconds, got {_show(obj.initial_delay)}.")
+        if not obj.initial_delay <= obj.max_delay <= 86400:
+            fail("max_delay", f"must be at least initial_delay and at most 86400 seconds, got {_show(obj.max_delay)}.")
     if isinstance(obj, SlackCommands):
         for f in fields(obj):
             name = getattr(obj, f.name)

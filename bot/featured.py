@@ -192,6 +192,7 @@ class Poster(Protocol):
 
 
 Status = Literal["posted", "recovered", "busy", "failed", "gave_up", "lost", "skipped", "error"]
+REPORTED: frozenset[Status] = frozenset({"posted", "recovered", "failed", "gave_up", "lost", "error"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +232,9 @@ class Scheduler:
 
     `films` returns the current corpus ids (called each time a film is chosen, so new
     films join the rotation). `clock` and `sleep` are injected for tests. Only
-    subscriptions of `platforms` are handled (all when None).
+    subscriptions of `platforms` are handled (all when None). `report` is called with each
+    outcome worth counting (`REPORTED`, plus "retried" for each retry and "released" for a
+    claim given back at shutdown).
     """
 
     def __init__(
@@ -250,6 +253,7 @@ class Scheduler:
         base_backoff: float = 1.0,
         max_backoff: float = RETRY_WAIT_MAX,
         concurrency: int = 8,
+        report: Callable[[str], object] | None = None,
     ) -> None:
         if max_backoff * 2 >= lease_seconds:
             raise ValueError("lease_seconds must exceed twice max_backoff")
@@ -267,6 +271,7 @@ class Scheduler:
         self._max_backoff = max_backoff
         self._semaphore = asyncio.Semaphore(concurrency)
         self._done: set[tuple[str, date]] = set()
+        self._report = report or (lambda outcome: None)
 
     async def tick(self, now: datetime) -> list[Outcome]:
         """Post every due, unposted subscription; one Outcome per subscription acted on."""
@@ -274,27 +279,45 @@ class Scheduler:
         if self._platforms is not None:
             subs = [s for s in subs if s.platform in self._platforms]
         results = await asyncio.gather(*(self._guarded(s, now) for s in subs))
+        for outcome in results:
+            if outcome is not None and outcome.status in REPORTED:
+                self._report(outcome.status)
         if self._done:  # forget finished days older than yesterday (UTC) to bound memory
             horizon = now.date() - timedelta(days=2)
             self._done = {d for d in self._done if d[1] >= horizon}
         return [r for r in results if r is not None]
 
-    async def run(self, stop: asyncio.Event) -> None:
-        """Tick every `interval` seconds until `stop` is set; errors are logged, not raised."""
+    async def run(self, stop: asyncio.Event, *, grace: float = 4.0) -> None:
+        """Tick every `interval` seconds until `stop` is set; errors are logged, not raised.
+
+        A tick under way when `stop` is set gets `grace` seconds to finish; then it is cancelled,
+        and a post it had claimed but not recorded is released (the next holder looks for it
+        before posting, so it is neither lost nor made twice).
+        """
         while not stop.is_set():
+            tick = asyncio.ensure_future(self.tick(self._clock()))
             try:
-                await self.tick(self._clock())
-            except Exception:
-                log.exception("featured: tick failed")
+                await self._wait(stop, None, tick)
+                if not tick.done():
+                    await asyncio.wait({tick}, timeout=grace)
+            finally:
+                if not tick.done():
+                    tick.cancel()
+                await asyncio.gather(tick, return_exceptions=True)
+            if not tick.cancelled() and tick.exception() is not None:
+                log.error("featured: tick failed", exc_info=tick.exception())
             await self._wait(stop, self.interval)
 
-    async def _wait(self, stop: asyncio.Event, seconds: float) -> None:
+    async def _wait(self, stop: asyncio.Event, seconds: float | None, job: asyncio.Future[Any] | None = None) -> None:
+        """Until `stop` is set, `seconds` have passed or `job` is done, whichever comes first."""
         stopper = asyncio.ensure_future(stop.wait())
-        sleeper = asyncio.ensure_future(self._sleep(seconds))
+        waits: set[asyncio.Future[Any]] = {stopper}
+        if seconds is not None:
+            waits.add(asyncio.ensure_future(self._sleep(seconds)))
         try:
-            await asyncio.wait({stopper, sleeper}, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(waits | ({job} if job else set()), return_when=asyncio.FIRST_COMPLETED)
         finally:
-            for task in (stopper, sleeper):
+            for task in waits:
                 task.cancel()
 
     async def _guarded(self, sub: ChannelSubscription, now: datetime) -> Outcome | None:
@@ -345,6 +368,19 @@ class Scheduler:
         return await self._post(claim, chosen, tag)
 
     async def _post(self, claim: Claim, film: str, tag: str) -> Outcome:
+        try:
+            return await self._attempts(claim, film, tag)
+        except asyncio.CancelledError:
+            # Shutting down mid-post: give the claim back at once. The post may have gone out;
+            # whoever claims next looks for it by its marker before posting.
+            released = asyncio.ensure_future(self.store.release(claim, self._clock()))
+            await asyncio.wait({released}, timeout=1.0)
+            if released.done() and not released.cancelled() and released.exception() is None:
+                log.info("featured: released %s %s at shutdown", claim.channel_key, claim.local_date)
+                self._report("released")
+            raise
+
+    async def _attempts(self, claim: Claim, film: str, tag: str) -> Outcome:
         key, day = claim.channel_key, claim.local_date
         attempt = 0
         while True:
@@ -373,6 +409,7 @@ class Scheduler:
                     return Outcome(key, day, "gave_up", detail=f"retry after {e.retry_after}s")
                 delay = self._backoff(attempt, e.retry_after)
                 log.info("featured: %s: %s; retrying in %.1fs", key, e, delay)
+                self._report("retried")
                 await self._sleep(delay)
                 # The failed call may have posted after all (e.g. a 500 after the write).
                 found = await self.poster.find_existing(key, tag, claim.claimed_at)

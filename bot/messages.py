@@ -213,6 +213,15 @@ CLI_INTERRUPTED = "Stopped."
 CLI_IMPORT_DONE = "Imported {written} of {total} reviews into {dest}; {skipped} skipped."
 CLI_STORAGE_ERROR = "Database error: {error}. Check database.url (REVIEWBOT_DATABASE_URL) and that the server is up."
 CLI_SQLITE_ERROR = "Database error: {error}."
+CLI_NO_PLATFORM_LEFT = (
+    "No platform can run ({names}: see the error above for each). Fix the credentials or the setting it names, "
+    "then start reviewbot again."
+)
+HEALTH_CANNOT_LISTEN = (
+    "health: cannot listen on {host}:{port} ({reason}). Set health.port (REVIEWBOT_HEALTH_PORT) to a free port, "
+    "or health.enabled: false to run without /healthz, /readyz and /metrics."
+)
+CLI_STOPPING = "Stopping ({signal}): finishing the answers and featured posts in flight (at most {seconds:.0f} s)."
 STORE_SQLITE_DAMAGED = (
     "{path} is not a usable SQLite database ({error}). Stop every reviewbot using it, then move the file aside "
     "(with its -wal and -shm files, if any) to start afresh without subscriptions and featured history, "
@@ -240,12 +249,37 @@ DISCORD_OPT_TIMEZONE = "Time zone, e.g. Europe/Paris or America/New_York"
 DISCORD_CMD_RELOAD = "Read the review files again and answer from them (needs Manage Server)"
 DISCORD_FEATURED_GUILD_ONLY = "Featured reviews are posted in server channels: use /featured in a channel of a server."
 
+DISCORD_TOKEN_REJECTED = (
+    "Discord rejected DISCORD_TOKEN (401 Unauthorized): it is wrong, or was reset. In the Developer Portal "
+    "(Applications > your bot > Bot > Reset Token) make a new one, set DISCORD_TOKEN to it and restart. "
+    "Discord stays off until then; the other platforms keep answering."
+)
+DISCORD_INTENT_MISSING = (
+    "Discord refused the Message Content intent, which discord.message_content: true needs. Enable it in the "
+    "Developer Portal (Bot > Privileged Gateway Intents > Message Content Intent), or set "
+    "discord.message_content: false (slash commands still work), then restart. Discord stays off until then."
+)
+DISCORD_GATEWAY_REFUSED = (
+    "Discord's gateway refused the connection for good (close code {code}: {reason}). Check discord.shard_count "
+    "and discord.shard_ids, then restart. Discord stays off until then."
+)
+
 # --- slack adapter --------------------------------------------------------------
 
 SLACK_TRUNCATED = "(shortened: too long for one Slack message)"
 SLACK_MISSING_BOT_TOKEN = "Slack needs SLACK_BOT_TOKEN in the environment."
 SLACK_MISSING_SIGNING_SECRET = (
     "Slack HTTP mode needs SLACK_SIGNING_SECRET in the environment (or set SLACK_APP_TOKEN for Socket Mode)."
+)
+SLACK_BOT_TOKEN_REJECTED = (
+    "Slack rejected SLACK_BOT_TOKEN ({code}). Copy the Bot User OAuth Token (xoxb-…) from OAuth & Permissions "
+    "(reinstall the app to the workspace if it was removed), set SLACK_BOT_TOKEN to it and restart. "
+    "Slack stays off until then; the other platforms keep answering."
+)
+SLACK_APP_TOKEN_REJECTED = (
+    "Slack rejected SLACK_APP_TOKEN ({code}). In the app's settings, make an app-level token (xapp-…) with the "
+    "connections:write scope (App-Level Tokens) and check that Socket Mode is on; set SLACK_APP_TOKEN to it and "
+    "restart. Slack stays off until then; the other platforms keep answering."
 )
 # The engine's HELP with the workspace's command names; Slack has no /list command.
 SLACK_HELP = """I answer questions about films from our review corpus.

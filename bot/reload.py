@@ -16,9 +16,12 @@ import contextlib
 import hashlib
 import logging
 import os
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from watchfiles import Change, DefaultFilter, awatch
 
@@ -28,6 +31,9 @@ from bot.corpus import Corpus, ReviewFile, load_corpus
 from bot.engine import Engine
 from bot.errors import CorpusError
 from bot.index import Indexes, load_or_build
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 log = logging.getLogger(__name__)
 
@@ -96,8 +102,11 @@ class Reloader:
         index_dir: Path | None = None,
         *,
         config: WatchConfig | None = None,
+        on_reload: Callable[[ReloadReport], object] | None = None,
     ) -> None:
+        """`on_reload` is told about every reload that swapped the engine's corpus (the metrics)."""
         self.engine = engine
+        self._on_reload = on_reload
         self.corpus_dir = corpus_dir
         self.cache = cache
         self.index_dir = index_dir
@@ -123,7 +132,7 @@ class Reloader:
             self._covered = self._asked
             start = time.perf_counter()
             try:
-                corpus, indexes = await asyncio.to_thread(self._load, dict(self._good))
+                corpus, indexes = await _in_daemon_thread(self._load, dict(self._good))
             except Exception:
                 log.exception(
                     "could not reload the corpus %s; answering from the reviews loaded before", self.corpus_dir
@@ -137,6 +146,8 @@ class Reloader:
             report = self._report(corpus, time.perf_counter() - start)
             self._good = {f.source: f for f in corpus.files}
             self.last = report
+            if self._on_reload is not None:
+                self._on_reload(report)
             return report
 
     def _load(self, last_good: dict[str, ReviewFile]) -> tuple[Corpus, Indexes]:
@@ -288,3 +299,29 @@ async def _wait(stop: asyncio.Event, seconds: float) -> None:
     """Sleep `seconds`, or less if `stop` is set meanwhile."""
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), seconds)
+
+
+async def _in_daemon_thread(fn: Callable[[T], R], arg: T) -> R:
+    """`fn(arg)` in a daemon thread: a shutdown never waits for a rebuild of a large index to finish
+    (`asyncio.to_thread`'s executor threads are joined when the process ends)."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[R] = loop.create_future()
+
+    def settle(result: R | None, error: BaseException | None) -> None:
+        if done.cancelled():
+            return
+        if error is not None:
+            done.set_exception(error)
+        else:
+            done.set_result(result)  # type: ignore[arg-type]
+
+    def work() -> None:
+        try:
+            result, error = fn(arg), None
+        except BaseException as e:  # handed to the awaiting task, which logs it
+            result, error = None, e
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits any more
+            loop.call_soon_threadsafe(settle, result, error)
+
+    threading.Thread(target=work, name="reviewbot-reload", daemon=True).start()
+    return await done

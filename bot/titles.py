@@ -740,6 +740,8 @@ _BARE = frozenset("a an the of film movie".split())
 
 # Words that join a title's words: a question's words after them may still be the title's ("the queen of ...").
 _TITLE_LINKS = frozenset("of for to at on in from with and the a an by into".split())
+# Before a title in a question, these tie what is asked about to the film: "the shark in jaws", "the score on heat".
+_TOPIC_LINKS = frozenset("in on at for from with by into".split())
 # Question words that, before a title, may be part of it or name another film ("a better tomorrow", "the new shrek").
 _MODIFIERS = frozenset("better best worse worst great good bad new old last".split())
 
@@ -769,13 +771,11 @@ _TAIL_START = frozenset("in of about for from on".split())
 def _longer_tail(tokens: list[str], span: _Span) -> tuple[int, int] | None:
     """The words a question ends on after "in", "of", "about"... when they name more than the title found in
     them: "how is the music in the town that dreaded sundown?" does not ask about The Town."""
-    for p, tok in enumerate(tokens):
-        if tok in _TAIL_START and 1 <= len(tokens) - p - 1 <= 8:
+    for p in range(span.start - 1, -1, -1):  # the nearest: "what about the costumes on the mummy?" ends on "the mummy"
+        if tokens[p] in _TAIL_START and 1 <= len(tokens) - p - 1 <= 8:
             lo, hi = p + 1, len(tokens)
-            if lo <= span.start and span.end <= hi:
-                outside = tokens[lo : span.start] + tokens[span.end : hi]
-                return (lo, hi) if any(not _frame(t) for t in outside) else None
-            return None
+            outside = tokens[lo : span.start] + tokens[span.end : hi]
+            return (lo, hi) if any(not _frame(t) for t in outside) else None
     return None
 
 
@@ -801,6 +801,8 @@ def _contradiction(tokens: list[str], start: int, end: int, film: Film) -> tuple
             hi += 1
     n = start - 1
     while n >= 0 and tokens[n] in _TITLE_LINKS:
+        if tokens[n] in _TOPIC_LINKS:  # "how is the catering in heat?": a topic of the film, not a longer title
+            return None if hi == end else (lo, hi)
         n -= 1
     if n >= 0 and (not _frame(tokens[n]) or tokens[n] in _MODIFIERS):  # "a better tomorrow", "the new shrek"
         lo = n

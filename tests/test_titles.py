@@ -378,3 +378,23 @@ def test_a_sure_match_says_how_sure(index: TitleIndex) -> None:
     exact, typo = index.resolve("Celestial Symphony"), index.resolve("celestial symphny")
     assert exact.confidence == 1.0 and 0.8 <= typo.confidence < 1.0
     assert index.resolve("zzzz").confidence == 0.0
+
+
+def test_a_topic_tied_to_a_title_in_a_question_is_not_a_longer_title() -> None:
+    """ "the catering in heat": what is asked about, in the film; "the return of the mummy": another film."""
+    index = TitleIndex(
+        [
+            Film.of("heat", "Heat", 1995, "x"),
+            Film.of("jaws", "Jaws", 1975, "x"),
+            Film.of("mummy", "The Mummy", 1999, "x"),
+        ]
+    )
+    for question, film_id in (
+        ("how is the catering in heat?", "heat"),
+        ("how scary is the shark in jaws?", "jaws"),
+        ("what about the costumes on the mummy?", "mummy"),
+    ):
+        found = index.find_in(question)
+        assert found.film is not None and found.film.id == film_id, question
+    longer = index.find_in("how is the return of the mummy?")
+    assert longer.film is None and [s.film_id for s in longer.suggestions] == ["mummy"]

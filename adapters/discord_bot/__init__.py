@@ -3,7 +3,7 @@
 Everything Discord-specific lives in this package; `bot/` never imports discord. Questions go to
 the engine, answers come back as `bot.cards.Card`s, drawn here as embeds and components.
 
-    client.py    the clients (plain or sharded), intents, endpoints, `run`
+    client.py    the clients (plain or sharded), intents, endpoints, `DiscordService` (under the supervisor), `run`
     core.py      ReviewBot: start-up, answering a question, clicks and menu picks
     commands.py  the command tree: /review /verdict /ask /list /help and autocomplete
     featured.py  /featured and its admin check
@@ -18,12 +18,14 @@ the engine, answers come back as `bot.cards.Card`s, drawn here as embeds and com
 from __future__ import annotations
 
 from adapters.discord_bot.client import (
+    DiscordService,
     ReviewBotClient,
     ShardedReviewBotClient,
     configure_endpoints,
     create_client,
     intents_for,
     run,
+    transient,
 )
 from adapters.discord_bot.core import ReviewBot
 from adapters.discord_bot.featured import timezone_choices
@@ -38,6 +40,7 @@ __all__ = [
     "NO_MENTIONS",
     "ActionButton",
     "DiscordPoster",
+    "DiscordService",
     "ReviewBot",
     "ReviewBotClient",
     "ReviewMenu",
@@ -52,5 +55,6 @@ __all__ = [
     "post_error",
     "run",
     "timezone_choices",
+    "transient",
     "view_for",
 ]

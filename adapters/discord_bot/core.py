@@ -7,7 +7,7 @@ It registers the persistent components and the command tree at start-up, and ans
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import discord
@@ -17,6 +17,7 @@ from adapters.discord_bot.commands import build_tree
 from adapters.discord_bot.mentions import answer_message
 from adapters.discord_bot.replies import DEFER_AFTER, conversation, reply, send_cards, send_error
 from adapters.discord_bot.views import ActionButton, ReviewMenu
+from adapters.supervise import Inflight
 from bot import messages as msg
 from bot.actions import question_for
 from bot.answers import Answer
@@ -37,6 +38,8 @@ class ReviewBot:
     config: DiscordConfig
     defer_after: float = DEFER_AFTER
     featured: FeaturedCommands | None = None
+    inflight: Inflight = field(default_factory=Inflight)  # what a shutdown waits for
+    sync_commands: bool = True  # False once a connection of this process has synced them
     reloader: Reloader | None = None  # /reload, for server admins
 
     def __post_init__(self) -> None:
@@ -45,6 +48,8 @@ class ReviewBot:
     async def setup(self) -> None:
         """Register the components that outlive restarts, and sync the commands (to `config.guilds`, or globally)."""
         self.client.add_dynamic_items(ActionButton, ReviewMenu)
+        if not self.sync_commands:
+            return
         if not self.config.guilds:
             synced = await self.tree.sync()
             log.info("synced %d global commands", len(synced))
@@ -62,7 +67,8 @@ class ReviewBot:
     async def respond(self, interaction: discord.Interaction[Any], question: Question) -> None:
         """Answer `question` on `interaction`, deferring first when the engine is slow."""
         what = f"a {question.intent.value} question"
-        await reply(interaction, self.engine.answer(question), self._send_answer, what, self.defer_after)
+        async with self.inflight:
+            await reply(interaction, self.engine.answer(question), self._send_answer, what, self.defer_after)
 
     async def _send_answer(self, interaction: discord.Interaction[Any], answer: Answer, deferred: bool) -> None:
         await send_cards(interaction, cards(answer), deferred)
@@ -76,4 +82,5 @@ class ReviewBot:
         await self.respond(interaction, question)
 
     async def on_message(self, message: discord.Message) -> None:
-        await answer_message(self, message)
+        async with self.inflight:
+            await answer_message(self, message)

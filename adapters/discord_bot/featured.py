@@ -101,8 +101,9 @@ async def run_featured(bot: ReviewBot, interaction: discord.Interaction[Any], ac
         shown = note(msg.DISCORD_FEATURED_GUILD_ONLY, title=msg.TITLE_FEATURED)
         await send_cards(interaction, (shown,), deferred=False)
         return
-    work = action(bot.featured, str(interaction.channel_id))
-    await reply(interaction, work, send_reply, "a /featured command", bot.defer_after)
+    async with bot.inflight:
+        work = action(bot.featured, str(interaction.channel_id))
+        await reply(interaction, work, send_reply, "a /featured command", bot.defer_after)
 
 
 def featured_group(bot: ReviewBot) -> app_commands.Group:

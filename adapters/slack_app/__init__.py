@@ -10,7 +10,7 @@ Kit within Slack's limits, every user and corpus text escaped for mrkdwn so noth
     admin.py     AdminCheck: who may change featured posts
     poster.py    SlackPoster and the featured scheduler
     errors.py    what a failed Slack call means
-    serve.py     HTTP mode, Socket Mode, `run`
+    serve.py     HTTP mode, Socket Mode, `SlackService` (under the supervisor), `run`
 """
 
 from __future__ import annotations
@@ -18,16 +18,25 @@ from __future__ import annotations
 from adapters.slack_app.admin import AdminCheck
 from adapters.slack_app.app import conversation_key, create_app, help_text, parse_mention
 from adapters.slack_app.blocks import escape, render
-from adapters.slack_app.errors import post_error
+from adapters.slack_app.errors import post_error, transient
 from adapters.slack_app.poster import FEATURED_EVENT_TYPE, SlackPoster, featured_post, featured_scheduler
 from adapters.slack_app.replies import MAX_RESPONSE_URL_USES
-from adapters.slack_app.serve import close_socket_mode, run, serve, start_http, start_socket_mode
+from adapters.slack_app.serve import (
+    SlackService,
+    check_bot_token,
+    close_socket_mode,
+    run,
+    start_http,
+    start_socket_mode,
+)
 
 __all__ = [
     "FEATURED_EVENT_TYPE",
     "MAX_RESPONSE_URL_USES",
     "AdminCheck",
     "SlackPoster",
+    "SlackService",
+    "check_bot_token",
     "close_socket_mode",
     "conversation_key",
     "create_app",
@@ -39,7 +48,7 @@ __all__ = [
     "post_error",
     "render",
     "run",
-    "serve",
     "start_http",
     "start_socket_mode",
+    "transient",
 ]

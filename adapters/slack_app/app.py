@@ -7,6 +7,7 @@ never turns into a Slack timeout.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 from collections import OrderedDict
@@ -26,6 +27,7 @@ from adapters.slack_app.admin import AdminCheck
 from adapters.slack_app.featured import featured_listener
 from adapters.slack_app.reload import reload_listener
 from adapters.slack_app.replies import Engine, Respond, ask, cards_of, post_cards, respond_cards
+from adapters.supervise import Inflight, demote
 from bot import messages as msg
 from bot.actions import PREFIX, question_for
 from bot.cards import Card
@@ -127,13 +129,17 @@ def _api_base_url(config: SlackConfig) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-class _NoBodies(logging.Filter):
-    """Keeps request bodies out of Bolt's log lines ("invalid signature" and "unhandled request" quote them)."""
+class _Tidy(logging.Filter):
+    """Keeps request bodies out of Bolt's log lines ("invalid signature" and "unhandled request" quote them),
+    and drops its warning that the client's token wins over SLACK_BOT_TOKEN (the same token, read twice)."""
 
     STARTS = ("Invalid request signature detected", "Unhandled request")
+    NOISE = ("As you gave `client` as well, `token` will be unused.",)
 
     def filter(self, record: logging.LogRecord) -> bool:
         text = record.getMessage()
+        if text in self.NOISE:
+            return False
         start = next((s for s in self.STARTS if text.startswith(s)), None)
         if start is not None:
             record.msg, record.args = start, None
@@ -141,12 +147,23 @@ class _NoBodies(logging.Filter):
 
 
 def _bolt_logger() -> logging.Logger:
-    """Bolt's logger, and its signature check's, with `_NoBodies` (added before Bolt copies the filters)."""
+    """Bolt's logger, and its signature check's, with `_Tidy` (added before Bolt copies the filters)."""
     for name in ("reviewbot.slack.bolt", "slack_bolt.AsyncRequestVerification"):
         logger = logging.getLogger(name)
-        if not any(isinstance(f, _NoBodies) for f in logger.filters):
-            logger.addFilter(_NoBodies())
+        if not any(isinstance(f, _Tidy) for f in logger.filters):
+            logger.addFilter(_Tidy())
     return logging.getLogger("reviewbot.slack.bolt")
+
+
+def _tracked(inflight: Inflight, listener: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    """`listener`, counted in `inflight` while it runs (Bolt still sees its arguments: `functools.wraps`)."""
+
+    @functools.wraps(listener)
+    async def tracked(*args: Any, **kwargs: Any) -> None:
+        async with inflight:
+            await listener(*args, **kwargs)
+
+    return tracked
 
 
 def create_app(
@@ -158,13 +175,16 @@ def create_app(
     featured: FeaturedCommands | None = None,
     reloader: Reloader | None = None,
     store: Store | None = None,
+    inflight: Inflight | None = None,
 ) -> AsyncApp:
     """A Bolt app answering slash commands, mentions, DMs, our buttons and menus with `engine`.
 
     With `featured`, `config.commands.featured` manages the channel's daily featured review; with
     `reloader`, `config.commands.reload` reads the review files again (admins only). With `store`,
-    Slack's retries of an event are dropped whichever replica took it first.
+    Slack's retries of an event are dropped whichever replica took it first. Every listener is
+    counted in `inflight` while it runs, so a shutdown can wait for it.
     """
+    inflight = inflight or Inflight()
     if not secrets.slack_bot_token and client is None:
         raise ConfigError(msg.SLACK_MISSING_BOT_TOKEN)
     if client is None:
@@ -172,6 +192,7 @@ def create_app(
             token=secrets.slack_bot_token,
             base_url=_api_base_url(config),
             retry_handlers=[*default_async_retry_handlers(), AsyncRateLimitErrorRetryHandler(max_retry_count=2)],
+            logger=demote("reviewbot.slack.web", below=logging.WARNING),  # "a retry handler found": DEBUG only
         )
     app = AsyncApp(
         client=client,
@@ -190,9 +211,9 @@ def create_app(
     admins = AdminCheck(config.admins)
     if featured is not None:
         name = config.commands.featured
-        app.command(name)(featured_listener(featured, name, admins))
+        app.command(name)(_tracked(inflight, featured_listener(featured, name, admins)))
     if reloader is not None:
-        app.command(config.commands.reload)(reload_listener(reloader, admins))
+        app.command(config.commands.reload)(_tracked(inflight, reload_listener(reloader, admins)))
 
     def on_command(intent: Intent) -> Callable[..., Awaitable[None]]:
         async def listener(ack: Callable[[], Awaitable[Any]], command: dict[str, Any], respond: Respond) -> None:
@@ -209,7 +230,7 @@ def create_app(
         (commands.ask, Intent.ASK),
         (commands.help, Intent.HELP),
     ):
-        app.command(name)(on_command(intent))
+        app.command(name)(_tracked(inflight, on_command(intent)))
 
     async def on_message(body: dict[str, Any], event: dict[str, Any], context: Mapping[str, Any], *, dm: bool) -> None:
         channel = event.get("channel")
@@ -226,10 +247,12 @@ def create_app(
         )
 
     @app.event("app_mention")
+    @functools.partial(_tracked, inflight)
     async def on_mention(body: dict[str, Any], event: dict[str, Any], context: Mapping[str, Any]) -> None:
         await on_message(body, event, context, dm=False)
 
     @app.event("message")
+    @functools.partial(_tracked, inflight)
     async def on_dm(body: dict[str, Any], event: dict[str, Any], context: Mapping[str, Any]) -> None:
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
             return
@@ -238,6 +261,7 @@ def create_app(
         await on_message(body, event, context, dm=True)
 
     @app.action(ACTION_PATTERN)
+    @functools.partial(_tracked, inflight)
     async def on_action(
         ack: Callable[[], Awaitable[Any]], body: dict[str, Any], action: dict[str, Any], respond: Respond
     ) -> None:

@@ -10,8 +10,10 @@ embed sizes, buttons and select menus, autocomplete choices, nonces) and lets te
 Channel messages are kept and readable (`GET /channels/{id}/messages`, newest first);
 a create with `nonce` + `enforce_nonce` returns the same author's earlier message with
 that nonce for `nonce_window` seconds, as Discord does. Faults can be injected into
-creates (`fail_creates`, `rate_limit_next_create`), and `deny_channel` makes a channel
-answer 403 Missing Access.
+creates (`fail_creates`, `rate_limit_next_create`, `hang_creates`), and `deny_channel`
+makes a channel answer 403 Missing Access. With `token` set, logging in with another
+token gets Discord's 401. `FakeDiscord(port=N)` listens on a chosen port (a bot told to
+connect there before the fake is up keeps retrying until it is).
 """
 
 from __future__ import annotations
@@ -316,6 +318,7 @@ class CreateFault:
     is_global: bool = False  # for 429
     via: bool = True  # 429 through Discord's proxy (with `Via`); False looks like Cloudflare
     after_write: bool = False  # for 5xx: the message is created, the response still fails
+    hang: bool = False  # no answer at all (before creating the message, or after if `after_write`)
 
 
 @dataclass
@@ -343,8 +346,11 @@ class GatewaySession:
 class FakeDiscord:
     """REST + gateway fake. Use as `async with FakeDiscord() as fake:`."""
 
-    def __init__(self, *, guild_ids: tuple[int, ...] = GUILD_IDS[:1], deadline: float = INTERACTION_DEADLINE) -> None:
+    def __init__(
+        self, *, guild_ids: tuple[int, ...] = GUILD_IDS[:1], deadline: float = INTERACTION_DEADLINE, port: int = 0
+    ) -> None:
         self.guild_ids = guild_ids
+        self.token: str | None = None  # when set, the only bot token `GET /users/@me` (logging in) accepts
         self.deadline = deadline
         self.requests: list[Recorded] = []
         self.identifies: list[dict[str, Any]] = []
@@ -363,8 +369,9 @@ class FakeDiscord:
         self._last_id = 0
         self._seq = itertools.count(1)
         self._changed = asyncio.Event()
+        self._closing = asyncio.Event()  # ends the hung creates, so closing does not wait for them
         self._runner: web.AppRunner | None = None
-        self.port = 0
+        self.port = port
         self.bot_user: dict[str, Any] = {
             "id": str(BOT_ID),
             "username": "reviewbot",
@@ -426,11 +433,12 @@ class FakeDiscord:
         app.router.add_route("*", "/{tail:.*}", self._unknown)
         self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
         await site.start()
         self.port = int(self._runner.addresses[0][1])
 
     async def close(self) -> None:
+        self._closing.set()
         for s in self.sessions:
             if not s.ws.closed:
                 await s.ws.close()
@@ -693,6 +701,12 @@ class FakeDiscord:
         fault = CreateFault(429, retry_after=retry_after, is_global=is_global, via=via)
         self.create_faults.setdefault(self.channel_id(channel), deque()).append(fault)
 
+    def hang_creates(self, channel: str | int, *, after_write: bool = False) -> None:
+        """The next message create in `channel` never gets an answer (the message is created first if `after_write`)."""
+        self.create_faults.setdefault(self.channel_id(channel), deque()).append(
+            CreateFault(0, hang=True, after_write=after_write)
+        )
+
     def deny_channel(self, channel: str | int) -> None:
         """The bot loses access to `channel`: reads and writes answer 403 Missing Access."""
         self.denied_channels.add(self.channel_id(channel))
@@ -941,6 +955,7 @@ class FakeDiscord:
         request[BODY] = body
         if request.path.startswith(API_PREFIX):
             self.requests.append(rec)
+            self._notify()  # a request that never gets an answer (`hang_creates`) is still seen
         try:
             response: web.StreamResponse = await handler(request)
         finally:
@@ -958,6 +973,8 @@ class FakeDiscord:
         return _error(404, 0, "404: Not Found")
 
     async def _me(self, request: web.Request) -> web.Response:
+        if self.token is not None and request.headers.get("Authorization") != f"Bot {self.token}":
+            return _error(401, 0, "401: Unauthorized")
         return json_response(self.bot_user)
 
     async def _application(self, request: web.Request) -> web.Response:
@@ -1222,6 +1239,8 @@ class FakeDiscord:
             return _form_error(problems)
         queue = self.create_faults.get(channel_id)
         fault = queue.popleft() if queue else None
+        if fault is not None and fault.hang and not fault.after_write:
+            await self._closing.wait()  # no answer before the fake closes
         if fault is not None and not fault.after_write:
             return self._fault_response(fault)
         nonce = body.get("nonce")
@@ -1234,6 +1253,8 @@ class FakeDiscord:
             message = self._new_message(body, channel_id=channel_id, guild_id=guild_id, author=self.bot_user)
             if key is not None:
                 self._nonces[key] = (message.id, time.monotonic())
+        if fault is not None and fault.hang:
+            await self._closing.wait()
         if fault is not None:
             return self._fault_response(fault)
         # The create response echoes the nonce; history (`message.data`) never has it.

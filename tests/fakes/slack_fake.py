@@ -584,6 +584,12 @@ class SlackFake:
         """Wait until the app has opened its Socket Mode websocket."""
         await asyncio.wait_for(self._ws_ready.wait(), wait)
 
+    async def drop_socket(self) -> None:
+        """Close the app's Socket Mode websocket from Slack's side, as a network failure or a restart would."""
+        if self._ws is not None:
+            self._ws_ready.clear()
+            await self._ws.close()
+
     async def _send_envelope(self, kind: str, payload: dict[str, Any], wait: float = 3.0, retry: int = 0) -> Delivery:
         await self.wait_connected()
         assert self._ws is not None

@@ -184,6 +184,18 @@ def _film_buttons(film: Film, reviews: Sequence[ReviewVerdict], other: str) -> t
     return tuple(out)
 
 
+def _film_card(a: ReviewCard | VerdictCard, sections: Sequence[Section], other: str) -> Card:
+    """A review or verdict card: the film's label, tone and footer, its reviews' menu, the other card's button."""
+    return Card(
+        a.film.label,
+        tuple(s for s in sections if s.lines),
+        tone=a.aggregate.label,
+        footer=_footer(a.film, a.reviews),
+        buttons=_film_buttons(a.film, a.reviews, other),
+        menu=_menu(a.film, a.reviews),
+    )
+
+
 def _review_card(a: ReviewCard) -> Card:
     many = len(a.reviews) > 1
     sections: list[Section] = []
@@ -200,14 +212,7 @@ def _review_card(a: ReviewCard) -> Card:
         sections += _sequel(a.sequel, True)
     elif a.reviews:
         sections += _single_verdict(a.reviews[0])
-    return Card(
-        a.film.label,
-        tuple(s for s in sections if s.lines),
-        tone=a.aggregate.label,
-        footer=_footer(a.film, a.reviews),
-        buttons=_film_buttons(a.film, a.reviews, "verdict"),
-        menu=_menu(a.film, a.reviews),
-    )
+    return _film_card(a, sections, "verdict")
 
 
 def _verdict_card(a: VerdictCard) -> Card:
@@ -219,14 +224,7 @@ def _verdict_card(a: VerdictCard) -> Card:
             heading = msg.REVIEW_LINE.format(reviewer=r.reviewer or msg.ANONYMOUS, verdict=_stance(r))
             sections.append(Section(heading, (Line(r.verdict.quote, quote=True),)))
         sections += _sequel(a.sequel, True)
-    return Card(
-        a.film.label,
-        tuple(s for s in sections if s.lines),
-        tone=a.aggregate.label,
-        footer=_footer(a.film, a.reviews),
-        buttons=_film_buttons(a.film, a.reviews, "review"),
-        menu=_menu(a.film, a.reviews),
-    )
+    return _film_card(a, sections, "review")
 
 
 def _snippets(a: Snippets) -> Card:

@@ -24,7 +24,8 @@ _SECRET_VALUE = re.compile(
     (?:'(?!\*\*\*')[^'\n]{0,500}'|"(?!\*\*\*")[^"\n]{0,500}"|(?!\*\*\*)[^\s'",;&)}\]]{1,500})
     """
 )
-_BEARER = re.compile(r"(?i)\b(bearer|basic)[ \t]{1,5}(?!\*\*\*)[\w.~+/=-]{6,500}")
+# "Bearer TOKEN", "Basic BASE64": a capitalised word after it is prose ("Basic Information > App-Level Tokens").
+_BEARER = re.compile(r"\b([Bb]earer|[Bb]asic|BEARER|BASIC)[ \t]{1,5}(?!\*\*\*)(?![A-Z][a-z]+\b)[\w.~+/=-]{6,500}")
 
 
 def mask(text: str, secrets: Iterable[str] = ()) -> str:

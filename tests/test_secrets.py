@@ -115,8 +115,11 @@ def test_mask_keeps_ordinary_text_and_is_idempotent() -> None:
         "SLACK_BOT_TOKEN does not look right: a Slack bot token starts with xoxb-",
         "slack: listening on 0.0.0.0:3000/slack/events",
         "https://discord.com/api/v10 and postgresql://reviewbot@db.internal/reviewbot",
+        "a Slack signing secret is 32 hex characters (Basic Information > Signing Secret)",
     ):
         assert logs.mask(text) == text
+    assert logs.mask("Authorization: Basic dXNlcjpwYXNzd29yZA==") == "Authorization: Basic ***"
+    assert logs.mask("authorization: bearer xoxb-1234-abcd") == "authorization: bearer ***"
     once = logs.mask(f"postgresql://u:{PASSWORD}@h/db token={PASSWORD}")
     assert once == "postgresql://u:***@h/db token=***" and logs.mask(once) == once
     assert logs.url_password(f"postgresql://u:{PASSWORD}@h/db") == PASSWORD

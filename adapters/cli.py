@@ -182,10 +182,11 @@ def _corpus_check(corpus_dir: Path) -> int:
 
 def _show_corpus(corpus_dir: Path, corpus: Corpus) -> bool:
     """Print the corpus' size and every problem; whether it has any."""
+    size = {"reviews": msg.counted(corpus.reviews, "review"), "films": msg.counted(len(corpus.films), "film")}
     if not corpus.problems:
-        _say(msg.CLI_CORPUS_OK.format(path=corpus_dir, count=len(corpus.films)))
+        _say(msg.CLI_CORPUS_OK.format(path=corpus_dir, **size))
         return False
-    _say(msg.CLI_CORPUS_BAD.format(path=corpus_dir, count=len(corpus.films), problems=len(corpus.problems)))
+    _say(msg.CLI_CORPUS_BAD.format(path=corpus_dir, problems=len(corpus.problems), **size))
     for problem in corpus.problems:
         _say(f"  {problem}")
     return True

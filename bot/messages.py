@@ -182,8 +182,8 @@ TITLE_RELOAD = "Reload"
 
 CONSOLE_BANNER = "reviewbot console: {count} films loaded. Ask a question, or type /help. /quit leaves (or Ctrl-D)."
 CLI_CORPUS_PROBLEMS = "{count} review file(s) skipped; run `reviewbot corpus check` for details."
-CLI_CORPUS_OK = "{path}: {count} reviews, no problems."
-CLI_CORPUS_BAD = "{path}: {count} reviews loaded, {problems} problem(s):"
+CLI_CORPUS_OK = "{path}: {reviews} of {films}, no problems."
+CLI_CORPUS_BAD = "{path}: {reviews} of {films} loaded, {problems} problem(s):"
 CLI_CONFIG_ERROR = "Config error: {error}"
 CLI_NO_PLATFORMS = "No DISCORD_TOKEN or SLACK_BOT_TOKEN set: starting the console chat."
 CLI_WOULD_START = "Would start: {what}"
@@ -316,3 +316,8 @@ FEATURED_NOT_SUBSCRIBED = (
 FEATURED_STATUS = "Featured review every day at {time} ({timezone}). Next one: {next}."
 FEATURED_TODAY = "Today's featured review: {title}"
 FEATURED_POST = "Featured review of the day"
+
+
+def counted(n: int, noun: str) -> str:
+    """`n` and `noun`, plural unless one: "1 review", "5 reviews"."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"

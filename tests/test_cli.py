@@ -172,7 +172,7 @@ def test_check_names_the_config_file_and_the_corpus_and_lists_every_problem(tmp_
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"Config OK ({ROOT / 'config' / 'reviewbot.yaml'})." in done.stdout
     assert f"Corpus folder: {corpus}" in done.stdout
-    assert "1 reviews loaded, 2 problem(s):" in done.stdout
+    assert "1 review of 1 film loaded, 2 problem(s):" in done.stdout
     assert (
         "bad.md:2: front matter is not valid YAML" in done.stdout
         and "empty.txt:1: the review text is empty" in done.stdout

@@ -113,9 +113,12 @@ def test_corpus_check_command_lists_problems_and_exits_1(tmp_path: Path, capsys:
     write(tmp_path, "bad.md", "---\ntitle: [\n---\nBody\n")
     assert main(["corpus", "check", str(tmp_path)]) == 1
     out = capsys.readouterr().out
-    assert "1 reviews loaded, 1 problem(s)" in out and "bad.md:2:" in out
+    assert "1 review of 1 film loaded, 1 problem(s)" in out and "bad.md:2:" in out
     assert main(["corpus", "check", str(CORPUS)]) == 0
-    assert "2 reviews, no problems" in capsys.readouterr().out
+    assert "2 reviews of 2 films, no problems" in capsys.readouterr().out
+    write(tmp_path, "bad.md", "---\ntitle: Good One\nreviewer: Ben\n---\nAnother take on it.\n")
+    assert main(["corpus", "check", str(tmp_path)]) == 0
+    assert "2 reviews of 1 film, no problems" in capsys.readouterr().out  # a film's reviews all count
 
 
 def test_missing_corpus_folder_is_a_problem_not_a_crash(tmp_path: Path) -> None:

@@ -118,7 +118,7 @@ def test_the_settings_the_image_makes_are_real_and_load(tmp_path: Path) -> None:
         capture_output=True, text=True, cwd=tmp_path, timeout=120, env={**base, **local},
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "2 reviews, no problems" in done.stdout
+    assert "2 reviews of 2 films, no problems" in done.stdout
 
 
 def test_the_healthcheck_asks_the_health_endpoint() -> None:

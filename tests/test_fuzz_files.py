@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.cli import main
+from bot import messages as msg
 from bot.corpus import MAX_FILE_BYTES, shown
 from bot.importer import FIELD_MAX
 
@@ -138,7 +139,8 @@ def test_a_hostile_corpus_folder(
             bad_paths[-1].write_text(content, encoding="utf-8")
 
         code, out = _run(capsys, "corpus", "check", str(root))
-        assert code == 1 and f"{len(good)} reviews loaded, {len(bad_paths)} problem(s)" in out, out
+        size = f"{msg.counted(len(good), 'review')} of {msg.counted(len(good), 'film')}"
+        assert code == 1 and f"{size} loaded, {len(bad_paths)} problem(s)" in out, out
         problems = [line.strip() for line in out.splitlines()[1:]]
         for path in bad_paths:
             assert any(p.startswith(shown(str(path)) + ":") for p in problems), (shown(str(path)), out)
@@ -211,7 +213,7 @@ def test_hostile_import_rows(capsys: pytest.CaptureFixture[str], rows: list[Row]
                 assert f"in.{kind}:{line}: " in out, (line, out)
 
             code, out = _run(capsys, "corpus", "check", str(dest))
-            assert code == 0 and f"{good} reviews, no problems" in out, out
+            assert code == 0 and f"{msg.counted(good, 'review')} of " in out and ", no problems" in out, out
             if good:
                 title = next(json.loads(r.jsonl)["title"] for r in rows if r.good)
                 code, out = _run(capsys, "review", title, "--corpus", str(dest))

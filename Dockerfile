@@ -29,9 +29,10 @@ ENV REVIEWBOT_CONFIG=/app/config/reviewbot.yaml \
 
 USER reviewbot
 
-# /healthz answers while the process is alive (the health endpoint, on REVIEWBOT_HEALTH_PORT, 8080 by default).
+# /healthz answers while the process is alive (the health endpoint, on REVIEWBOT_HEALTH_PORT, 8080 by default);
+# asked directly, never through an HTTP_PROXY the container may have.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
-    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('REVIEWBOT_HEALTH_PORT', '8080'), timeout=4)"]
+    CMD ["python", "-c", "import os, urllib.request as u; u.build_opener(u.ProxyHandler({})).open('http://127.0.0.1:%s/healthz' % os.environ.get('REVIEWBOT_HEALTH_PORT', '8080'), timeout=4)"]
 
 # `docker stop` sends SIGTERM (a clean shutdown); `docker kill --signal=HUP` reloads the reviews.
 STOPSIGNAL SIGTERM

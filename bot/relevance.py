@@ -28,20 +28,18 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from importlib import resources
 from itertools import pairwise
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import snowballstemmer
 
 from bot.models import Aspect, Review
 from bot.reading import judge
 from bot.search import _LEXICON, _RELATED, LEAD_WORDS, RELATED_SHARE, STOPWORDS, WEAK_SCORE, is_concluding
 from bot.sentiment import Opinion, Polarity
-from bot.text import words
+from bot.text import snowball, words
 from bot.vectors import WordVectors
 
 __all__ = [
@@ -159,16 +157,7 @@ HEAD_FEATURES = (
 )  # followed by the word's unit vector (noun-ness, learned)
 
 
-@cache
-def _stemmer() -> Callable[[str], str]:
-    st = snowballstemmer.stemmer("english")
-    return cache(st.stemWord)
-
-
-def stem(word: str) -> str:
-    """The Snowball (Porter 2) English stem of a lower-case word: "acting" -> "act", "ending" -> "end"."""
-    out: str = _stemmer()(word)
-    return out
+stem = snowball  # the Snowball (Porter 2) English stem: "acting" -> "act", "ending" -> "end"
 
 
 @dataclass(frozen=True, slots=True)

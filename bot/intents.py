@@ -56,6 +56,7 @@ class Route:
     like: str = ""  # "something like Alien": the title text after "like"
     genre: str = ""  # "a good horror film": the genre word, as the reviews would write it
     role: Role | None = None
+    feel: bool = False  # the ranking's topic is how films feel ("the scariest"), not a part of them ("the music")
 
 
 # Genre words as people say them -> the word the reviews use.
@@ -82,6 +83,20 @@ GENRES: dict[str, str] = {
     **dict.fromkeys("disaster".split(), "disaster"),
     **dict.fromkeys("adventure adventures".split(), "adventure"),
 }
+# The words reviews name a genre by, where they are not the genre's own word.
+GENRE_WORDS: dict[str, tuple[str, ...]] = {
+    "science fiction": ("sci", "scifi"),
+    "animated": ("animated", "animation", "cartoon"),
+    "romance": ("romance", "romantic"),
+    "family": ("family",),
+}
+
+
+def genre_words(genre: str) -> tuple[str, ...]:
+    """The words whose sentences name `genre` (a value of `GENRES`)."""
+    return GENRE_WORDS.get(genre, (genre,))
+
+
 # How a film feels, as people ask it ("is it scary?"); a near word by the vectors counts too.
 FEELS = frozenset(
     "scary frightening creepy terrifying funny hilarious sad long short violent gory bloody romantic boring slow "
@@ -104,7 +119,7 @@ _FILLER = frozenset(
     "the a an of in on for to at you i we me us have has got here there ever all time around about with this that "
     "it its your my our so far one ones yet seen watched made".split()
 )
-_GENRE_WORDS = "|".join(sorted((re.escape(g) for g in GENRES), key=len, reverse=True))
+_GENRE_ALTERNATIVES = "|".join(sorted((re.escape(g) for g in GENRES), key=len, reverse=True))
 _FILM = r"(?:films?|movies?|flicks?|pictures?|ones?)"
 
 
@@ -122,7 +137,7 @@ _RECOMMEND = _rx(
 )
 _GENRE = _rx(
     rf"\b(?:a|an|some|any|good|great|decent|fun|nice|best|top|favourite|favorite|recommend)\s+(?:good\s+|great\s+)?"
-    rf"(?P<genre>{_GENRE_WORDS})(?:\s+{_FILM})?\b"
+    rf"(?P<genre>{_GENRE_ALTERNATIVES})(?:\s+{_FILM})?\b"
 )
 _RANK_WHICH = _rx(
     rf"\b(?:which|what)(?:'s|’s|\s+is|\s+are|\s+was)?\s+(?:the\s+|your\s+)?{_FILM}\b"
@@ -176,8 +191,11 @@ def _base(word: str, vectors: WordVectors | None) -> str:
     forms = [stem[:-1] + "y" if stem.endswith("i") else "", stem + "e", stem]
     if len(stem) > 2 and stem[-1] == stem[-2]:
         forms.insert(0, stem[:-1])
-    known = (lambda w: w in vectors) if vectors is not None else (lambda w: True)
-    return next((f for f in forms if f and len(f) > 2 and known(f)), "")
+    forms = [f for f in forms if len(f) > 2]
+    if vectors is None:
+        return forms[0] if forms else ""
+    known = [f for f in forms if f in vectors]
+    return min(known, key=vectors.index.__getitem__) if known else ""  # the commonest: "long", not "longe"
 
 
 def feel_of(word: str, vectors: WordVectors | None = None) -> bool:
@@ -214,13 +232,13 @@ def _ranking(text: str, vectors: WordVectors | None) -> Route | None:
     the = _RANK_THE.search(text)
     if not which and not the:
         return None
-    topic, worst = "", False
+    topic, worst, feel = "", False, False
     if the and (adj := the.group("adj")):
-        topic, worst = adj, the.group(0).lower().startswith("the least")
+        topic, worst, feel = adj, the.group(0).lower().startswith("the least"), True
     elif the and (sup := the.group("sup").lower()) in ("best", "worst", "greatest", "finest", "top"):
         worst = sup == "worst"
     elif the and (base := _base(the.group("sup").lower(), vectors)):
-        topic = base
+        topic, feel = base, True
     elif not which:
         return None
     if not topic:
@@ -229,16 +247,16 @@ def _ranking(text: str, vectors: WordVectors | None) -> Route | None:
             if mode:
                 rest = [w for w in m.group("what").lower().split() if w not in _FILLER]
                 rest = [w for w in rest if not re.fullmatch(_FILM, w)][:3]
-                topic = " ".join(rest)
-                worst = mode in ("worst", "least")
+                topic = " ".join(rest[:1] if mode in ("most", "least") else rest)
+                worst, feel = mode in ("worst", "least"), mode in ("most", "least")
                 if topic or mode in ("best", "worst"):
                     break
             elif base := _base(m.group("sup").lower(), vectors):
-                topic = base
+                topic, feel = base, True
                 break
     if which and not topic and not re.search(r"\b(?:best|worst|greatest|finest|top)\b", text, re.I):
         return None  # "which film is it?" ranks nothing
-    return Route(Kind.RANKING, topic=topic, worst=worst)
+    return Route(Kind.RANKING, topic=topic, worst=worst, feel=feel)
 
 
 def _genre(text: str) -> str:
@@ -263,6 +281,34 @@ def _suitability(text: str, vectors: WordVectors | None) -> bool:
         last = re.findall(r"[a-z]+", m.group("rest").lower())[-1:]
         return bool(last) and last[0] not in _VALENCE and feel_of(last[0], vectors) and not _VERDICT.search(text)
     return False
+
+
+# The words a route's own patterns are made of: never a title's, so title search looks past them
+# ("who directed jaws?" names Jaws, not a film called "Directed Jaws").
+_OWN_WORDS = {
+    Kind.SEQUEL: frozenset(
+        "better worse good compare compares compared comparison stack stacks up measure measures "
+        "live lives hold holds improve improves original first predecessor earlier last one part "
+        "installment film movie as than to with".split()
+    ),  # fmt: skip
+    Kind.FACT: frozenset(
+        "who whom directed direct directs director helmed made composed scored composer wrote write "
+        "writes writer screenwriter penned scripted plays played stars starred star starring acts "
+        "acted appears lead leads cast hero heroine villain main actor actors actress in it the is "
+        "was are were of name".split()
+    ),  # fmt: skip
+    Kind.SUITABILITY: FEELS
+    | AUDIENCES
+    | frozenset(
+        "good ok okay suitable appropriate safe fine alright right great fun ideal too watchable for to watch with show "
+        "my the young younger small little friendly whole how very really that at all kind of".split()
+    ),
+}
+
+
+def own_words(route: Route) -> frozenset[str]:
+    """The words of `route`'s own kind of question, which title search may look past."""
+    return _OWN_WORDS.get(route.kind, frozenset())
 
 
 def classify(text: str, vectors: WordVectors | None = None) -> Route:

@@ -105,6 +105,7 @@ class Sentence:
     text: str
     film: int  # position of its film in the index
     review: int  # position of its review in the index (reviews are numbered film by film)
+    id: int = -1  # its sentence id
 
 
 LEAD_WORDS = 5
@@ -223,7 +224,7 @@ class SentenceIndex:
         seeds = {self._vocab.get(t) for t in (stem(word), snowball(word), stem(snowball(word)))}
         out: set[int] = set()
         for r in seeds - {None}:
-            g = int(self._groups[r])  # type: ignore[index]
+            g = int(self._groups[r])
             out.update(order[bounds[g] : bounds[g + 1]].tolist())
         return sorted(out)
 
@@ -256,9 +257,6 @@ class SentenceIndex:
         """The review (position in the index) of each sentence id."""
         return np.searchsorted(self._start, sids, side="right") - 1
 
-    def films(self) -> int:
-        return len(self._reviews) - 1
-
     def film_sentences(self) -> Array:
         """How many sentences each film has."""
         return np.diff(self._start[self._reviews])
@@ -271,6 +269,11 @@ class SentenceIndex:
         """The sentence ids of one film (all its reviews)."""
         return range(int(self._start[self._reviews[film]]), int(self._start[self._reviews[film + 1]]))
 
+    def review_starts(self, reviews: Array) -> Array:
+        """The id of each review's first sentence."""
+        out: Array = self._start[reviews]
+        return out
+
     def review_start(self, review: int) -> int:
         """The id of a review's first sentence."""
         return int(self._start[review])
@@ -282,7 +285,8 @@ class SentenceIndex:
     def sentence(self, sid: int) -> Sentence:
         """One sentence, its review and its film."""
         review = int(np.searchsorted(self._start, sid, side="right")) - 1
-        return Sentence(self.text(sid), int(np.searchsorted(self._reviews, review, side="right")) - 1, review)
+        film = int(np.searchsorted(self._reviews, review, side="right")) - 1
+        return Sentence(self.text(sid), film, review, sid)
 
     def _postings(self, row: int) -> Array:
         return self._post_ids[self._post_ptr[row] : self._post_ptr[row + 1]]

@@ -285,24 +285,23 @@ def _suitability(text: str, vectors: WordVectors | None) -> bool:
 
 # The words a route's own patterns are made of: never a title's, so title search looks past them
 # ("who directed jaws?" names Jaws, not a film called "Directed Jaws").
+_SEQUEL_WORDS = (
+    "better worse good compare compares compared comparison stack stacks up measure measures live lives hold holds "
+    "improve improves original first predecessor earlier last one part installment film movie as than to with"
+)
+_FACT_WORDS = (
+    "who whom directed direct directs director helmed made composed scored composer wrote write writes writer "
+    "screenwriter penned scripted plays played stars starred star starring acts acted appears lead leads cast hero "
+    "heroine villain main actor actors actress in it the is was are were of name"
+)
+_SUITABILITY_WORDS = (
+    "good ok okay suitable appropriate safe fine alright right great fun ideal too watchable for to watch with show "
+    "my the young younger small little friendly whole how very really that at all kind of"
+)
 _OWN_WORDS = {
-    Kind.SEQUEL: frozenset(
-        "better worse good compare compares compared comparison stack stacks up measure measures "
-        "live lives hold holds improve improves original first predecessor earlier last one part "
-        "installment film movie as than to with".split()
-    ),  # fmt: skip
-    Kind.FACT: frozenset(
-        "who whom directed direct directs director helmed made composed scored composer wrote write "
-        "writes writer screenwriter penned scripted plays played stars starred star starring acts "
-        "acted appears lead leads cast hero heroine villain main actor actors actress in it the is "
-        "was are were of name".split()
-    ),  # fmt: skip
-    Kind.SUITABILITY: FEELS
-    | AUDIENCES
-    | frozenset(
-        "good ok okay suitable appropriate safe fine alright right great fun ideal too watchable for to watch with show "
-        "my the young younger small little friendly whole how very really that at all kind of".split()
-    ),
+    Kind.SEQUEL: frozenset(_SEQUEL_WORDS.split()),
+    Kind.FACT: frozenset(_FACT_WORDS.split()),
+    Kind.SUITABILITY: FEELS | AUDIENCES | frozenset(_SUITABILITY_WORDS.split()),
 }
 
 

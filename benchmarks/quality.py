@@ -18,7 +18,17 @@ from dataclasses import dataclass, field
 
 from benchmarks import data
 from benchmarks import titles as bt
-from bot.answers import Snippets
+from bot.answers import (
+    Answer,
+    Comparison,
+    Fact,
+    FilmRanking,
+    Picks,
+    Quote,
+    ReviewCard,
+    Snippets,
+    VerdictCard,
+)
 from bot.corpus import load_corpus
 from bot.engine import Engine
 from bot.models import Film, Intent, Question
@@ -265,19 +275,33 @@ class _Case:
     sents: list[str]
 
 
+def quoted(answer: Answer) -> list[Quote]:
+    """The sentences an answer quotes, in the order a member reads them."""
+    match answer:
+        case Snippets() | Fact():
+            return list(answer.quotes)
+        case Comparison():
+            return list(answer.tally.quotes) if answer.tally else []
+        case ReviewCard():
+            return [*answer.consensus, *answer.highlights]
+        case VerdictCard():
+            return [Quote(r.verdict.quote, answer.film.id, r.review_id, r.reviewer) for r in answer.reviews]
+        case FilmRanking():
+            return [r.quote for r in answer.films]
+        case Picks():
+            return [p.quote for p in answer.picks if p.quote]
+    return []
+
+
 def _ask_all(engine: Engine, cases: list[_Case]) -> tuple[float, float]:
-    """(ours, TF-IDF baseline) top-1: how often the first snippet is an answer sentence."""
+    """(ours, TF-IDF baseline) top-1: how often the first sentence quoted is an answer sentence."""
 
     async def run() -> list[bool]:
         out = []
         for n, case in enumerate(cases):
             q = QUESTIONS[case.aspect].format(t=case.film.title)
-            a = await engine.answer(Question(Intent.ASK, q, f"bench-{n}"))
-            top = (
-                a.quotes[0].text
-                if isinstance(a, Snippets) and a.quotes and a.quotes[0].film_id == case.film.id
-                else None
-            )
+            got = quoted(await engine.answer(Question(Intent.ASK, q, f"bench-{n}")))
+            top = got[0].text if got and got[0].film_id == case.film.id else None
             out.append(top in case.answers)
         return out
 

@@ -426,12 +426,15 @@ class Engine:
         span = self._sentences.span(self._index[film.id])
         answered = self._rel.rank(query, span, k=6 if many else 3)
         topic = query.topic if query.topic != msg.THAT or not aspects else _topic(aspects)
+        if query.aspects and not framed:
+            # the lexicon's own words count too ("too long" for the pacing, "looks great" for the visuals)
+            found = self._snippets(film, terms, aspects, sure)
+            named = isinstance(found, Snippets) and found.quotes[0].aspect is not None
+            if isinstance(found, Snippets) and (answered.ranking.answerable or named):
+                return replace(found, topic=topic)
+            return Abstain(film, topic)
         if not answered.ranking.answerable:
             return Abstain(film, topic)
-        if query.aspects and not framed:
-            found = self._snippets(film, terms, aspects, sure)
-            if isinstance(found, Snippets):
-                return replace(found, topic=topic)
         r = answered.ranking
         quotes = [
             self._quote_at(int(answered.sids[i]), score, stance=many)

@@ -31,7 +31,7 @@ from bot.search import STOPWORDS, SentenceIndex, tokens
 
 PRIOR = 1.0
 MIN_RELEVANCE = 0.5  # a sentence counts as a mention of the topic from this relevance on
-MAX_DF_SHARE = 0.05  # "like X": stems in more than this share of sentences say nothing about X
+MAX_DF_SHARE = 0.05  # "like X": stems in more than this share of sentences (and 100) say nothing about X
 LIKE_TERMS = 25
 LIKE_SENTENCES = 1_500  # "like X": X's first sentences read for its distinctive stems
 POSTINGS_CAP = 50_000  # a near word with more sentences than this is too common to rank films by
@@ -184,7 +184,7 @@ class Across:
         weights = {}
         for r, c in counts.items():
             df = si.df(r)
-            if df > MAX_DF_SHARE * n or df <= len(si.postings(r, mine)) or si.terms[r] in STOPWORDS:
+            if df > max(MAX_DF_SHARE * n, 100) or df <= len(si.postings(r, mine)) or si.terms[r] in STOPWORDS:
                 continue  # too common, or said of this film only
             weights[r] = c * math.log(1 + (n - df + 0.5) / (df + 0.5))
         terms = sorted(weights, key=lambda r: (-weights[r], r))[:LIKE_TERMS]

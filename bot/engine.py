@@ -43,11 +43,11 @@ from bot.answers import (
 )
 from bot.context import ContextStore, GuardedContext, MemoryContext
 from bot.index import Indexes, load_or_build
-from bot.intents import Kind, Role, Route, asks_about, classify, genre_words, own_words, plainly_asks
+from bot.intents import Kind, Role, Route, asks_about, classify, family, genre_words, own_words, plainly_asks
 from bot.models import Aspect, Film, Intent, Label, Question, Review, Suggestion, Verdict
 from bot.passages import IndexRelevance
 from bot.picks import Across, Scored
-from bot.reading import HIGHLIGHT_GROUPS, Reading, Verdicts, judge, read
+from bot.reading import HIGHLIGHT_GROUPS, Reading, Verdicts, compares, judge, read
 from bot.relevance import Relevance
 from bot.search import ASPECT_STEMS, Hit, SentenceIndex, aspects_in, terms_of, tokens
 from bot.sentiment import Opinion, Polarity
@@ -60,6 +60,7 @@ TITLE_LIMIT = 200
 QUESTION_LIMIT = 500
 PAGE_SIZE = 1900  # fits a Discord message (2000) and a Slack section (3000)
 PICKS = 3  # films in a ranking or a recommendation
+FAMILY_POOL = 24  # sentences ranked for a feel question, before those without a word of its family are dropped
 SHORTLIST = 24  # sentences of the whole corpus that `bot.relevance` checks for a question naming no film
 _QUESTION_WORDS = frozenset(
     "how hows what whats which is are was were do does did should would could can tell me about any good bad worth "
@@ -75,6 +76,7 @@ _NOT_TITLES = frozenset(
     "this that these those it its the a an my your our their his her them him me us you one ones movie movies "
     "film films flick pic picture review sequel original".split()
 )
+_LEAD_WORDS = frozenset("who whos what whats is was are it the a an in of for does do did how".split())
 COMMON_WORD = 20_000  # a lower-case word at least this frequent (lexicon rank) is a word, not a title ("kids")
 
 
@@ -360,10 +362,7 @@ class Engine:
         found = self._titles.find_in(text) if asking else None
         own = own_words(route)
         if own and (found is None or found.film is None):  # "who directed jaws?": the title past the route's words
-            rest = " ".join(w for w in words(text) if w not in own)
-            past = self._titles.find_in(rest) if rest else None
-            if past is not None and past.film is not None:
-                found = past
+            found = self._past(text, own) or found
         film = found.film if found is not None else None
         if film is None or not _framed(text, film):
             whole = self._titles.resolve(text)
@@ -387,6 +386,8 @@ class Engine:
                 if film is None:  # the film talked about left the corpus (a reload removed its reviews)
                     return Notice(Note.UNKNOWN_FILM)
         terms = terms_of(text, exclude=title_words)
+        if title_words:  # "is the straight story any good?" asks nothing about a story
+            aspects = aspects_in(" ".join(w for w in words(text) if w not in set(title_words)))
         if film is None:
             if route.kind in (Kind.SEQUEL, Kind.FACT, Kind.SUITABILITY, Kind.VERDICT):
                 return Notice(Note.WHICH_FILM, self._example)
@@ -404,6 +405,23 @@ class Engine:
         if not (aspects or terms):
             return self.card(film, sure)
         return self._on_topic(film, text, terms, aspects, sure, framed=route.kind is Kind.SUITABILITY)
+
+    def _past(self, text: str, own: frozenset[str]) -> Resolution | None:
+        """The film a question names once the words of its kind of question are left out: all of them ("who
+        plays the lead in alien?"), else those that start or end it ("who directed star trek: nemesis?")."""
+        tokens = words(text)
+        keep = [w for w in tokens if w not in own]
+        lo, hi = 0, len(tokens)
+        while lo < hi and (tokens[lo] in own or tokens[lo] in _LEAD_WORDS):
+            lo += 1
+        while hi > lo and (tokens[hi - 1] in own or tokens[hi - 1] in _LEAD_WORDS):
+            hi -= 1
+        tries = [" ".join(keep), *(" ".join(tokens[start:hi]) for start in range(lo, max(lo - 4, 0), -1))]
+        for rest in dict.fromkeys(tries):
+            found = self._titles.find_in(rest) if rest else None
+            if found is not None and found.film is not None:
+                return found
+        return None
 
     def _known(self, text: str) -> bool:
         """Whether any word of `text` is a word: an English one, or one of the reviews'."""
@@ -424,7 +442,9 @@ class Engine:
         query = self._rel.parse(text, film.title)
         many = len(film.reviews) > 1
         span = self._sentences.span(self._index[film.id])
-        answered = self._rel.rank(query, span, k=6 if many else 3)
+        # how a film feels ("is it scary?"): only a sentence with a word of that feel's family answers
+        must = family(text, self._relevance.vectors) if framed else frozenset()
+        answered = self._rel.rank(query, span, k=FAMILY_POOL if must else 6 if many else 3, also=must)
         topic = query.topic if query.topic != msg.THAT or not aspects else _topic(aspects)
         if query.aspects and not framed:
             # the lexicon's own words count too ("too long" for the pacing, "looks great" for the visuals)
@@ -439,8 +459,8 @@ class Engine:
         quotes = [
             self._quote_at(int(answered.sids[i]), score, stance=many)
             for i, score, matched in zip(r.order, r.scores, r.matched, strict=True)
-            if matched
-        ]
+            if matched and (not must or must.intersection(words(answered.passage.texts[i])))
+        ][: 6 if many else 3]
         if not quotes:
             return Abstain(film, topic)
         good = [q for q in quotes if q.polarity > 0]
@@ -477,8 +497,8 @@ class Engine:
             return Comparison(film, tally, True, sure)
         # not known as a sequel (or its reviews' verdicts compare nothing): what they say of an original, if anything
         said = self._on_topic(film, text, terms_of(text, exclude=words(film.title)), (Aspect.SEQUEL,), sure)
-        if isinstance(said, Snippets):
-            return said
+        if isinstance(said, Snippets) and (quotes := tuple(q for q in said.quotes if compares(q.text))):
+            return replace(said, quotes=quotes, sides=said.sides and len({q.polarity > 0 for q in quotes}) > 1)
         return Comparison(film, None, film.is_sequel, sure)
 
     def _fact(self, film: Film, role: Role, sure: float) -> Answer:

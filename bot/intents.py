@@ -108,6 +108,34 @@ AUDIENCES = frozenset(
     "date adults son daughter".split()
 )
 FEEL_NEAR = 0.7  # cosine at which a word the table lacks reads as a feel ("terrifying" / "scary")
+# What a review says when it speaks to a feel or an audience: the words an answer must have. The word vectors
+# relate "scary" to "funny" and "weird" as much as to "frightening", so a feel's answers come from its family.
+FAMILIES: dict[str, frozenset[str]] = {
+    name: frozenset(words.split())
+    for name, words in {
+        "kids": "kid kids child children childhood family families young youngsters youngster teen teens teenage "
+        "teenagers parent parents toddler toddlers baby babies boys girls son sons daughter daughters school",
+        "scary": "scary scarier scariest scare scares scared frightening frighten frightened terrifying terrify "
+        "terrified terror horror horrifying horrific creepy eerie spooky chilling chills scream screams fear afraid "
+        "dread nightmare nightmares shock shocking jump",
+        "funny": "funny funnier funniest hilarious hilariously humor humour humorous comedy comedic comedies laugh "
+        "laughs laughing laughter joke jokes wit witty amusing gag gags chuckle chuckles",
+        "long": "long longer longest length lengthy hour hours minutes runtime overlong drag drags dragged padded "
+        "tedious brisk short",
+        "sad": "sad sadder saddest sadness tears tearjerker weep weeping cry crying heartbreaking depressing moving "
+        "melancholy tragic tragedy grief",
+        "violent": "violent violence gory gore bloody blood brutal brutality graphic gruesome killing killings torture",
+        "romantic": "romantic romance love lovers kiss kisses passion passionate",
+        "boring": "boring bored dull tedious slow sluggish drags dragged yawn",
+    }.items()
+}
+_FAMILY_OF = {w: name for name, words in FAMILIES.items() for w in words if w in FEELS or w in AUDIENCES}
+_FAMILY_OF.update({"children": "kids", "child": "kids", "kid": "kids", "family": "kids", "families": "kids",
+                   "teens": "kids", "teen": "kids", "teenagers": "kids", "teenager": "kids", "young": "kids",
+                   "younger": "kids", "toddlers": "kids", "toddler": "kids", "son": "kids", "daughter": "kids",
+                   "frightening": "scary", "creepy": "scary", "terrifying": "scary", "spooky": "scary",
+                   "hilarious": "funny", "fun": "funny", "short": "long", "gory": "violent", "bloody": "violent",
+                   "slow": "boring", "depressing": "sad", "moving": "sad"})  # fmt: skip
 _SUPERLATIVES = {"best": "", "greatest": "", "finest": "", "top": "", "worst": ""}
 _NOT_SUPERLATIVES = frozenset(
     "interest honest forest guest quest contest request test west rest nest chest manifest protest latest "
@@ -207,6 +235,19 @@ def feel_of(word: str, vectors: WordVectors | None = None) -> bool:
     return any(vectors.similarity(word, f) >= FEEL_NEAR for f in FEELS)
 
 
+def family(text: str, vectors: WordVectors | None = None) -> frozenset[str]:
+    """The words an answer about how a film feels must have ("is it scary?": scary, frightening, creepy ...)."""
+    out: set[str] = set()
+    for w in re.findall(r"[a-z]+", text.lower()):
+        name = _FAMILY_OF.get(w) or _FAMILY_OF.get(_base(w, vectors))
+        if name is None and vectors is not None and w in vectors and w not in _VALENCE and len(w) > 3:
+            near = [f for f in FEELS if f in _FAMILY_OF and vectors.similarity(w, f) >= FEEL_NEAR]
+            name = _FAMILY_OF[near[0]] if near else None
+        if name is not None:
+            out |= FAMILIES[name] | {w}
+    return frozenset(out)
+
+
 def plainly_asks(text: str, names_aspect: bool) -> bool:
     """Whether `text` is worded as a question about a film rather than as a title."""
     return bool(_REVIEW.search(text) or _VERDICT.search(text) or (names_aspect and _ASKING.match(text)))
@@ -285,19 +326,13 @@ def _suitability(text: str, vectors: WordVectors | None) -> bool:
 
 # The words a route's own patterns are made of: never a title's, so title search looks past them
 # ("who directed jaws?" names Jaws, not a film called "Directed Jaws").
-_SEQUEL_WORDS = (
-    "better worse good compare compares compared comparison stack stacks up measure measures live lives hold holds "
-    "improve improves original first predecessor earlier last one part installment film movie as than to with"
-)
+_SEQUEL_WORDS = "better worse compare compares compared comparison stack stacks measure measures improve improves"
 _FACT_WORDS = (
-    "who whom directed direct directs director helmed made composed scored composer wrote write writes writer "
-    "screenwriter penned scripted plays played stars starred star starring acts acted appears lead leads cast hero "
-    "heroine villain main actor actors actress in it the is was are were of name"
+    "directed direct directs director helmed composed scored composer wrote write writes writer screenwriter penned "
+    "scripted plays played stars starred star starring acts acted appears lead leads cast hero heroine villain actor "
+    "actors actress"
 )
-_SUITABILITY_WORDS = (
-    "good ok okay suitable appropriate safe fine alright right great fun ideal too watchable for to watch with show "
-    "my the young younger small little friendly whole how very really that at all kind of"
-)
+_SUITABILITY_WORDS = "good ok okay suitable appropriate safe fine alright ideal watchable friendly"
 _OWN_WORDS = {
     Kind.SEQUEL: frozenset(_SEQUEL_WORDS.split()),
     Kind.FACT: frozenset(_FACT_WORDS.split()),

@@ -16,6 +16,7 @@ film size, which is given the whole film's. A small film (`SMALL` sentences) is 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,19 +63,21 @@ class IndexRelevance:
     def parse(self, question: str, title: str = "") -> Query:
         return self.relevance.parse(question, title, self)
 
-    def rows(self, query: Query) -> list[int]:
-        """The index rows whose sentences may match a term of `query`: its words, lexicon words, near words."""
-        out: set[int] = set()
+    def rows(self, query: Query, also: Iterable[str] = ()) -> list[int]:
+        """The index rows whose sentences may match a term of `query`: its words, lexicon words, near words
+        (and the words `also`)."""
+        out: set[int] = {r for w in also for r in self.sentences.rows_like(w)}
         for t in query.terms:
             for w in (t.word, *(_LEXICON_WORDS.get(s, s) for s, _ in t.lexicon), *(w for w, _ in t.near)):
                 out.update(self.sentences.rows_like(w))
         return sorted(out)
 
-    def shortlist(self, query: Query, span: range) -> Any:
-        """The sentence ids of `span` (a film's) that may match `query`; the whole span when it is small."""
+    def shortlist(self, query: Query, span: range, also: Iterable[str] = ()) -> Any:
+        """The sentence ids of `span` (a film's) that may match `query` (or have a word of `also`); the whole
+        span when it is small."""
         if len(span) <= SMALL:
             return np.arange(span.start, span.stop, dtype=np.int64)
-        parts = [self.sentences.postings(r, span) for r in self.rows(query)]
+        parts = [self.sentences.postings(r, span) for r in self.rows(query, also)]
         parts = [p for p in parts if len(p)]
         if not parts:
             return np.zeros(0, dtype=np.int64)
@@ -94,8 +97,9 @@ class IndexRelevance:
         return Passage(p.texts, p.vocab, p.tokens, p.ptr, p.review, p.starts, p.static, p.centroid, p.aspect,
                        p.about, p.stem_ids, p.word_ids, total)  # fmt: skip
 
-    def rank(self, query: Query, span: range, k: int = 3) -> Answered:
-        """`query` ranked over the film whose sentences are `span`."""
-        sids = self.shortlist(query, span) if query.terms else np.arange(span.start, span.stop, dtype=np.int64)
+    def rank(self, query: Query, span: range, k: int = 3, also: Iterable[str] = ()) -> Answered:
+        """`query` ranked over the film whose sentences are `span` (`also`: words whose sentences to rank too)."""
+        whole = not query.terms
+        sids = np.arange(span.start, span.stop, dtype=np.int64) if whole else self.shortlist(query, span, also)
         passage = self.passage(sids, len(span))
         return Answered(self.relevance.rank(query, passage, k), passage, sids)

@@ -9,7 +9,8 @@ labels and ratings), so a question over 100,000 reviews costs a few numpy passes
   P(opinion) o and polarity p. A film's score is sum(r o p) / (sum(r o) + PRIOR) over all its reviews'
   sentences: the mean opinion of what they say about it, pulled towards 0 when they say little.
 - `rated`: a film's goodness, the Wilson lower bound (z = 1) of its reviews' positive share (mixed
-  counting half), plus a quarter of how far its mean rating is above one half, where rated.
+  counting half), plus a quarter of how far its mean rating is above one half, where rated; a film
+  whose share is below `bot.reading.POSITIVE_AT` (its aggregate is not positive) is never picked.
 - `genre`: the films whose reviews name the genre, best rated first.
 - `like`: the films whose reviews talk like a film's (Lucene's "more like this"): the film's most
   distinctive stems by tf-idf are a BM25 query over films, each film's reviews one document.
@@ -24,12 +25,14 @@ from typing import Any
 
 import numpy as np
 
+from bot.intents import family
 from bot.models import Aspect, Label
 from bot.passages import IndexRelevance
-from bot.reading import Verdicts
+from bot.reading import POSITIVE_AT, Verdicts
 from bot.search import STOPWORDS, SentenceIndex, tokens
 
 PRIOR = 1.0
+NEAR_FLOOR = 0.3  # a near word counts for ranking films from this worth on (cosine 0.65)
 MIN_RELEVANCE = 0.5  # a sentence counts as a mention of the topic from this relevance on
 MAX_DF_SHARE = 0.05  # "like X": stems in more than this share of sentences (and 100) say nothing about X
 LIKE_TERMS = 25
@@ -68,9 +71,11 @@ class Across:
             return sids, si.aspect_scores(sids, aspect) / 4.0
         parts: list[Array] = []
         worth: list[Array] = []
-        words = [(w, 1.0) for w in topic.split()]
-        for w, _ in list(words):
-            words += list(self.relevance.relevance.near(w))
+        feel = family(topic)  # a feel's family ("scary": frightening, creepy...), else the vectors' near words
+        words = [(w, 1.0) for w in sorted(feel or topic.split())]
+        if not feel:
+            for w, _ in list(words):
+                words += [(n, v) for n, v in self.relevance.relevance.near(w) if v >= NEAR_FLOOR]
         for w, near in words:
             for r in si.rows_like(w):
                 if si.df(r) <= POSTINGS_CAP:
@@ -128,6 +133,7 @@ class Across:
             rn = np.bincount(owner, weights=rated.astype(np.float64), minlength=n)
             mean = np.where(rn > 0, rsum / np.maximum(rn, 1), 0.5)
             good = wilson + 0.25 * (mean - 0.5)
+            good[share < POSITIVE_AT] = -1.0  # a film its reviews do not rate well is never a pick
             confidence = np.asarray(self.verdicts.arrays["confidence"], dtype=np.float64)
             key = np.where(label == _POSITIVE, confidence, -1.0)
             best = np.full(n, -1, dtype=np.int64)
@@ -147,7 +153,8 @@ class Across:
     def rated(self, k: int = 3, among: Array | None = None, exclude: set[int] | None = None) -> list[int]:
         """The `k` best-rated films with a positive review (of `among`, when given), best first."""
         good, best = self.goodness()
-        pool = np.flatnonzero(best >= 0) if among is None else np.asarray(among)[best[np.asarray(among)] >= 0]
+        ok = (best >= 0) & (good >= 0)
+        pool = np.flatnonzero(ok) if among is None else np.asarray(among)[ok[np.asarray(among)]]
         if exclude:
             pool = pool[~np.isin(pool, list(exclude))]
         out: list[int] = pool[np.lexsort((pool, -good[pool]))][:k].tolist()
@@ -204,8 +211,8 @@ class Across:
             sids_all.append(ids)
             w_all.append(np.full(len(ids), weights[r], dtype=np.float64))
         score[film] = 0.0
-        _, best = self.goodness()
-        candidates = np.flatnonzero((score > 0) & (best >= 0))
+        good, best = self.goodness()
+        candidates = np.flatnonzero((score > 0) & (best >= 0) & (good >= 0))
         top = candidates[np.lexsort((candidates, -score[candidates]))][:k]
         sids, w = np.concatenate(sids_all), np.concatenate(w_all)
         order = np.argsort(sids, kind="stable")

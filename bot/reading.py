@@ -49,6 +49,11 @@ _COMPARES = re.compile(
 )
 
 
+def compares(text: str) -> bool:
+    """Whether a sentence compares a film with an original ("the sequel", "the first film", "lives up")."""
+    return bool(_COMPARES.search(text))
+
+
 def parse_rating(rating: str) -> float | None:
     """A rating as a fraction of the best score: `4/5` -> 0.8, `B+` -> 0.85, `85%` -> 0.85."""
     text = rating.strip().lower()

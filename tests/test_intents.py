@@ -295,3 +295,72 @@ async def test_json_of_the_new_kinds(engine: Engine) -> None:
     for answer in (await ask(engine, "which film has the best music?"), await ask(engine, "recommend me something")):
         for card in cards(answer):
             assert plain(card) and len(card.buttons) <= 5
+
+
+MORE = (
+    _film(
+        "nem",
+        "Star Trek: Nemesis",
+        2002,
+        ("Al", "Star Trek: Nemesis was directed by Stuart Baird. The story is thin.", "5/10"),
+    ),
+    _film(
+        "gig",
+        "Giggle Tomb",
+        2004,
+        ("Bo", "Giggle Tomb is weird and funny. The final act is truly frightening. The jokes land.", "7/10"),
+        ("Cal", "The cast is odd and quirky. The dialogue is bizarre and amusing.", "6/10"),
+    ),
+    _film(
+        "har",
+        "Harbor Lights",
+        1999,
+        ("Di", "The first half is slow and dull. It lives up to the original novel.", "6/10"),
+    ),
+    _film(
+        "str",
+        "The Straight Story",
+        1999,
+        ("Ed", "The Straight Story is a gentle, moving film. The story is plain.", "9/10"),
+    ),
+    _film(
+        "pines",
+        "Dreary Pines",
+        2003,
+        ("Fo", "Dreary Pines is a dull horror film, a mess.", "2/10"),
+        ("Gi", "Dreary Pines is a horror film with a wonderful score.", "7/10"),
+        ("Ha", "Dreary Pines is a boring horror film.", "3/10"),
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def more() -> Engine:
+    return Engine(MORE)
+
+
+async def test_a_title_with_a_colon_after_the_question_words_is_found(more: Engine) -> None:
+    a = await ask(more, "who directed star trek: nemesis?")
+    assert isinstance(a, Fact) and a.film.id == "nem" and a.names[0] == "Stuart Baird"
+
+
+async def test_is_it_scary_quotes_only_what_speaks_of_fear(more: Engine) -> None:
+    # the word vectors put "weird" and "funny" near "scary": only the frightening sentence answers
+    await more.answer(Question(Intent.REVIEW, conversation="feel", film_id="gig"))
+    a = await ask(more, "is it scary?", "feel")
+    assert isinstance(a, Snippets) and [q.text for q in a.quotes] == ["The final act is truly frightening."]
+
+
+async def test_a_comparison_quotes_only_sentences_that_compare(more: Engine) -> None:
+    a = await ask(more, "is harbor lights better than the original?")
+    assert isinstance(a, Snippets) and [q.text for q in a.quotes] == ["It lives up to the original novel."]
+
+
+async def test_a_title_word_is_not_an_aspect_of_the_question(more: Engine) -> None:
+    a = await ask(more, "is the straight story any good?")
+    assert isinstance(a, VerdictCard) and a.film.id == "str" and "Positive" in text(a)
+
+
+async def test_a_film_most_reviews_pan_is_never_recommended(more: Engine) -> None:
+    a = await ask(more, "a good horror film")
+    assert not (isinstance(a, Picks) and "pines" in {p.film.id for p in a.picks}), text(a)

@@ -529,7 +529,8 @@ class Engine:
         """ "Which film has the best music?": the films whose reviews speak best of it, a quote each."""
         if not route.topic:
             return self._recommend(Route(Kind.RECOMMEND))  # "which film is the best?"
-        named = aspects_in(route.topic)
+        # an aspect the topic names outright ("the music"), not one it only hints at ("the ending" is no story)
+        named = self._rel.parse(route.topic).aspects
         scored = self._across.rank(route.topic, named[0] if named else None, route.worst, PICKS)
         if not scored:
             return Abstain(None, route.topic)

@@ -331,6 +331,8 @@ MORE = (
         ("Gi", "Dreary Pines is a horror film with a wonderful score.", "7/10"),
         ("Ha", "Dreary Pines is a boring horror film.", "3/10"),
     ),
+    _film("bow", "Final Bow", 2011, ("Io", "Final Bow has a perfect ending, the finest ending in years.", "8/10")),
+    _film("hour", "Story Hour", 2012, ("Jo", "Story Hour has a wonderful story, the finest plot in years.", "8/10")),
 )
 
 
@@ -364,3 +366,9 @@ async def test_a_title_word_is_not_an_aspect_of_the_question(more: Engine) -> No
 async def test_a_film_most_reviews_pan_is_never_recommended(more: Engine) -> None:
     a = await ask(more, "a good horror film")
     assert not (isinstance(a, Picks) and "pines" in {p.film.id for p in a.picks}), text(a)
+
+
+async def test_the_best_ending_ranks_films_by_their_ending_not_their_story(more: Engine) -> None:
+    a = await ask(more, "which film has the best ending?")
+    assert isinstance(a, FilmRanking) and a.films[0].film.id == "bow", text(a)
+    assert "hour" not in {r.film.id for r in a.films}  # "ending" only hints at the story: no story sentence ranks

@@ -20,8 +20,10 @@ The rule is the benchmark's own (its stop words are not the bot's).
 
 Figures: hit@1 and hit@3 over answerable questions (the ranking, whether or not the method abstains),
 abstention on unanswerable questions, wrong abstention on answerable ones. Methods, all in the same run
-over the same sentences: ours (`bot.relevance`, with the domain's `ITEM_WORDS`), the engine's ranking as it
-stands (`SentenceIndex.search` within the item, as `Engine._ask` calls it, abstaining when it finds nothing),
+over the same sentences: the engine (`Engine.answer`, each item a film opened in a conversation, then the
+question asked; its quotes scored, its "the reviews don't talk about that" an abstention), ours
+(`bot.relevance` alone, with the domain's `ITEM_WORDS`), the ranking before this work (`SentenceIndex.search`
+within the item, abstaining when it finds nothing),
 TF-IDF cosine (IDF over the domain's sentences) and BM25 (rank_bm25 Okapi over the item's sentences), each
 abstaining when no sentence shares a term, and the rule "no question word occurs in the item".
 
@@ -171,6 +173,7 @@ def holds(sentence: str, span: str) -> bool:
 class Outcome:
     ranking: tuple[int, ...]  # sentence positions within the item, best first (at most 3)
     abstain: bool
+    texts: tuple[str, ...] = ()  # the sentences shown, best first, when scored as quoted (the engine's answers)
 
 
 Method = Callable[[Case], Outcome]
@@ -191,7 +194,45 @@ def ours(split: Split) -> Method:
 
 
 def engine(split: Split) -> Method:
-    """The engine's ranking as it stands: one film per item, with its reviews."""
+    """The engine itself: one film per item, with its reviews; the film is opened in a conversation (as a
+    member does with /review), then the question is asked there through `Engine.answer`. Its quotes are the
+    ranking (at most 3 scored); an `Abstain` ("the reviews of X don't talk about that"), a "which film?"
+    or a "not understood" is an abstention."""
+    import asyncio
+
+    from benchmarks.quality import _roman, quoted
+    from bot.answers import Abstain, Notice
+    from bot.engine import Engine
+    from bot.models import Film, Intent, Question, Review
+
+    ids = list(split.items)
+    films = [
+        Film(
+            f"i{n}", _roman(n + 1), None, tuple(Review(f"i{n}/{k}", f"i{n}", t) for k, t in enumerate(split.reviews[i]))
+        )
+        for n, i in enumerate(ids)
+    ]
+    eng = Engine(films)
+    where = {item: f"i{n}" for n, item in enumerate(ids)}
+    loop = asyncio.new_event_loop()
+    asked = iter(range(10**9))
+
+    async def ask(film_id: str, question: str) -> Outcome:
+        conversation = f"subjqa-{next(asked)}"
+        await eng.answer(Question(Intent.REVIEW, conversation=conversation, film_id=film_id))
+        answer = await eng.answer(Question(Intent.ASK, question, conversation))
+        if isinstance(answer, Abstain | Notice):
+            return Outcome((), True)
+        return Outcome((), False, tuple(q.text for q in quoted(answer))[:3])
+
+    def run(case: Case) -> Outcome:
+        return loop.run_until_complete(ask(where[case.item], case.question))
+
+    return run
+
+
+def search(split: Split) -> Method:
+    """The engine's ranking before bot.relevance (`SentenceIndex.search` within the item): one film per item."""
     from bot.models import Film, Review
     from bot.search import SentenceIndex, aspects_in, terms_of
     from bot.sentiment import Opinion
@@ -265,6 +306,7 @@ def no_word_rule(split: Split) -> Method:
 METHODS: dict[str, Callable[[Split], Method]] = {
     "ours": ours,
     "engine": engine,
+    "search (before)": search,
     "TF-IDF": tfidf,
     "BM25": bm25,
     "no-word rule": no_word_rule,
@@ -306,7 +348,8 @@ def score(split: Split, name: str, method: Method) -> Scores:
         sents = split.items[case.item]
         if case.answerable:
             out.answerable += 1
-            held = [0 <= i < len(sents) and any(holds(sents[i], a) for a in case.spans) for i in got.ranking]
+            shown = got.texts or [sents[i] if 0 <= i < len(sents) else "" for i in got.ranking]
+            held = [bool(t) and any(holds(t, a) for a in case.spans) for t in shown]
             out.hit1 += bool(held[:1] and held[0])
             out.hit3 += any(held[:3])
             out.wrongly += got.abstain

@@ -5,6 +5,10 @@
     ├── VerdictCard  a film's aggregate and each reviewer's verdict with the sentence behind it
     ├── Snippets     review sentences that answer a question, each attributed to its reviewer
     ├── Abstain      the reviews do not talk about what was asked
+    ├── Comparison   how a sequel's reviews compare it with the original (or: they don't; it is no sequel)
+    ├── Fact         a name the reviews give (who directed it, who is in it), with the sentences that say so
+    ├── FilmRanking  films ranked by what their reviews say about something, a quote each
+    ├── Picks        films to watch: rated well, like another film, or of a genre, each with why
     ├── FilmList     the films of the corpus
     ├── FullText     one review's whole text, in pages
     ├── Ambiguous    several films fit the title: which one?
@@ -129,6 +133,69 @@ class Snippets:
     sides: bool = False
     certainty: float = 1.0
     films: tuple[Film, ...] = ()
+    framed: bool = False  # introduced by what was asked ("On whether it is good for kids:")
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """ "Is the sequel better than the original?": the reviews' tally, None when none compares it.
+
+    `sequel` is False when the film is not a sequel (nothing to compare it with).
+    """
+
+    film: Film
+    tally: SequelTally | None
+    sequel: bool = True
+    certainty: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """ "Who directed it?": the names the reviews give for `role` (most often first) and the sentences."""
+
+    film: Film
+    role: str  # director, cast, writer, composer (bot.intents.Role)
+    names: tuple[str, ...]
+    quotes: tuple[Quote, ...]
+    certainty: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """One film in a ranking: how its reviews speak of the topic (-1..1), from how many sentences, the best one."""
+
+    film: Film
+    score: float
+    mentions: int
+    quote: Quote
+
+
+@dataclass(frozen=True, slots=True)
+class FilmRanking:
+    """ "Which film has the best music?": films ranked by their reviews' opinion on `topic`, best (or worst) first."""
+
+    topic: str
+    films: tuple[Ranked, ...]
+    worst: bool = False
+    feel: bool = False  # `topic` is how films feel ("scary": the most scary), not a part of them ("the music")
+
+
+@dataclass(frozen=True, slots=True)
+class Pick:
+    """A film to watch: its reviews' aggregate and the sentence that says why."""
+
+    film: Film
+    aggregate: Aggregate
+    quote: Quote | None
+
+
+@dataclass(frozen=True, slots=True)
+class Picks:
+    """ "Recommend me something": films the reviews rate well; `like` a film, or of a `genre`, when asked."""
+
+    picks: tuple[Pick, ...]
+    like: Film | None = None
+    genre: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +248,7 @@ class Note(StrEnum):
     EMPTY_TITLE = "empty_title"
     EMPTY_QUESTION = "empty_question"
     NOT_UNDERSTOOD = "not_understood"
+    WHICH_FILM = "which_film"
     UNKNOWN_FILM = "unknown_film"
     ERROR = "error"
 
@@ -193,11 +261,14 @@ class Notice:
     example: str = ""
 
 
-Answer = ReviewCard | VerdictCard | Snippets | Abstain | FilmList | FullText | Ambiguous | NotFound | Notice
+Answer = (
+    ReviewCard | VerdictCard | Snippets | Abstain | Comparison | Fact | FilmRanking | Picks | FilmList | FullText
+    | Ambiguous | NotFound | Notice
+)  # fmt: skip
 
 
 def film_of(answer: Answer) -> Film | None:
-    """The film an answer is about, if one."""
+    """The film an answer is about, if one (a ranking or picks of several films are about none)."""
     return getattr(answer, "film", None)
 
 

@@ -19,10 +19,15 @@ from bot.answers import (
     Aggregate,
     Ambiguous,
     Answer,
+    Comparison,
+    Fact,
     FilmList,
+    FilmRanking,
     FullText,
     NotFound,
     Notice,
+    Pick,
+    Picks,
     Quote,
     ReviewCard,
     ReviewVerdict,
@@ -244,6 +249,8 @@ def _snippets(a: Snippets) -> Card:
         )
     else:
         sections = (Section("", lines),)
+    if a.framed and a.topic:
+        sections = (Section("", (Line(msg.ON_TOPIC.format(topic=a.topic)),)), *sections)
     title = a.film.label if a.film else msg.TITLE_ANSWER
     buttons: tuple[Button, ...] = ()
     if a.film is not None:
@@ -260,6 +267,66 @@ def _abstain(a: Abstain) -> Card:
     text = words.format(title=a.film.title, topic=a.topic or msg.THAT)
     buttons = (actions.button(msg.BUTTON_REVIEW, actions.review(a.film.id)),)
     return Card(a.film.label, (Section("", (Line(text),)),), buttons=buttons)
+
+
+def _film_answer(film: Film, sections: Sequence[Section]) -> Card:
+    """A card about one film, with its Review and Verdict buttons."""
+    buttons = (actions.button(msg.BUTTON_REVIEW, actions.review(film.id)),
+               actions.button(msg.BUTTON_VERDICT, actions.verdict(film.id)))  # fmt: skip
+    return Card(film.label, tuple(s for s in sections if s.lines), buttons=buttons)
+
+
+def _comparison(a: Comparison) -> Card:
+    if not a.sequel:
+        text = msg.NOT_A_SEQUEL.format(title=a.film.title)
+    elif a.tally is None or not a.tally.quotes:
+        words = msg.NO_COMPARISON_ONE if len(a.film.reviews) == 1 else msg.NO_COMPARISON
+        text = words.format(title=a.film.title)
+    else:
+        return _film_answer(a.film, _sequel(a.tally, len(a.film.reviews) > 1))
+    return _film_answer(a.film, [Section("", (Line(text),))])
+
+
+def _fact(a: Fact) -> Card:
+    names = ", ".join(a.names[:3])
+    many = len(a.film.reviews) > 1
+    head = Section("", (Line(msg.FACT_LINE.get(a.role, "{names}").format(names=names)),))
+    return _film_answer(a.film, [head, Section("", tuple(_quote(q, many) for q in a.quotes))])
+
+
+def _review_buttons(films: Sequence[Film]) -> tuple[Button, ...]:
+    return tuple(actions.button(shorten(f.label, 80), actions.review(f.id)) for f in films[:5])
+
+
+def _film_ranking(a: FilmRanking) -> Card:
+    if a.feel:
+        intro = (msg.RANKING_FEEL_WORST if a.worst else msg.RANKING_FEEL).format(topic=a.topic)
+    else:
+        intro = (msg.RANKING_NOUN_WORST if a.worst else msg.RANKING_NOUN).format(topic=a.topic)
+    sections = [Section("", (Line(intro),))]
+    for n, r in enumerate(a.films, 1):
+        sections.append(Section(msg.RANKED.format(n=n, film=r.film.label), (_quote(r.quote, bool(r.quote.reviewer)),)))
+    return Card(msg.TITLE_RANKING, tuple(sections), buttons=_review_buttons([r.film for r in a.films]))
+
+
+def _pick_line(p: Pick) -> str:
+    if p.aggregate.total == 1:
+        return msg.PICK_ONE.format(label=msg.VERDICT_WORDS[p.aggregate.label.value])
+    return aggregate_line(p.aggregate)
+
+
+def _picks(a: Picks) -> Card:
+    if a.like is not None:
+        intro = (msg.PICKS_LIKE if a.picks else msg.NO_PICKS_LIKE).format(title=a.like.label)
+    elif a.genre:
+        intro = msg.PICKS_GENRE.format(genre=a.genre[:1].upper() + a.genre[1:])
+    else:
+        intro = msg.PICKS
+    sections = [Section("", (Line(intro),))]
+    for n, p in enumerate(a.picks, 1):
+        lines = [Line(_pick_line(p))] + ([_quote(p.quote, bool(p.quote.reviewer))] if p.quote else [])
+        sections.append(Section(msg.RANKED.format(n=n, film=p.film.label), tuple(lines)))
+    return Card(msg.TITLE_PICKS, tuple(sections), buttons=_review_buttons([p.film for p in a.picks]))
 
 
 def _film_list(a: FilmList) -> Card:
@@ -328,6 +395,14 @@ def cards(answer: Answer, *, help_text: str | None = None) -> tuple[Card, ...]:
             out = (_snippets(answer),)
         case Abstain():
             out = (_abstain(answer),)
+        case Comparison():
+            out = (_comparison(answer),)
+        case Fact():
+            out = (_fact(answer),)
+        case FilmRanking():
+            out = (_film_ranking(answer),)
+        case Picks():
+            out = (_picks(answer),)
         case FilmList():
             out = (_film_list(answer),)
         case FullText():

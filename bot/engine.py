@@ -14,19 +14,28 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from bot import aggregate as agg
-from bot import lexicon
+from bot import facts, lexicon
 from bot import messages as msg
 from bot.answers import (
     Abstain,
+    Aggregate,
     Ambiguous,
     Answer,
+    Comparison,
+    Fact,
     FilmList,
+    FilmRanking,
     FullText,
     Note,
     NotFound,
     Notice,
+    Pick,
+    Picks,
     Quote,
+    Ranked,
     ReviewCard,
     Snippets,
     VerdictCard,
@@ -34,8 +43,12 @@ from bot.answers import (
 )
 from bot.context import ContextStore, GuardedContext, MemoryContext
 from bot.index import Indexes, load_or_build
+from bot.intents import Kind, Role, Route, asks_about, classify, family, genre_words, own_words, plainly_asks
 from bot.models import Aspect, Film, Intent, Label, Question, Review, Suggestion, Verdict
-from bot.reading import HIGHLIGHT_GROUPS, Reading, Verdicts, judge, read
+from bot.passages import IndexRelevance
+from bot.picks import Across, Scored
+from bot.reading import HIGHLIGHT_GROUPS, Reading, Verdicts, compares, judge, read
+from bot.relevance import Relevance
 from bot.search import ASPECT_STEMS, Hit, SentenceIndex, aspects_in, terms_of, tokens
 from bot.sentiment import Opinion, Polarity
 from bot.text import clean, fold, paginate, sentences, stem, words
@@ -46,17 +59,9 @@ log = logging.getLogger(__name__)
 TITLE_LIMIT = 200
 QUESTION_LIMIT = 500
 PAGE_SIZE = 1900  # fits a Discord message (2000) and a Slack section (3000)
-_VERDICT_INTENT = re.compile(
-    r"\b(any good|worth (it|watching|seeing|a watch)|should i (watch|see)|verdict|recommend|is it good|"
-    r"did (you|they|the reviewer) like|good or bad|thumbs)\b",
-    re.I,
-)
-_REVIEW_INTENT = re.compile(r"^\W*(review( of)?|tell me about|what about|how about|summari[sz]e)\b", re.I)
-_ASKS = re.compile(
-    r"^\W*((how|what|which)('s|\s+(is|are|was|were|about|did|do|does|would|should|could))|is|are|was|were|do|does|did"
-    r"|should|would|could|can)\b",
-    re.I,
-)
+PICKS = 3  # films in a ranking or a recommendation
+FAMILY_POOL = 24  # sentences ranked for a feel question, before those without a word of its family are dropped
+SHORTLIST = 24  # sentences of the whole corpus that `bot.relevance` checks for a question naming no film
 _QUESTION_WORDS = frozenset(
     "how hows what whats which is are was were do does did should would could can tell me about any good bad worth "
     "watch watching see seeing verdict recommend think review reviewer summarise summarize like liked".split()
@@ -66,16 +71,12 @@ _NAMED_TAIL = re.compile(r"\b(in|of|about|for|from|on)\s+((?:[\"“']?[\w'’:.&
 _BY_REVIEWER = re.compile(r"^(.+?)\s+(?:by|from)\s+(.{1,80})$", re.I)
 
 
-def _plainly_asks(text: str, aspects: tuple[Aspect, ...]) -> bool:
-    """Whether `text` is worded as a question about a film rather than as a title."""
-    return bool(_REVIEW_INTENT.search(text) or _VERDICT_INTENT.search(text) or (aspects and _ASKS.match(text)))
-
-
 # Words a question uses for the film it is about, which are no title: "this movie", "it", "the film".
 _NOT_TITLES = frozenset(
     "this that these those it its the a an my your our their his her them him me us you one ones movie movies "
     "film films flick pic picture review sequel original".split()
 )
+_LEAD_WORDS = frozenset("who whos what whats is was are it the a an in of for does do did how".split())
 COMMON_WORD = 20_000  # a lower-case word at least this frequent (lexicon rank) is a word, not a title ("kids")
 
 
@@ -126,6 +127,7 @@ class Engine:
         self._index_dir = index_dir
         self._polarity = Polarity.default()
         self._opinion = Opinion.default()
+        self._relevance = Relevance.default()
         self._titles: TitleIndex
         self._sentences: SentenceIndex
         self._verdict_table: Verdicts
@@ -158,6 +160,8 @@ class Engine:
     def _use(self, films: tuple[Film, ...], indexes: Indexes) -> None:
         # Everything the engine answers from, replaced together (no await in here: see `swap`).
         self._titles, self._sentences, self._verdict_table = indexes.titles, indexes.sentences, indexes.verdicts
+        self._rel = IndexRelevance(self._relevance, indexes.sentences, indexes.verdicts)
+        self._across = Across(indexes.sentences, indexes.verdicts, self._rel)
         self._readings = {}  # a review id may now have another text
         self._by_id = {f.id: f for f in films}
         self._index = {f.id: i for i, f in enumerate(films)}
@@ -346,11 +350,19 @@ class Engine:
         text = clean(q.text, QUESTION_LIMIT)
         if not words(text):
             return Notice(Note.EMPTY_QUESTION, self._example)
+        route = classify(text, self._relevance.vectors)  # what kind of answer the words ask for, decided first
+        if route.kind is Kind.RECOMMEND:
+            return self._recommend(route)
+        if route.kind is Kind.RANKING:
+            return self._rank_films(route)
         aspects = aspects_in(text)
         # A question plainly about a title found in it is not also resolved as one whole title (slow
         # when misspelt); a title worded like a question ("What About Bob?") still is.
-        asking = _plainly_asks(text, aspects)
+        asking = plainly_asks(text, bool(aspects)) or route.kind is not Kind.TOPIC
         found = self._titles.find_in(text) if asking else None
+        own = own_words(route)
+        if own and (found is None or found.film is None):  # "who directed jaws?": the title past the route's words
+            found = self._past(text, own) or found
         film = found.film if found is not None else None
         if film is None or not _framed(text, film):
             whole = self._titles.resolve(text)
@@ -367,19 +379,200 @@ class Engine:
             missing = self._missing_title(text)
             if missing is not None:
                 return missing
+            if not self._known(text):  # gibberish is not understood, never pinned on the conversation's film
+                return Notice(Note.NOT_UNDERSTOOD, self._example)
             if q.conversation and (film_id := await self.context.get(q.conversation)):
                 film = self.film(film_id)
                 if film is None:  # the film talked about left the corpus (a reload removed its reviews)
                     return Notice(Note.UNKNOWN_FILM)
         terms = terms_of(text, exclude=title_words)
-        if film is not None and _VERDICT_INTENT.search(text) and not (set(aspects) - {Aspect.SEQUEL}):
+        if title_words:  # "is the straight story any good?" asks nothing about a story
+            aspects = aspects_in(" ".join(w for w in words(text) if w not in set(title_words)))
+        if film is None:
+            if route.kind in (Kind.SEQUEL, Kind.FACT, Kind.SUITABILITY, Kind.VERDICT):
+                return Notice(Note.WHICH_FILM, self._example)
+            if not (aspects or terms):
+                return Notice(Note.NOT_UNDERSTOOD, self._example)
+            return self._anywhere(text, terms, aspects)
+        if route.kind is Kind.SEQUEL:
+            return self._comparison(film, text, sure)
+        if route.kind is Kind.FACT and route.role is not None:
+            return self._fact(film, route.role, sure)
+        if route.kind is Kind.VERDICT and not (set(aspects) - {Aspect.SEQUEL}):
             return self.verdict_card(film, sure)
-        if film is not None and (_REVIEW_INTENT.search(text) or not (aspects or terms)):
+        if route.kind is Kind.REVIEW and not (asks_about(text) and (aspects or terms)):
             return self.card(film, sure)
-        return self._snippets(film, terms, aspects, sure)
+        if not (aspects or terms):
+            return self.card(film, sure)
+        return self._on_topic(film, text, terms, aspects, sure, framed=route.kind is Kind.SUITABILITY)
+
+    def _past(self, text: str, own: frozenset[str]) -> Resolution | None:
+        """The film a question names once the words of its kind of question are left out: all of them ("who
+        plays the lead in alien?"), else those that start or end it ("who directed star trek: nemesis?")."""
+        tokens = words(text)
+        keep = [w for w in tokens if w not in own]
+        lo, hi = 0, len(tokens)
+        while lo < hi and (tokens[lo] in own or tokens[lo] in _LEAD_WORDS):
+            lo += 1
+        while hi > lo and (tokens[hi - 1] in own or tokens[hi - 1] in _LEAD_WORDS):
+            hi -= 1
+        tries = [" ".join(keep), *(" ".join(tokens[start:hi]) for start in range(lo, max(lo - 4, 0), -1))]
+        for rest in dict.fromkeys(tries):
+            found = self._titles.find_in(rest) if rest else None
+            if found is not None and found.film is not None:
+                return found
+        return None
+
+    def _known(self, text: str) -> bool:
+        """Whether any word of `text` is a word: an English one, or one of the reviews'."""
+        return any(
+            lexicon.rank(w) is not None or w in self._relevance.vectors or self._sentences.row(stem(w)) is not None
+            for w in words(text)
+        )
+
+    def _on_topic(
+        self, film: Film, text: str, terms: list[str], aspects: tuple[Aspect, ...], sure: float, framed: bool = False
+    ) -> Answer:
+        """What `film`'s reviews say about what `text` asks, or that they don't say.
+
+        `bot.relevance` decides whether any sentence answers and ranks them; a question naming one of the
+        lexicon's aspects ("how is the music?") is ranked by the sentence index's own aspect ranking, which
+        is better on those (docs/quality.md). `framed`: a suitability question, introduced by its topic.
+        """
+        query = self._rel.parse(text, film.title)
+        many = len(film.reviews) > 1
+        span = self._sentences.span(self._index[film.id])
+        # how a film feels ("is it scary?"): only a sentence with a word of that feel's family answers
+        must = family(text, self._relevance.vectors) if framed else frozenset()
+        answered = self._rel.rank(query, span, k=FAMILY_POOL if must else 6 if many else 3, also=must)
+        topic = query.topic if query.topic != msg.THAT or not aspects else _topic(aspects)
+        if query.aspects and not framed:
+            # the lexicon's own words count too ("too long" for the pacing, "looks great" for the visuals)
+            found = self._snippets(film, terms, aspects, sure)
+            named = isinstance(found, Snippets) and found.quotes[0].aspect is not None
+            if isinstance(found, Snippets) and (answered.ranking.answerable or named):
+                return replace(found, topic=topic)
+            return Abstain(film, topic)
+        if not answered.ranking.answerable:
+            return Abstain(film, topic)
+        r = answered.ranking
+        quotes = [
+            self._quote_at(int(answered.sids[i]), score, stance=many)
+            for i, score, matched in zip(r.order, r.scores, r.matched, strict=True)
+            if matched and (not must or must.intersection(words(answered.passage.texts[i])))
+        ][: 6 if many else 3]
+        if not quotes:
+            return Abstain(film, topic)
+        good = [q for q in quotes if q.polarity > 0]
+        bad = [q for q in quotes if q.polarity < 0]
+        sides = bool(good and bad)
+        quotes = good[:2] + bad[:2] if sides else quotes[:3]
+        return Snippets(film, tuple(quotes), topic, sides, sure, films=(film,), framed=framed)
+
+    def _anywhere(self, text: str, terms: list[str], aspects: tuple[Aspect, ...]) -> Answer:
+        """A question naming no film: the sentence index's best across the corpus, checked (and, for a topic
+        outside the lexicon, ranked) by `bot.relevance` over that shortlist."""
+        hits = self._sentences.search(terms, aspects, k=SHORTLIST, opinion=self._opinion.probability)
+        query = self._rel.parse(text)
+        topic = query.topic if query.topic != msg.THAT or not aspects else _topic(aspects)
+        if not hits or not query.terms:
+            return self._snippets(None, terms, aspects, 1.0) if hits else Abstain(None, topic)
+        sids = np.array(sorted(h.sentence.id for h in hits), dtype=np.int64)
+        r = self._rel.relevance.rank(query, self._rel.passage(sids), k=3)
+        if not r.answerable:
+            return Abstain(None, topic)
+        if query.aspects:
+            found = self._snippets(None, terms, aspects, 1.0)
+            return replace(found, topic=topic) if isinstance(found, Snippets) else found
+        quotes = [self._quote_at(int(sids[i]), s, stance=False) for i, s, m in zip(r.order, r.scores, r.matched,
+                                                                                    strict=True) if m]  # fmt: skip
+        films = tuple(dict.fromkeys(self._by_id[q.film_id] for q in quotes))
+        return Snippets(None, tuple(quotes), topic, films=films) if quotes else Abstain(None, topic)
+
+    def _comparison(self, film: Film, text: str, sure: float) -> Answer:
+        """ "Is the sequel better than the original?": what the reviews' comparisons add up to (as /verdict)."""
+        judged = [agg.Judged(r, self.verdict(film, r)) for r in film.reviews]
+        tally = agg.sequel_tally(judged) if film.is_sequel else None
+        if tally is not None:
+            return Comparison(film, tally, True, sure)
+        # not known as a sequel (or its reviews' verdicts compare nothing): what they say of an original, if anything
+        said = self._on_topic(film, text, terms_of(text, exclude=words(film.title)), (Aspect.SEQUEL,), sure)
+        if isinstance(said, Snippets) and (quotes := tuple(q for q in said.quotes if compares(q.text))):
+            return replace(said, quotes=quotes, sides=said.sides and len({q.polarity > 0 for q in quotes}) > 1)
+        return Comparison(film, None, film.is_sequel, sure)
+
+    def _fact(self, film: Film, role: Role, sure: float) -> Answer:
+        """ "Who directed it?": the name the film's reviews give, with the sentences that give it."""
+        span = self._sentences.span(self._index[film.id])
+        if len(span) <= 48:
+            sids = np.arange(span.start, span.stop, dtype=np.int64)
+        else:
+            rows = {r for cue in facts.CUES[role] for r in self._sentences.rows_like(cue)}
+            parts = [self._sentences.postings(r, span) for r in rows]
+            sids = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+        texts = [self._sentences.text(int(sid)) for sid in sids]
+        found = facts.names(role, texts, film.title)
+        if not found:
+            return Abstain(film, msg.FACT_TOPICS[role.value])
+        names = facts.best(found)
+        top = names[0].split()[-1]
+        quotes: list[Quote] = []
+        seen: set[str] = set()
+        for f in found:
+            q = self._quote_at(int(sids[f.sentence]), 1.0, stance=False)
+            if top in f.name and q.text not in seen and len(quotes) < 3:
+                seen.add(q.text)
+                quotes.append(q)
+        return Fact(film, role.value, tuple(names[:3]), tuple(quotes), sure)
+
+    def _rank_films(self, route: Route) -> Answer:
+        """ "Which film has the best music?": the films whose reviews speak best of it, a quote each."""
+        if not route.topic:
+            return self._recommend(Route(Kind.RECOMMEND))  # "which film is the best?"
+        # an aspect the topic names outright ("the music"), not one it only hints at ("the ending" is no story)
+        named = self._rel.parse(route.topic).aspects
+        scored = self._across.rank(route.topic, named[0] if named else None, route.worst, PICKS)
+        if not scored:
+            return Abstain(None, route.topic)
+        ranked = []
+        for s in scored:
+            quote = self._quote_at(s.sentence, s.score, stance=False)
+            ranked.append(Ranked(self.films[s.film], s.score, s.mentions, quote))
+        return FilmRanking(route.topic, tuple(ranked), route.worst, route.feel)
+
+    def _recommend(self, route: Route) -> Answer:
+        """Films the reviews rate well: any, like a film, or of a genre; each with the sentence that says why."""
+        if route.like:
+            res = self._titles.lookup(clean(route.like, TITLE_LIMIT))
+            if res.outcome is not Outcome.MATCH or res.film is None:
+                return self._unresolved(route.like, res)
+            like = res.film
+            texts = [t for r in like.reviews for t in sentences(r.text)]
+            skip = {stem(w) for w in words(like.title)}
+            scored = self._across.like(self._index[like.id], texts, skip, PICKS)
+            return Picks(tuple(self._pick(s) for s in scored), like=like)
+        if route.genre:
+            scored = self._across.genre(genre_words(route.genre), PICKS)
+            if not scored:
+                return Abstain(None, msg.GENRE_TOPIC.format(genre=route.genre))
+            return Picks(tuple(self._pick(s) for s in scored), genre=route.genre)
+        _, best = self._across.goodness()
+        picks = [Scored(f, 0.0, 0, self._across.verdict_sentence(int(best[f]))) for f in self._across.rated(PICKS)]
+        return Picks(tuple(self._pick(s) for s in picks))
+
+    def _pick(self, s: Scored) -> Pick:
+        film = self.films[s.film]
+        overall: Aggregate = agg.aggregate([agg.Judged(r, self.verdict(film, r)) for r in film.reviews])
+        quote = self._quote_at(s.sentence, s.score, stance=False) if s.sentence >= 0 else None
+        return Pick(film, overall, quote)
+
+    def _quote_at(self, sid: int, score: float, stance: bool) -> Quote:
+        """Sentence `sid` as a quote of its review; with `stance`, its polarity is its reviewer's side."""
+        hit = Hit(self._sentences.sentence(sid), round(score, 3), None)
+        return self._quote(hit, stance)
 
     def _snippets(self, film: Film | None, terms: list[str], aspects: tuple[Aspect, ...], sure: float) -> Answer:
-        """The sentences that answer a question (within `film`, or across the corpus), or an abstention."""
+        """The sentences the sentence index ranks first (within `film`, or across the corpus), or an abstention."""
         many = film is not None and len(film.reviews) > 1
         hits = self._sentences.search(
             terms,

@@ -39,7 +39,7 @@ from bot.titles import TitleIndex
 
 log = logging.getLogger(__name__)
 
-FORMAT = 3
+FORMAT = 4
 _CODE = (
     *(Path(str(m.__file__)) for m in (search, titles, titleparse, text, reading, sentiment)),
     lexicon.FILE,
@@ -55,6 +55,7 @@ _SENTENCE_DTYPES: dict[str, np.dtype[Any]] = {
     "post_ids": np.dtype(np.int32),
     "text": np.dtype(np.uint8),
     "text_ptr": np.dtype(np.int64),
+    "groups": np.dtype(np.int32),
 }
 _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 Array = npt.NDArray[Any]
@@ -147,7 +148,7 @@ def load(folder: Path, films: Sequence[Film]) -> Indexes | None:
         verdicts = Verdicts(
             {key: _array(path / f"verdicts.{key}.npy", dtype) for key, dtype in Verdicts.ARRAYS.items()}
         )
-        problem = verdicts.problem(np.diff(arrays["start"]))
+        problem = verdicts.problem(np.diff(arrays["start"]), len(arrays["length"]))
         if problem:
             raise _Damaged(problem)
         meta = _json(path / "titles.json")
@@ -212,6 +213,9 @@ def _check_sentences(a: dict[str, Array], terms: Any, films: int, reviews: int) 
     _pointers(a["post_ptr"], len(terms) + len(Aspect) + 1, len(a["post_ids"]), "post_ptr")
     if len(a["feat"]) != size:
         raise _Damaged("feat does not have one entry per sentence")
+    groups = a["groups"]
+    if len(groups) != len(terms) or (len(groups) and (int(groups.min()) < 0 or int(groups.max()) >= len(terms))):
+        raise _Damaged("groups does not name one stem of the index per stem")
     if size and int(a["length"].min()) < 0:
         raise _Damaged("length has negative entries")
     ids = a["post_ids"]

@@ -33,6 +33,33 @@ NO_SNIPPETS_ANY = (
     "None of the reviews talk about {topic}. Try naming a film, or ask about music, visuals, acting or story."
 )
 THAT = "that"
+ON_TOPIC = "On {topic}:"
+NOT_A_SEQUEL = "{title} is not a sequel, so there is no original to compare it with."
+NO_COMPARISON = "The reviews of {title} don't compare it with the original."
+NO_COMPARISON_ONE = "The review of {title} doesn't compare it with the original."
+FACT_LINE = {
+    "director": "Directed by {names}, the reviews say.",
+    "cast": "With {names}, the reviews say.",
+    "writer": "Written by {names}, the reviews say.",
+    "composer": "Music by {names}, the reviews say.",
+}
+FACT_TOPICS = {
+    "director": "who directed it",
+    "cast": "who is in it",
+    "writer": "who wrote it",
+    "composer": "who wrote the music",
+}
+RANKING_NOUN = "Films whose reviews praise the {topic} most:"
+RANKING_NOUN_WORST = "Films whose reviews criticise the {topic} most:"
+RANKING_FEEL = "Films the reviews find most {topic}:"
+RANKING_FEEL_WORST = "Films the reviews find least {topic}:"
+RANKED = "{n}. {film}"
+PICKS = "Films the reviews rate well:"
+PICKS_LIKE = "Films whose reviews talk like those of {title}:"
+PICKS_GENRE = "{genre} films the reviews rate well:"
+NO_PICKS_LIKE = "No other film's reviews talk like those of {title}."
+PICK_ONE = "{label} (one review)"
+GENRE_TOPIC = "{genre} films"
 LIST_HEADER = "I have reviews of {count} films:"
 LIST_MORE = "…and {count} more."
 TRUNCATED = "(your message was long, so I read only the first {limit} characters)"
@@ -44,6 +71,7 @@ NOTICES = {
     "empty_title": EMPTY_TITLE,
     "empty_question": EMPTY_QUESTION,
     "not_understood": "I didn't understand that. Try a question like `how is the music in {example}?`",
+    "which_film": "Which film do you mean? Name it in the question, for example `is {example} good for kids?`",
     "unknown_film": UNKNOWN_FILM,
     "error": INTERNAL_ERROR,
 }
@@ -84,6 +112,8 @@ TITLE_NOT_FOUND = "Not found"
 TITLE_AMBIGUOUS = "Which film did you mean?"
 TITLE_DID_YOU_MEAN = "Did you mean this film?"
 TITLE_ANSWER = "From the reviews"
+TITLE_RANKING = "Films compared"
+TITLE_PICKS = "You might like"
 TITLE_ERROR = "Sorry"
 TITLE_FEATURED = "Featured review"
 AGGREGATE_LINE = "{label}: {positive} of {total} reviews positive"

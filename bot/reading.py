@@ -5,7 +5,9 @@ A film's reviews are combined in `bot.aggregate`.
 
 from __future__ import annotations
 
+import math
 import re
+from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -15,7 +17,7 @@ import numpy as np
 from bot.answers import Quote
 from bot.models import Aspect, Film, Label, Review, SequelNote, Verdict
 from bot.search import ASPECT_STEMS, LEAD_WORDS, has_contrast, is_concluding
-from bot.sentiment import Polarity
+from bot.sentiment import Opinion, Polarity
 from bot.text import sentences
 
 POSITIVE_AT = 0.6  # P(positive) at or above this reads as positive
@@ -45,6 +47,11 @@ _COMPARES = re.compile(
     r"continuation|franchise)\b",
     re.I,
 )
+
+
+def compares(text: str) -> bool:
+    """Whether a sentence compares a film with an original ("the sequel", "the first film", "lives up")."""
+    return bool(_COMPARES.search(text))
 
 
 def parse_rating(rating: str) -> float | None:
@@ -91,21 +98,27 @@ class Judgement:
     texts: Sequence[str]
     polarity: list[float]
     quote_at: int
+    opinion: list[float] | None = None  # P(opinion) of each sentence, when asked for
 
 
-def judge(review: Review, texts: Sequence[str], model: Polarity, sequel: bool = False) -> Judgement:
+def judge(
+    review: Review, texts: Sequence[str], model: Polarity, sequel: bool = False, opinion: Opinion | None = None
+) -> Judgement:
     """The verdict of one review (`texts`: its sentences) with its supporting sentence.
 
     `sequel`: the film is a sequel, so the review's comparison with the original is looked for.
+    `opinion`: also work out each sentence's P(opinion), from the features already read for its polarity.
     """
     given = _given(review)
-    polarity, p = model.review(texts, None if given else review.text)
+    feats: list[set[str]] | None = [] if opinion is not None else None
+    polarity, p = model.review(texts, None if given else review.text, feats)
     label, confidence = given or _inferred(0.5 if p is None else p)
     note = _sequel_note(texts, polarity) if sequel else None
     quote_at = _quote_index(texts, polarity, label, avoid=note.quote if note else None)
     quote = texts[quote_at] if texts else ""
     verdict = Verdict(label, round(confidence, 2), quote, note, stated=given is not None)
-    return Judgement(verdict, texts, polarity, quote_at)
+    opinions = None if opinion is None or feats is None else [opinion.of_features(f) for f in feats]
+    return Judgement(verdict, texts, polarity, quote_at, opinions)
 
 
 def read(review: Review, judged: Judgement, stems: Sequence[Sequence[str]]) -> Reading:
@@ -229,8 +242,11 @@ class Verdicts:
 
     A card of a film with hundreds of reviews needs all their verdicts; reading each again would
     take a millisecond apiece. Per review `r` (numbered film by film, as in `bot.search`): `label`,
-    `confidence`, `stated`, the supporting sentence `quote` (its position in the review, -1 for none)
-    and, for a sequel, the comparison `sequel` (-1 for none) and its sentence `sequel_quote`.
+    `confidence`, `stated`, the supporting sentence `quote` (its position in the review, -1 for none),
+    for a sequel the comparison `sequel` (-1 for none) and its sentence `sequel_quote`, and its `rating`
+    as a fraction of the best score (NaN for none). Per sentence (numbered as in `bot.search`): its
+    `polarity` (-1..1) and P(`opinion`), which ranking across films and `bot.relevance` need for
+    every sentence they weigh, and which cost nothing more here, where the review is read anyway.
     """
 
     ARRAYS: ClassVar[dict[str, np.dtype[Any]]] = {
@@ -240,42 +256,68 @@ class Verdicts:
         "quote": np.dtype(np.int32),
         "sequel": np.dtype(np.int8),
         "sequel_quote": np.dtype(np.int32),
+        "rating": np.dtype(np.float32),
+        "polarity": np.dtype(np.float32),
+        "opinion": np.dtype(np.float32),
     }
+    PER_SENTENCE: ClassVar[frozenset[str]] = frozenset({"polarity", "opinion"})
 
     def __init__(self, arrays: dict[str, Any]) -> None:
         self.arrays = arrays
         self._label, self._confidence, self._stated = arrays["label"], arrays["confidence"], arrays["stated"]
         self._quote, self._sequel, self._sequel_quote = arrays["quote"], arrays["sequel"], arrays["sequel_quote"]
+        self.rating: Any = arrays["rating"]
+        self.polarity: Any = arrays["polarity"]
+        self.opinion: Any = arrays["opinion"]
+        self.labels: Any = arrays["label"]  # per review: the index of its label in `Label`
+        self.quotes: Any = arrays["quote"]
 
     @classmethod
-    def build(cls, films: Sequence[Film], model: Polarity) -> Verdicts:
+    def build(cls, films: Sequence[Film], model: Polarity, opinion: Opinion | None = None) -> Verdicts:
         """Judge every review of `films` (about a millisecond each)."""
-        rows: list[tuple[int, float, bool, int, int, int]] = []
+        opinion = opinion or Opinion.default()
+        rows: list[tuple[int, float, bool, int, int, int, float]] = []
+        polarity, opinions = array("f"), array("f")  # not lists: 2.4 M floats as objects would be 150 MB
         for film in films:
             for review in film.reviews:
                 texts = sentences(review.text)
-                judged = judge(review, texts, model, film.is_sequel)
+                judged = judge(review, texts, model, film.is_sequel, opinion)
                 v = judged.verdict
                 seq, seq_at = -1, -1
                 if v.sequel is not None:
                     seq, seq_at = _SEQUEL_CODES.index(v.sequel.compared_to_original), texts.index(v.sequel.quote)
                 quote_at = judged.quote_at if texts else -1
-                rows.append((_LABELS.index(v.label), v.confidence, v.stated, quote_at, seq, seq_at))
-        columns = list(zip(*rows, strict=True)) if rows else [()] * len(cls.ARRAYS)
-        arrays = {k: np.array(c, dtype=d) for (k, d), c in zip(cls.ARRAYS.items(), columns, strict=True)}
+                fraction = parse_rating(review.rating) if review.rating else None
+                rating = math.nan if fraction is None else fraction
+                rows.append((_LABELS.index(v.label), v.confidence, v.stated, quote_at, seq, seq_at, rating))
+                polarity.extend(judged.polarity)
+                opinions.extend(judged.opinion or ())
+        per_review = [k for k in cls.ARRAYS if k not in cls.PER_SENTENCE]
+        columns = list(zip(*rows, strict=True)) if rows else [()] * len(per_review)
+        arrays = {k: np.array(c, dtype=cls.ARRAYS[k]) for k, c in zip(per_review, columns, strict=True)}
+        arrays["polarity"] = np.frombuffer(polarity, dtype=np.float32).copy()
+        arrays["opinion"] = np.frombuffer(opinions, dtype=np.float32).copy()
         return cls(arrays)
 
-    def problem(self, sentences_per_review: Any) -> str | None:
+    def problem(self, sentences_per_review: Any, sentences_total: int | None = None) -> str | None:
         """What is wrong with arrays read back for reviews of these many sentences each, or None."""
         a, n = self.arrays, len(sentences_per_review)
-        if any(len(a[k]) != n for k in self.ARRAYS):
+        if any(len(a[k]) != n for k in self.ARRAYS if k not in self.PER_SENTENCE):
             return "the verdicts do not have one entry per review"
+        total = int(np.sum(sentences_per_review)) if sentences_total is None else sentences_total
+        if any(len(a[k]) != total for k in self.PER_SENTENCE):
+            return "the sentence polarities do not have one entry per sentence"
+        if total and not (np.all(np.abs(a["polarity"]) <= 1) and np.all((a["opinion"] >= 0) & (a["opinion"] <= 1))):
+            return "the sentence polarities or opinions are out of range"
         if n == 0:
             return None
         if not (np.all((a["label"] >= 0) & (a["label"] < len(_LABELS))) and np.all(a["sequel"] >= -1)):
             return "the verdicts hold labels that do not exist"
         if not (np.all(a["sequel"] < len(_SEQUEL_CODES)) and np.all((a["confidence"] >= 0) & (a["confidence"] <= 1))):
             return "the verdicts hold comparisons or confidences that do not exist"
+        rating = a["rating"]
+        if not np.all(np.isnan(rating) | ((rating >= 0) & (rating <= 1))):
+            return "the verdicts hold ratings that are no fraction of the best score"
         quote, seq, seq_quote = a["quote"], a["sequel"], a["sequel_quote"]
         if np.any((quote < -1) | (quote >= sentences_per_review)) or np.any((quote < 0) & (sentences_per_review > 0)):
             return "a verdict quotes a sentence its review does not have"

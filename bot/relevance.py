@@ -26,22 +26,20 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from importlib import resources
 from itertools import pairwise
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
-import snowballstemmer
 
 from bot.models import Aspect, Review
 from bot.reading import judge
 from bot.search import _LEXICON, _RELATED, LEAD_WORDS, RELATED_SHARE, STOPWORDS, WEAK_SCORE, is_concluding
 from bot.sentiment import Opinion, Polarity
-from bot.text import words
+from bot.text import snowball, words
 from bot.vectors import WordVectors
 
 __all__ = [
@@ -50,6 +48,7 @@ __all__ = [
     "HEAD_FEATURES",
     "ITEM_WORDS",
     "Frequencies",
+    "Idf",
     "Model",
     "Passage",
     "Query",
@@ -159,16 +158,7 @@ HEAD_FEATURES = (
 )  # followed by the word's unit vector (noun-ness, learned)
 
 
-@cache
-def _stemmer() -> Callable[[str], str]:
-    st = snowballstemmer.stemmer("english")
-    return cache(st.stemWord)
-
-
-def stem(word: str) -> str:
-    """The Snowball (Porter 2) English stem of a lower-case word: "acting" -> "act", "ending" -> "end"."""
-    out: str = _stemmer()(word)
-    return out
+stem = snowball  # the Snowball (Porter 2) English stem: "acting" -> "act", "ending" -> "end"
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +246,12 @@ class Query:
     quantity: bool = False  # "how many" / "how much"
 
 
+class Idf(Protocol):
+    """Where a question's words get their IDF: `Frequencies`, or the engine's sentence index."""
+
+    def word_idf(self, word: str) -> float: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Frequencies:
     """How many sentences of the whole corpus have each stem (the IDF of a term)."""
@@ -266,6 +262,9 @@ class Frequencies:
     def idf(self, s: str) -> float:
         n, d = self.sentences, self.df.get(s, 0)
         return math.log(1 + (n - d + 0.5) / (d + 0.5))
+
+    def word_idf(self, word: str) -> float:
+        return self.idf(stem(word))
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -291,6 +290,7 @@ class Passage:
     about: npt.NDArray[np.bool_]
     stem_ids: dict[str, list[int]] = field(repr=False)
     word_ids: dict[str, int] = field(repr=False)
+    total: int = 0  # the film's sentences, when this is a shortlist of them (0: these are all)
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -304,6 +304,7 @@ class Ranking:
     confidence: float  # P(answerable) by the model (1 for a generic question)
     generic: bool
     topic: str
+    matched: tuple[bool, ...] = ()  # per sentence of `order`: it has a term, a lexicon word or a near word
 
 
 def _aspect_words() -> dict[Aspect, tuple[frozenset[str], frozenset[str]]]:
@@ -356,7 +357,34 @@ class Relevance:
     def prepare(self, reviews: Sequence[Sequence[str]]) -> Passage:
         """Precompute the features of a film's sentences, given as its reviews' sentences, in order."""
         texts = [s for review in reviews for s in review]
-        new_review = np.array([k == 0 for review in reviews for k in range(len(review))], dtype=bool)
+        owner = [n for n, review in enumerate(reviews) for _ in review]
+        place = [k for review in reviews for k in range(len(review))]
+        verdict: list[bool] = []
+        strength: list[float] = []
+        for review in reviews:
+            polarity, quote_at = self._judge(review)
+            verdict += [k == quote_at for k in range(len(review))]
+            strength += [abs(p) for p in polarity]
+        opinion = [self.opinion.probability(t) if self.opinion else 0.5 for t in texts]
+        return self.assemble(texts, owner, place, verdict, opinion, strength)
+
+    def assemble(
+        self,
+        texts: Sequence[str],
+        review: Sequence[int],
+        place: Sequence[int],
+        verdict: Sequence[bool],
+        opinion: Sequence[float],
+        strength: Sequence[float],
+    ) -> Passage:
+        """A passage of any sentences whose models' outputs are known (a film's, or a shortlist of them).
+
+        Per sentence: the review it is in (any numbers, the same for a review's sentences, which are
+        contiguous), its place in that review, whether it is its review's verdict sentence, P(opinion)
+        and |polarity|. A shortlist of a film's sentences ranks its sentences as the whole film would,
+        but for the review-coverage feature of the reviews left out (no term of the question in them).
+        """
+        new_review = np.array([i == 0 or review[i] != review[i - 1] for i in range(len(texts))], dtype=bool)
         vocab: dict[str, int] = {}
         tokens: list[int] = []
         ptr = [0]
@@ -387,22 +415,18 @@ class Relevance:
         static = np.zeros((len(_STATIC), n), dtype=np.float32)
         first = {i for i, w in enumerate(words_) if w in _FIRST_PERSON}
         item = {i for i, w in enumerate(words_) if w in self.item_words}
-        at = 0
-        for review in reviews:
-            polarity, quote_at = self._judge(review)
-            for k, text in enumerate(review):
-                ids = content[at + k]
-                static[:, at + k] = (
-                    self.opinion.probability(text) if self.opinion else 0.5,
-                    abs(polarity[k]),
-                    math.log1p(len(ids)),
-                    1 / (1 + k),
-                    k == quote_at,
-                    is_concluding(text),
-                    any(i in first for i in ids),
-                    any(i in item for i in ids),
-                )
-            at += len(review)
+        for k, text in enumerate(texts):
+            ids = content[k]
+            static[:, k] = (
+                opinion[k],
+                strength[k],
+                math.log1p(len(ids)),
+                1 / (1 + place[k]),
+                verdict[k],
+                is_concluding(text),
+                any(i in first for i in ids),
+                any(i in item for i in ids),
+            )
         aspect, about = self._aspect_scores(stems, content)
         return Passage(
             texts=tuple(texts),
@@ -460,7 +484,7 @@ class Relevance:
     # ---- per question ----------------------------------------------------------------------------------------
 
     def candidates(
-        self, question: str, title: str = "", df: Frequencies | None = None
+        self, question: str, title: str = "", df: Idf | None = None
     ) -> tuple[list[str], list[str], list[int], list[float]]:
         """The question's words (the title's left out), its term words, each one's first place and IDF."""
         skip = set(words(title))
@@ -472,7 +496,7 @@ class Relevance:
         picked = list(places)
         return seq, picked, [places[w] for w in picked], [self._weight(w, df) for w in picked]
 
-    def parse(self, question: str, title: str = "", df: Frequencies | None = None) -> Query:
+    def parse(self, question: str, title: str = "", df: Idf | None = None) -> Query:
         """The question's terms (with P(head) and expansions), aspects, kind, topic and centroid."""
         seq, picked, places, weights = self.candidates(question, title, df)
         heads = self._heads(seq, picked, places, weights)
@@ -537,9 +561,9 @@ class Relevance:
         strong, weak = self._aspects[aspect]
         return bool(stems & strong) or len(stems & weak) >= 2 or (aspect is Aspect.SEQUEL and bool(stems & weak))
 
-    def _weight(self, word: str, df: Frequencies | None) -> float:
+    def _weight(self, word: str, df: Idf | None) -> float:
         if df is not None:
-            return df.idf(stem(word))
+            return df.word_idf(word)
         # the table is in frequency order, so a word's row stands in for its frequency (Zipf), fitted to IDF
         rank = self.vectors.index.get(word, len(self.vectors))
         return max(self.model.idf[0] + self.model.idf[1] * math.log1p(rank), 0.1)
@@ -560,6 +584,10 @@ class Relevance:
                         out[s] = max(out.get(s, 0.0), value)
         out.pop(own, None)
         return tuple(sorted(out.items()))
+
+    def near(self, word: str) -> tuple[tuple[str, float], ...]:
+        """The words near `word` by the vectors that a term matches, with their worth (0..1)."""
+        return self._neighbours(word)
 
     def _neighbours(self, word: str) -> tuple[tuple[str, float], ...]:
         """A term's `Model.neighbours` nearest content words at cosine `Model.near` or more, each worth
@@ -663,8 +691,11 @@ class Relevance:
         out: F32 = np.asarray(weights, dtype=np.float32) @ features
         return out
 
-    def answer_features(self, query: Query, features: F32, scores: F32) -> npt.NDArray[np.float64]:
-        """The ANSWER_FEATURES of a question over a film, from its sentences' features and scores."""
+    def answer_features(
+        self, query: Query, features: F32, scores: F32, sentences: int | None = None
+    ) -> npt.NDArray[np.float64]:
+        """The ANSWER_FEATURES of a question over a film, from its sentences' features and scores
+        (`sentences`: the film's, when these are a shortlist of them)."""
         f = {name: i for i, name in enumerate(FEATURES)}
         n = features.shape[1]
         idf = [t.weight for t in query.terms] or [0.0]
@@ -679,7 +710,7 @@ class Relevance:
             max(idf) / 10,
             min(idf) / 10,
             sum(1 for t in query.terms if t.word not in self.vectors.index),
-            math.log1p(n),
+            math.log1p(sentences or n),
             query.you,
             query.quantity,
             *(query.kind == t for t in _QUESTION_TYPES),
@@ -705,7 +736,7 @@ class Relevance:
         if query.generic:
             p, answerable = 1.0, True
         else:
-            p = self.confidence(self.answer_features(query, feats, score))
+            p = self.confidence(self.answer_features(query, feats, score, passage.total or None))
             # an answer has to be about the question: some sentence has a term, its lexicon words or a near word
             answerable = p >= self.model.threshold and float(feats[1].max()) > 0
         return Ranking(
@@ -715,6 +746,7 @@ class Relevance:
             round(p, 4),
             query.generic,
             query.topic,
+            tuple(bool(feats[1, i] > 0) for i in top),
         )
 
 

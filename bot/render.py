@@ -9,10 +9,14 @@ from bot.answers import (
     Aggregate,
     Ambiguous,
     Answer,
+    Comparison,
+    Fact,
     FilmList,
+    FilmRanking,
     FullText,
     NotFound,
     Notice,
+    Picks,
     Quote,
     ReviewCard,
     ReviewVerdict,
@@ -24,7 +28,7 @@ from bot.answers import (
 from bot.cards import cards, plain
 from bot.models import Film, Verdict
 
-JSON_VERSION = 2
+JSON_VERSION = 3
 
 
 def text(answer: Answer) -> str:
@@ -40,6 +44,14 @@ def _kind(answer: Answer) -> str:
             return "verdict"
         case Snippets() | Abstain():
             return "answer"
+        case Comparison():
+            return "comparison"
+        case Fact():
+            return "fact"
+        case FilmRanking():
+            return "ranking"
+        case Picks():
+            return "picks"
         case FilmList():
             return "list"
         case FullText():
@@ -88,7 +100,7 @@ def _sequel(t: SequelTally | None) -> dict[str, Any] | None:
 
 
 def to_json(answer: Answer) -> dict[str, Any]:
-    """The `--json` object, version 2 (docs/json.md says what changed from version 1)."""
+    """The `--json` object, version 3 (docs/json.md says what changed from versions 1 and 2)."""
     film = film_of(answer)
     out: dict[str, Any] = {
         "version": JSON_VERSION,
@@ -110,6 +122,15 @@ def to_json(answer: Answer) -> dict[str, Any]:
         "review": None,
         "pages": [],
         "films": [],
+        "framed": False,
+        "is_sequel": None,
+        "role": None,
+        "names": [],
+        "ranking": [],
+        "picks": [],
+        "like": None,
+        "genre": None,
+        "worst": False,
         "notice": None,
         "text": text(answer),
     }
@@ -126,7 +147,23 @@ def to_json(answer: Answer) -> dict[str, Any]:
         out["highlights"] = [_quote(q) for q in answer.highlights]
     elif isinstance(answer, Snippets):
         out["snippets"] = [_quote(q) for q in answer.quotes]
-        out["topic"], out["sides"] = answer.topic or None, answer.sides
+        out["topic"], out["sides"], out["framed"] = answer.topic or None, answer.sides, answer.framed
+    elif isinstance(answer, Comparison):
+        out["sequel"] = _sequel(answer.tally)
+        out["is_sequel"] = answer.sequel
+    elif isinstance(answer, Fact):
+        out["role"], out["names"] = answer.role, list(answer.names)
+        out["snippets"] = [_quote(q) for q in answer.quotes]
+    elif isinstance(answer, FilmRanking):
+        out["topic"], out["worst"] = answer.topic, answer.worst
+        out["ranking"] = [{"film": _film(r.film), "score": r.score, "mentions": r.mentions, "quote": _quote(r.quote)}
+                          for r in answer.films]  # fmt: skip
+        out["films"] = [_film(r.film) for r in answer.films]
+    elif isinstance(answer, Picks):
+        out["picks"] = [{"film": _film(p.film), "aggregate": _aggregate(p.aggregate),
+                         "quote": _quote(p.quote) if p.quote else None} for p in answer.picks]  # fmt: skip
+        out["films"] = [_film(p.film) for p in answer.picks]
+        out["like"], out["genre"] = _film(answer.like), answer.genre or None
     elif isinstance(answer, Abstain):
         out["topic"] = answer.topic or None
     elif isinstance(answer, Ambiguous | NotFound):

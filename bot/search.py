@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.models import Aspect, Film
-from bot.text import _INITIALISM, _WORD, sentences, stem, words
+from bot.text import _INITIALISM, _WORD, sentences, snowball, stem, words
 
 # Per aspect, the words that say a sentence is about it ("strong") and words that only hint at it
 # ("weak": "look", "character", "original" are as often about something else). Two hints make one word.
@@ -105,6 +105,7 @@ class Sentence:
     text: str
     film: int  # position of its film in the index
     review: int  # position of its review in the index (reviews are numbered film by film)
+    id: int = -1  # its sentence id
 
 
 LEAD_WORDS = 5
@@ -173,9 +174,11 @@ class SentenceIndex:
     as one; any weak word; a strong word among the first LEAD_WORDS words). Per stem and per aspect,
     the sentences that have it, in order (`post_ptr`, `post_ids`; aspects after stems).
     Sentence texts are kept as one UTF-8 blob (`text`, cut at `text_ptr`), cheap to persist and map.
+    `groups[t]` is the first stem with the same Snowball stem as stem `t` (its group: "act" and "acting"
+    are one), so `bot.relevance`'s Snowball matching can find its sentences here (`rows_like`).
     """
 
-    ARRAYS = ("reviews", "start", "length", "feat", "post_ptr", "post_ids", "text", "text_ptr")
+    ARRAYS = ("reviews", "start", "length", "feat", "post_ptr", "post_ids", "text", "text_ptr", "groups")
 
     def __init__(
         self, films: Sequence[Film], arrays: dict[str, Array] | None = None, terms: Sequence[str] = ()
@@ -194,6 +197,8 @@ class SentenceIndex:
         self._post_ids: Array = arrays["post_ids"]
         self._text: Array = arrays["text"]
         self._text_ptr: Array = arrays["text_ptr"]
+        self._groups: Array = arrays["groups"]
+        self._members: tuple[Array, Array] | None = None  # group -> its stems (CSR), worked out on first use
         self.size = len(self._length)
         n = max(self.size, 1)
         self._df: Array = np.diff(self._post_ptr).astype(np.float64)
@@ -205,9 +210,69 @@ class SentenceIndex:
         i = self._vocab.get(term)
         return 0.0 if i is None else float(self._idf[i])
 
+    def row(self, term: str) -> int | None:
+        """The row of a stem (its postings), if the corpus has it."""
+        return self._vocab.get(term)
+
+    def rows_like(self, word: str) -> list[int]:
+        """The rows of every stem Snowball-equivalent to `word` ("ending" finds "end", "ends" and "ending")."""
+        if self._members is None:
+            order = np.argsort(self._groups, kind="stable")
+            bounds = np.searchsorted(self._groups[order], np.arange(len(self.terms) + 1))
+            self._members = (order, bounds)
+        order, bounds = self._members
+        seeds = {self._vocab.get(t) for t in (stem(word), snowball(word), stem(snowball(word)))}
+        out: set[int] = set()
+        for r in seeds - {None}:
+            g = int(self._groups[r])
+            out.update(order[bounds[g] : bounds[g + 1]].tolist())
+        return sorted(out)
+
+    def df(self, row: int) -> int:
+        """How many sentences have the stem (or aspect) of `row`."""
+        return int(self._df[row])
+
+    def postings(self, row: int, within: range | None = None) -> Array:
+        """The sentence ids of a row, optionally only those in `within` (a film's span)."""
+        ids = self._postings(row)
+        if within is None:
+            return ids
+        lo, hi = np.searchsorted(ids, (within.start, within.stop))
+        return ids[lo:hi]
+
+    def aspect_row(self, aspect: Aspect) -> int:
+        """The row of an aspect's posting list (its sentences with any of its words)."""
+        return len(self.terms) + _ORDER[aspect]
+
+    def aspect_scores(self, sids: Array, aspect: Aspect) -> Array:
+        """How much each sentence is about `aspect` (0 for none, up to 4 for strong words early on)."""
+        return _aspect_score(self._feat[sids].astype(np.int64), aspect)
+
+    def films_of(self, sids: Array) -> Array:
+        """The film (position in the index) of each sentence id."""
+        review = np.searchsorted(self._start, sids, side="right") - 1
+        return np.searchsorted(self._reviews, review, side="right") - 1
+
+    def reviews_of(self, sids: Array) -> Array:
+        """The review (position in the index) of each sentence id."""
+        return np.searchsorted(self._start, sids, side="right") - 1
+
+    def film_sentences(self) -> Array:
+        """How many sentences each film has."""
+        return np.diff(self._start[self._reviews])
+
+    def film_reviews(self) -> Array:
+        """The first review of each film, and one past the last film's: film `f` has `[out[f], out[f + 1])`."""
+        return self._reviews
+
     def span(self, film: int) -> range:
         """The sentence ids of one film (all its reviews)."""
         return range(int(self._start[self._reviews[film]]), int(self._start[self._reviews[film + 1]]))
+
+    def review_starts(self, reviews: Array) -> Array:
+        """The id of each review's first sentence."""
+        out: Array = self._start[reviews]
+        return out
 
     def review_start(self, review: int) -> int:
         """The id of a review's first sentence."""
@@ -220,7 +285,8 @@ class SentenceIndex:
     def sentence(self, sid: int) -> Sentence:
         """One sentence, its review and its film."""
         review = int(np.searchsorted(self._start, sid, side="right")) - 1
-        return Sentence(self.text(sid), int(np.searchsorted(self._reviews, review, side="right")) - 1, review)
+        film = int(np.searchsorted(self._reviews, review, side="right")) - 1
+        return Sentence(self.text(sid), film, review, sid)
 
     def _postings(self, row: int) -> Array:
         return self._post_ids[self._post_ptr[row] : self._post_ptr[row + 1]]
@@ -359,6 +425,8 @@ def _build(films: Sequence[Film]) -> tuple[dict[str, Array], list[str]]:
     feats = np.frombuffer(feat, dtype=np.int32).copy() if len(feat) else np.zeros(0, dtype=np.int32)
     group_ids = [np.flatnonzero(feats & (7 << (4 * j))).astype(np.int32) for j in range(naspects)]
     post_ptr = np.zeros(len(vocab) + naspects + 1, dtype=np.int64)
+    first: dict[str, int] = {}
+    groups = np.array([first.setdefault(snowball(t), i) for i, t in enumerate(vocab)], dtype=np.int32)
     np.cumsum(np.concatenate([counts, [len(ids) for ids in group_ids]]), out=post_ptr[1:])
     arrays: dict[str, Array] = {
         "reviews": np.frombuffer(reviews, dtype=np.int64).copy(),
@@ -369,6 +437,7 @@ def _build(films: Sequence[Film]) -> tuple[dict[str, Array], list[str]]:
         "post_ids": np.concatenate([post_ids, *group_ids]),
         "text": np.frombuffer(blob, dtype=np.uint8) if blob else np.zeros(0, dtype=np.uint8),
         "text_ptr": np.frombuffer(text_ptr, dtype=np.int64).copy(),
+        "groups": groups,
     }
     return arrays, list(vocab)
 
@@ -382,8 +451,16 @@ _CONCLUDING = re.compile(
 )
 
 
+# Every match of _CONCLUDING contains one of these: most sentences are ruled out without the regex.
+_CONCLUDING_KEYS = (
+    "overall", "in the end", "all in all", "ultimately", "in short", "conclusion", "sum", "bottom line", "whole",
+    "simply put", "must", "recommend", "miss", "skip", "avoid", "worth",
+)  # fmt: skip
+
+
 def is_concluding(text: str) -> bool:
-    return bool(_CONCLUDING.search(text))
+    low = text.lower()
+    return any(k in low for k in _CONCLUDING_KEYS) and bool(_CONCLUDING.search(text))
 
 
 def has_contrast(text: str) -> bool:

@@ -177,12 +177,15 @@ class Polarity:
             return 0.0
         return math.tanh(self._snippet(feats) / 2.0)
 
-    def review(self, sentences: Sequence[str], text: str | None = None) -> tuple[list[float], float | None]:
+    def review(
+        self, sentences: Sequence[str], text: str | None = None, keep: list[set[str]] | None = None
+    ) -> tuple[list[float], float | None]:
         """`sentence()` of each of `sentences`, and `document(text)` when `text` is given.
 
         Each sentence is tokenised once. When `sentences` are the review's own (as `bot.text.sentences`
         splits `text`) and each ends where the tokeniser ends one, the review's features are theirs
-        in order, so `text` is not tokenised again.
+        in order, so `text` is not tokenised again. `keep` gets each sentence's features (for
+        `Opinion.of_features`, which then needs no tokenising of its own).
         """
         sents: list[list[str]] = []  # the tokeniser's sentences, in order
         scores: list[float] = []  # and their snippet scores
@@ -198,11 +201,17 @@ class Polarity:
                 scores.append(sum(weights) + self._sent_b)
             if len(parts) == 1:
                 polarity.append(math.tanh(scores[-1] / 2.0))
+                if keep is not None:
+                    keep.append(feats)
             elif not parts:
                 polarity.append(0.0)
+                if keep is not None:
+                    keep.append(set())
             else:
-                flat = [f for toks in parts for f in toks]  # a set made from a list sums as `sentence()` does
-                polarity.append(math.tanh((sum(map(seen.__getitem__, set(flat))) + self._sent_b) / 2.0))
+                flat = set([f for toks in parts for f in toks])  # from a list, as `sentence()` sums it
+                polarity.append(math.tanh((sum(map(seen.__getitem__, flat)) + self._sent_b) / 2.0))
+                if keep is not None:
+                    keep.append(flat)
             sents += parts
         if text is None:
             return polarity, None
@@ -248,7 +257,10 @@ class Opinion:
 
     def probability(self, text: str) -> float:
         """P(opinion) in [0, 1]; 0.5 when the text has no words."""
-        feats = set(tokens(text))
+        return self.of_features(set(tokens(text)))
+
+    def of_features(self, feats: set[str]) -> float:
+        """P(opinion) of a sentence from its features (`tokens(text)` as a set)."""
         if not feats:
             return 0.5
         return _sigmoid(sum(map(self._w.get, feats, repeat(0.0))) + self._b)

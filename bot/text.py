@@ -5,6 +5,9 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
+
+import snowballstemmer
 
 ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "l", "el", "los", "las", "il", "der", "die", "das"})
 _UNITS = "zero one two three four five six seven eight nine".split()
@@ -233,6 +236,18 @@ def stem(word: str) -> str:
     if word.endswith("s") and not word.endswith("ss") and len(word) >= 4:
         return word[:-1]
     return word
+
+
+@functools.cache
+def _snowball() -> Callable[[str], str]:
+    st = snowballstemmer.stemmer("english")
+    return functools.cache(st.stemWord)
+
+
+def snowball(word: str) -> str:
+    """The Snowball (Porter 2) English stem of a lower-case word: "acting" -> "act", "ending" -> "end"."""
+    out: str = _snowball()(word)
+    return out
 
 
 def paginate(text: str, size: int = 1900) -> list[str]:

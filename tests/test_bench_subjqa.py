@@ -79,6 +79,9 @@ def test_the_benchmark_scores_every_method(tmp_path: Path) -> None:
     assert (ours.answerable, ours.unanswerable) == (3, 1)
     assert ours.rate("hit@1") == 1.0  # each answer is the one sentence that has the asked word or a near one
     assert ours.rate("abstain") == 1.0  # nothing in Heat's reviews is about its ending
+    through = res.scores["engine"]  # the same questions through Engine.answer: its quotes, its honest noes
+    assert (through.answerable, through.unanswerable) == (3, 1)
+    assert through.rate("hit@1") == 1.0 and through.rate("abstain") == 1.0 and through.wrongly == 0
     for s in res.scores.values():
         for metric in subjqa.TARGETS:
             assert 0.0 <= s.rate(metric) <= 1.0

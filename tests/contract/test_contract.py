@@ -316,3 +316,40 @@ async def test_titles_and_privacy_are_the_consoles(
     reply = one(await bot.command(command, text))
     assert title(bot.platform, reply) == card.title
     assert reply.ephemeral == card.private
+
+
+# --- answers across films (issue 12) -------------------------------------------------------------------------------
+
+
+async def test_which_film_has_the_best_music_ranks_films_with_a_quote_each(bot: Driver, engine: Engine) -> None:
+    reply = one(await bot.command("ask", "which film has the best music?", channel="c20"))
+    assert not reply.ephemeral
+    assert "Films whose reviews praise the music most:" in reply.text
+    shown = sections(bot.platform, reply)
+    assert list(shown) == await console_headings(engine, Question(Intent.ASK, "which film has the best music?"))
+    assert [h[:3] for h in shown] == ["1. ", "2. ", "3. "][: len(shown)] and len(shown) >= 2
+    assert all(body.strip() for body in shown.values()), "each film is quoted"
+    labels = [h.split(". ", 1)[1] for h in shown]
+    assert reply.buttons == tuple(labels), "a button opens each film's review"
+    assert title(bot.platform, reply) == "Films compared"
+    opened = one(await bot.click(reply, labels[0], channel="c20"))
+    assert labels[0] in opened.text and not opened.ephemeral
+
+
+async def test_recommend_me_something_gives_films_with_why(bot: Driver, engine: Engine) -> None:
+    reply = one(await bot.mention("recommend me something", channel="c21"))
+    assert not reply.ephemeral and "Films the reviews rate well:" in reply.text
+    shown = sections(bot.platform, reply)
+    assert list(shown) == await console_headings(engine, Question(Intent.ASK, "recommend me something"))
+    assert len(shown) == 3
+    for heading, body in shown.items():
+        assert heading[:3] in ("1. ", "2. ", "3. ")
+        assert "Positive" in body and "> " in body, body  # the verdict, and a quote why (a block quote)
+    assert "Heat (2013)" not in reply.text, "a film its review pans is no recommendation"
+    assert len(reply.buttons) == 3 and pings_nobody(bot.platform, reply)
+
+
+async def test_gibberish_after_a_question_is_not_understood_on_the_platform(bot: Driver) -> None:
+    one(await bot.command("ask", "how is the music in Dune Tides?", channel="c22"))
+    reply = one(await bot.command("ask", "sdfkjh qwpoeiru", channel="c22"))
+    assert reply.ephemeral and "didn't understand" in reply.text and "Dune Tides" not in reply.text

@@ -1,0 +1,554 @@
+"""The intent test set: the kinds of question people ask, each with the behaviour a member should get.
+
+    python -m benchmarks.intents          # also a section of `make bench-quality`
+
+The corpus is built at run time from the reference data (never copied into the project): Pang & Lee
+reviews under MovieLens titles (`benchmarks.quality`'s generated titles), some films with three reviews by
+named reviewers, rated from their label (8/10 or 3/10), and a few sequels. Into some reviews a sentence is
+planted that a question's answer must quote: how a sequel compares with its original, who directed a
+film or stars in it, how it suits children or how scary, funny or long it is, praise or scorn of its
+music, acting or visuals, a genre word, and pairs of films whose reviews share rare words ("something
+like X"). Every question says which intent it is, which film(s) it is about, and whether the right
+answer is an answer (quoting what was planted) or an honest no ("The reviews of X don't talk about
+that", "X is not a sequel", "I didn't understand that").
+
+Two parts: the one tuned on (`TUNING`, seed 12) and a held-out one (`HELD_OUT`, seed 2026: another corpus,
+and other wordings of the same intents and other planted sentences, written after the tuning and never
+tuned on); `--held-out` runs it. `make bench-quality` reports both, per intent; its smoke test
+(tests/test_bench_quality_smoke.py) runs them on the generated stand-in data (tests/bench_sample.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import re
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from benchmarks import data
+from benchmarks.quality import _generated_titles, _review_text
+from bot.answers import (
+    Abstain,
+    Answer,
+    Comparison,
+    Fact,
+    FilmRanking,
+    Note,
+    Notice,
+    Picks,
+    Snippets,
+    VerdictCard,
+    film_of,
+)
+from bot.engine import Engine
+from bot.models import Film, Intent, Label, Question, Review
+
+TUNING_SEED = 12  # the corpus and phrasings the engine was tuned on
+HELD_OUT_SEED = 2026  # another corpus, asked in the held-out phrasings
+INTENTS = ("sequel", "suitability", "ranking", "recommend", "fact", "verdict", "not understood")
+_COMPARES = re.compile(
+    r"\b(sequels?|originals?|first (film|movie|one|installment)|predecessors?|franchise|lives? up|continuation|"
+    r"builds? (up)?on|expands? (up)?on)\b",
+    re.I,
+)
+_NAMES = (
+    "Ada Brook|Cyril Vance|Dora Keel|Emil Stroud|Flora Tay|Gideon Marsh|Hana Oduya|Ivo Brandt|Jules Fenn|Kira Solt|"
+    "Lev Amadi|Mira Quell|Nils Hart|Opal Reyes|Pia Lund|Rafe Corr"
+).split("|")
+_GIBBERISH_LETTERS = "bcdfghjklmnpqrstvwxz"
+_TUNING_FEELS = {  # planted sentence, the question templates, what the quote must contain, words that rule a "no" out
+    "kids": ("The shark scenes are far too frightening for young children.",
+             ("is {t} good for kids?", "is {t} ok for children?", "is {t} suitable for kids?"), "young children",
+             "kid kids child children family families young youngsters teen teens teenage teenagers parent parents "
+             "boy boys girl girls son daughter toddler toddlers school baby babies adult adults audience audiences"),
+    "scary": ("It is genuinely terrifying, the most frightening film of the year.",
+              ("is {t} scary?", "how scary is {t}?"), "terrifying",
+              "scary scare scares scared frightening frighten frightened terrifying terrify terror horror horrifying "
+              "creepy eerie spooky chilling scream screams fear fears afraid dread shock shocking"),
+    "funny": ("It is hilarious, the funniest comedy I have seen in years.",
+              ("is {t} funny?", "how funny is {t}?"), "hilarious",
+              "funny funniest hilarious humor humour comedy comedic comedies laugh laughs laughing laughter joke jokes "
+              "wit witty amusing gag gags chuckle"),
+    "long": ("At nearly three hours it is far too long.",
+             ("is {t} long?", "how long is {t}?"), "too long",
+             "long longer length lengthy hour hours minutes runtime running overlong drag drags tedious"),
+}  # fmt: skip
+_TUNING_RANKED = {  # topic: (praise, scorn, questions for the best, for the worst)
+    "music": ("The music is magnificent, the finest score I have heard in years.",
+              "The music is dreadful, a grating and awful score.",
+              ("which film has the best music?", "which movie has the best score?", "what's the film with the best "
+               "soundtrack?"), ("which film has the worst music?", "which movie has the worst score?")),
+    "acting": ("The acting is superb, the finest performances of the year.",
+               "The acting is atrocious, the worst performances of the year.",
+               ("which film has the best acting?", "which movie has the best performances?"),
+               ("which film has the worst acting?",)),
+    "visuals": ("The cinematography is breathtaking, the most gorgeous visuals of the year.",
+                "The cinematography is ugly and murky, dreadful visuals throughout.",
+                ("which film has the best cinematography?", "which movie has the best visuals?"),
+                ("which film has the worst cinematography?",)),
+    "scary": ("It is the most terrifying film I have ever seen.", "",
+              ("what's the scariest film you have?", "which is the scariest movie?",
+               "what is the most frightening film?"), ()),
+    "funny": ("It is the funniest film I have ever seen, hilarious throughout.", "",
+              ("what's the funniest film you have?", "which movie is the funniest?",
+               "which is the most hilarious movie?"), ()),
+    "story": ("The story is gripping, the finest plot of the year.",
+              "The story is a mess, the worst plot of the year.",
+              ("which film has the best story?", "which movie has the best plot?"),
+              ("which film has the worst plot?",)),
+    "ending": ("The ending is perfect, the finest ending in years.", "",
+               ("which film has the best ending?", "which movie has the most satisfying ending?"), ()),
+}  # fmt: skip
+_TUNING_GENRES = {"horror": "It is a superb horror film, the best horror of the decade.",
+           "western": "It is a classic western, the finest western in years.",
+           "comedy": "It is a delightful comedy, the warmest comedy of the year."}  # fmt: skip
+_TUNING_GENRE_QUESTIONS = {"horror": ("a good horror film", "recommend a horror movie"),
+                    "western": ("any good westerns?", "recommend a western"),
+                    "comedy": ("any good comedies?", "a good comedy film")}  # fmt: skip
+_TUNING_TWINS = [
+    "submarine torpedo sonar admiral periscope", "vineyard harvest sommelier cellar grapes",
+    "lighthouse keeper foghorn shipwreck gulls", "chess grandmaster gambit endgame tournament",
+    "volcano eruption lava ash seismologist", "circus trapeze acrobat ringmaster clowns",
+    "glacier expedition crevasse sherpa summit", "bakery sourdough oven flour pastry",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Phrasing:
+    """The sentences planted and the questions asked: one set to tune on, one never looked at while tuning."""
+
+    sayings: tuple[str, ...]  # a sequel's review on its original (each with "original")
+    sequel_questions: tuple[str, ...]  # the first is also asked of films that are no sequel
+    feels: dict[str, tuple[str, tuple[str, ...], str, str]]
+    directed: str
+    stars: str
+    director_questions: tuple[str, ...]  # the last is about "it", the film talked about
+    lead_questions: tuple[str, ...]
+    ranked: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]]
+    recommend_questions: tuple[str, ...]
+    like_questions: tuple[str, ...]
+    twins: list[str]
+    genres: dict[str, str]
+    genre_questions: dict[str, tuple[str, ...]]
+    verdict_questions: tuple[str, ...]
+    verdict_it: str
+    vague: tuple[str, ...]
+
+
+TUNING = Phrasing(
+    sayings=("It is better than the original, sharper and funnier.", "It falls short of the original film.",
+             "It is better than the original in every way."),
+    sequel_questions=("is the sequel better than the original?", "how does it compare to the first one?",
+                      "is it as good as the original?", "is {t} better than the original?"),
+    feels=_TUNING_FEELS,
+    directed="It was directed by {name}.",
+    stars="{name} stars as the lonely captain.",
+    director_questions=("who directed {t}?", "who is the director of {t}?", "who directed it?"),
+    lead_questions=("who stars in {t}?", "who plays the lead in {t}?", "who plays the lead?"),
+    ranked=_TUNING_RANKED,
+    recommend_questions=("recommend me something", "what should I watch tonight?", "any recommendations?",
+                         "suggest a film", "recommend a movie", "what should we watch?"),
+    like_questions=("something like {t}", "films like {t}", "anything similar to {t}?"),
+    twins=_TUNING_TWINS,
+    genres=_TUNING_GENRES,
+    genre_questions=_TUNING_GENRE_QUESTIONS,
+    verdict_questions=("is {t} worth watching?", "should I watch {t}?", "is {t} any good?", "would you recommend {t}?"),
+    verdict_it="is it worth watching?",
+    vague=("how is it?", "what do you think?"),
+)  # fmt: skip
+
+# Written after the tuning, never tuned on: other wordings of the same intents, other planted sentences.
+HELD_OUT = Phrasing(
+    sayings=("It improves on the original in nearly every respect.", "It is a pale copy of the original.",
+             "Unlike most sequels, it surpasses the original."),
+    sequel_questions=("is the sequel as good as the first film?", "how does it stack up against the original?",
+                      "is it worse than the original?", "does {t} live up to the original?"),
+    feels={
+        "kids": ("The gore makes it unsuitable for children under twelve.",
+                 ("can I show {t} to my kids?", "is {t} family friendly?", "is {t} appropriate for children?"),
+                 "children", _TUNING_FEELS["kids"][3]),
+        "scary": ("The haunted house scenes are creepy and will give you nightmares.",
+                  ("is {t} frightening?", "will {t} scare me?"), "creepy", _TUNING_FEELS["scary"][3]),
+        "funny": ("The jokes are so witty that I laughed all the way through.",
+                  ("is {t} a funny film?", "does {t} make you laugh?"), "laughed", _TUNING_FEELS["funny"][3]),
+        "long": ("The film runs well over two and a half hours and drags badly.",
+                 ("how long does {t} run?", "is {t} too long?"), "hours", _TUNING_FEELS["long"][3]),
+    },
+    directed="{name} directs with a sure hand.",
+    stars="The lead is played by {name}, who is superb.",
+    director_questions=("who made {t}?", "who was the director of {t}?", "who was the director?"),
+    lead_questions=("who is the star of {t}?", "who has the lead role in {t}?", "who is the star?"),
+    ranked={
+        "music": ("The score is gorgeous, the most beautiful soundtrack this year.",
+                  "The score is irritating, a cheap and tinny soundtrack.",
+                  ("which film has the greatest soundtrack?", "what movie has the nicest music?"),
+                  ("which film has the most annoying music?", "what's the movie with the worst soundtrack?")),
+        "acting": ("The performances are wonderful and the cast is brilliant.",
+                   "The performances are wooden and the cast is terrible.",
+                   ("which film has the finest performances?", "what movie has the best cast?"),
+                   ("which movie has the worst performances?",)),
+        "scary": ("It is the creepiest, most frightening horror film in years.", "",
+                  ("which film is the most terrifying?", "what's the creepiest movie?"), ()),
+        "funny": ("It is the most hilarious comedy, I laughed throughout.", "",
+                  ("what's the most hilarious film?", "which film is funniest?"), ()),
+        "effects": ("The special effects are dazzling, the best effects of the year.", "",
+                    ("which film has the best special effects?", "which movie has the best effects?"), ()),
+    },
+    recommend_questions=("can you recommend a film?", "what's good to watch?", "got any suggestions?",
+                         "recommend something to watch", "what movie should I see?"),
+    like_questions=("movies like {t}", "something similar to {t}", "anything like {t}?"),
+    twins=["falcon hunter feathers talons aviary", "locomotive railway station conductor boiler",
+           "tornado storm chaser radar hail", "opera soprano aria tenor conductor",
+           "beekeeper hive honey queen swarm", "diamond heist vault alarm safecracker"],
+    genres={"thriller": "It is a taut thriller, the most gripping thriller of the year.",
+            "drama": "It is a moving drama, the finest drama in years."},
+    genre_questions={"thriller": ("any good thrillers?", "recommend a thriller"),
+                     "drama": ("a good drama", "recommend a drama film")},
+    verdict_questions=("is {t} good?", "should I see {t}?", "is {t} worth it?", "do you recommend {t}?"),
+    verdict_it="should I watch it?",
+    vague=("what about it?", "hmm?"),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Case:
+    intent: str
+    question: str
+    expect: str  # "answer" or "no"
+    film: str | None = None  # the film asked about (by its id)
+    context: str | None = None  # a film reviewed first in the conversation
+    must: str = ""  # an answer quotes a sentence with this
+    films: tuple[str, ...] = ()  # ranking and picks: the planted films, of which the answer must have one
+    avoid: tuple[str, ...] = ()  # films the answer must not have
+
+
+@dataclass
+class Built:
+    films: list[Film]
+    cases: list[Case] = field(default_factory=list)
+
+
+def _plant(text: str, sentence: str, rng: random.Random) -> str:
+    paras = text.split("\n\n")
+    paras.insert(rng.randrange(1, len(paras) + 1), sentence)
+    return "\n\n".join(paras)
+
+
+def _titles(n: int, rng: random.Random) -> list[str]:
+    """Titles none of which starts another's words (so each names one film for sure), without sequel numbers."""
+    out: list[str] = []
+    for t in _generated_titles(min(3 * n, 2000), rng):
+        key = t.lower().split()
+        if re.search(r"\b(ii|iii|iv|part)\b", t.lower()) or any(
+            o[: len(key)] == key or key[: len(o)] == o for o in (x.lower().split() for x in out)
+        ):
+            continue
+        out.append(t)
+        if len(out) == n:
+            break
+    return out
+
+
+def build(seed: int = 12, plain: int = 200, held_out: bool = False) -> Built:
+    """The corpus and its questions (deterministic for a seed); `held_out`: the phrasings never tuned on."""
+    phrasing = HELD_OUT if held_out else TUNING
+    rng = random.Random(seed)
+    reviews = [(t, label) for t, label, _ in data.movie_reviews()]
+    rng.shuffle(reviews)
+    texts = [(_review_text(t), label) for t, label in reviews]
+    texts = texts * (1 + (plain + 60) // max(len(texts), 1))  # the small stand-in data has fewer reviews
+    titles = _titles(plain + 40, rng)
+    films: dict[str, Film] = {}
+    pool = iter(texts)
+    ids: list[str] = []
+    for n in range(plain):
+        text, label = next(pool)
+        fid = f"f{n}"
+        rating = "8/10" if label else "3/10"
+        films[fid] = Film(fid, titles[n], None, (Review(f"{fid}/1", fid, text, None, rating),))
+        ids.append(fid)
+    for n in range(10):  # three reviews, by named reviewers
+        fid = f"m{n}"
+        revs = []
+        for who in ("Ana", "Ben", "Cy"):
+            text, label = next(pool)
+            revs.append(Review(f"{fid}/{who.lower()}", fid, text, who, "8/10" if label else "3/10"))
+        films[fid] = Film(fid, titles[plain + n], None, tuple(revs))
+        ids.append(fid)
+    built = Built([])
+    cases = built.cases
+    _sequels(films, ids, titles[plain + 10 : plain + 20], pool, rng, cases, phrasing)
+    _suitability(films, ids, rng, cases, phrasing)
+    _facts(films, ids, rng, cases, phrasing)
+    _ranking(films, ids, rng, cases, phrasing)
+    _recommend(films, ids, rng, cases, phrasing)
+    _verdict(films, ids, rng, cases, phrasing)
+    _not_understood(films, ids, rng, cases, phrasing)
+    built.films = list(films.values())
+    return built
+
+
+def _sequels(films: dict[str, Film], ids: list[str], titles: Sequence[str], pool: object, rng: random.Random,
+             cases: list[Case], p: Phrasing) -> None:  # fmt: skip
+    quiet = iter((t, lab) for t, lab in pool if not _COMPARES.search(t))  # type: ignore[attr-defined]
+    sayings, questions = p.sayings, p.sequel_questions
+    for n, title in enumerate(titles):
+        original = films[ids[n]]
+        text, label = next(quiet)
+        compares = n < 7
+        if compares:
+            text = _plant(text, sayings[n % len(sayings)], rng)
+        fid = f"s{n}"
+        films[fid] = Film(fid, title, None, (Review(f"{fid}/1", fid, text, None, "8/10" if label else "3/10"),),
+                          sequel_of=original.title)  # fmt: skip
+        for q in questions[:2] if n >= 7 else questions[n % 2 : n % 2 + 3]:
+            context = None if "{t}" in q else fid
+            cases.append(Case("sequel", q.format(t=title), "answer" if compares else "no", fid, context,
+                              "original" if compares else ""))  # fmt: skip
+    for fid in ids[20:28]:  # not sequels: "X is not a sequel" (when no review compares it with anything)
+        if not any(_COMPARES.search(r.text) for r in films[fid].reviews):
+            cases.append(Case("sequel", questions[0], "no", fid, fid))
+
+
+def _suitability(films: dict[str, Film], ids: list[str], rng: random.Random, cases: list[Case], p: Phrasing) -> None:
+    chosen = ids[30:46]  # films f30-f45 get a planted sentence; f46-f69 are asked about what they don't say
+    for n, fid in enumerate(chosen):
+        feel = list(p.feels)[n % len(p.feels)]
+        sentence, questions, must, _ = p.feels[feel]
+        f = films[fid]
+        review = f.reviews[0]
+        films[fid] = Film(fid, f.title, None, (Review(review.id, fid, _plant(review.text, sentence, rng), None,
+                                                      review.rating),))  # fmt: skip
+        q = questions[n // len(p.feels) % len(questions)]
+        cases.append(Case("suitability", q.format(t=f.title), "answer", fid, must=must))
+        cases.append(Case("suitability", q.format(t="it"), "answer", fid, fid, must=must))
+    for fid in ids[46:70]:
+        for _, questions, _, words in p.feels.values():
+            text = " ".join(r.text for r in films[fid].reviews).lower()
+            if not set(re.findall(r"[a-z]+", text)) & set(words.split()):
+                cases.append(Case("suitability", questions[0].format(t=films[fid].title), "no", fid))
+                break
+
+
+def _facts(films: dict[str, Film], ids: list[str], rng: random.Random, cases: list[Case], p: Phrasing) -> None:
+    for n, fid in enumerate(ids[100:116]):  # facts: f100-f115; ranking plants: f120-f159
+        name = _NAMES[n]
+        director = n % 2 == 0
+        sentence = (p.directed if director else p.stars).format(name=name)
+        f = films[fid]
+        r = f.reviews[0]
+        films[fid] = Film(fid, f.title, None, (Review(r.id, fid, _plant(r.text, sentence, rng), None, r.rating),))
+        q = p.director_questions if director else p.lead_questions
+        cases.append(Case("fact", q[n // 2 % (len(q) - 1)].format(t=f.title), "answer", fid, must=name))
+        cases.append(Case("fact", q[-1], "answer", fid, fid, must=name))  # the last: about "it"
+    for fid in ids[0:8]:
+        cases.append(Case("fact", p.director_questions[0].format(t=films[fid].title), "no", fid))
+
+
+def _ranking(films: dict[str, Film], ids: list[str], rng: random.Random, cases: list[Case], p: Phrasing) -> None:
+    at = 0
+    spare = ids[120:160]
+    for praise, scorn, best_q, worst_q in p.ranked.values():
+        good = [spare[at + k] for k in range(3)]
+        bad = [spare[at + 3 + k] for k in range(3)] if scorn else []
+        at += 6
+        for fid in good + bad:  # said three times: a review that dwells on it
+            f = films[fid]
+            r = f.reviews[0]
+            text = r.text
+            for _ in range(3):
+                text = _plant(text, praise if fid in good else scorn, rng)
+            films[fid] = Film(fid, f.title, None, (Review(r.id, fid, text, None, r.rating),))
+        for q in best_q:
+            cases.append(Case("ranking", q, "answer", films=tuple(good), avoid=tuple(bad)))
+        for q in worst_q:
+            cases.append(Case("ranking", q, "answer", films=tuple(bad), avoid=tuple(good)))
+    cases.append(Case("ranking", "which film has the best zanzibarian yodelling?", "no"))
+
+
+def _recommend(films: dict[str, Film], ids: list[str], rng: random.Random, cases: list[Case], p: Phrasing) -> None:
+    panned = tuple(f.id for f in films.values() if all(r.rating == "3/10" for r in f.reviews))
+    for q in p.recommend_questions:
+        cases.append(Case("recommend", q, "answer", avoid=panned))
+    liked = [i for i in [*ids[160:200], *ids[70:100]] if films[i].reviews[0].rating == "8/10"]
+    for n, words in enumerate(p.twins):
+        a, b = liked[2 * n], liked[2 * n + 1]
+        for fid in (a, b):
+            f = films[fid]
+            r = f.reviews[0]
+            text = r.text
+            for _ in range(3):  # reviews that talk alike: the same rare things, several times
+                parts = words.split()
+                rng.shuffle(parts)
+                sentence = f"It is all {parts[0]}s and {parts[1]}s, with a {parts[2]}, a {parts[3]} and the {parts[4]}."
+                text = _plant(text, sentence, rng)
+            films[fid] = Film(fid, f.title, None, (Review(r.id, fid, text, None, r.rating),))
+        for x, twin in ((a, b), (b, a)):
+            q = p.like_questions[n % len(p.like_questions)]
+            cases.append(Case("recommend", q.format(t=films[x].title), "answer", films=(twin,), avoid=(x,)))
+    hosts = liked[2 * len(p.twins) :]
+    for n, (genre, sentence) in enumerate(p.genres.items()):
+        mine = hosts[3 * n : 3 * n + 3]
+        for fid in mine:
+            f = films[fid]
+            r = f.reviews[0]
+            films[fid] = Film(fid, f.title, None, (Review(r.id, fid, _plant(r.text, sentence, rng), None, r.rating),))
+        for q in p.genre_questions[genre]:
+            cases.append(Case("recommend", q, "answer", must=genre))
+
+
+def _verdict(films: dict[str, Film], ids: list[str], rng: random.Random, cases: list[Case], p: Phrasing) -> None:
+    questions = p.verdict_questions
+    for n, fid in enumerate([*ids[:16], *ids[-6:]]):
+        title = films[fid].title
+        if n % 4 == 3:
+            cases.append(Case("verdict", p.verdict_it, "answer", fid, fid))
+        else:
+            cases.append(Case("verdict", questions[n % 4].format(t=title), "answer", fid))
+
+
+def _not_understood(films: dict[str, Film], ids: list[str], rng: random.Random, cases: list[Case], p: Phrasing) -> None:
+    for n, fid in enumerate(ids[:22]):
+        words = ["".join(rng.choice(_GIBBERISH_LETTERS) for _ in range(rng.randint(4, 8))) for _ in range(n % 3 + 1)]
+        cases.append(Case("not understood", " ".join(words) + ("?" if n % 2 else ""), "no", None, fid))
+    for q in p.vague:
+        cases.append(Case("not understood", q, "no"))
+
+
+# ---- checking -------------------------------------------------------------------------------------------------
+
+
+def _quotes(answer: Answer) -> list[str]:
+    from benchmarks.quality import quoted
+
+    return [q.text for q in quoted(answer)]
+
+
+def _picked(answer: Answer) -> list[str]:
+    if isinstance(answer, FilmRanking):
+        return [r.film.id for r in answer.films]
+    if isinstance(answer, Picks):
+        return [p.film.id for p in answer.picks]
+    return []
+
+
+def check(case: Case, answer: Answer) -> bool:
+    """Whether `answer` is the behaviour `case` expects."""
+    film = film_of(answer)
+    if case.film is not None and (film is None or film.id != case.film):
+        return False
+    said = " ".join(_quotes(answer))
+    if case.must and case.expect == "answer" and case.must.lower() not in said.lower():
+        return False
+    picked = _picked(answer)
+    if set(picked) & set(case.avoid):
+        return False
+    match case.intent:
+        case "sequel":
+            if case.expect == "no":
+                return isinstance(answer, Comparison) and answer.tally is None
+            return isinstance(answer, Comparison) and answer.tally is not None
+        case "suitability" | "fact":
+            if case.expect == "no":
+                return isinstance(answer, Abstain)
+            kind = Snippets if case.intent == "suitability" else Fact
+            return isinstance(answer, kind)
+        case "ranking":
+            if case.expect == "no":
+                return isinstance(answer, Abstain)
+            return isinstance(answer, FilmRanking) and bool(set(picked) & set(case.films))
+        case "recommend":
+            if not isinstance(answer, Picks) or not answer.picks or any(p.quote is None for p in answer.picks):
+                return False
+            if any(p.aggregate.label is not Label.POSITIVE for p in answer.picks):
+                return False
+            return not case.films or bool(set(picked) & set(case.films))
+        case "verdict":
+            return isinstance(answer, VerdictCard) and all(r.verdict.quote for r in answer.reviews)
+        case "not understood":
+            return isinstance(answer, Notice) and answer.note is Note.NOT_UNDERSTOOD
+    return False
+
+
+@dataclass
+class Result:
+    passed: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    total: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    answered: dict[str, tuple[int, int]] = field(default_factory=dict)  # intent: (right, of) for expected answers
+    nos: dict[str, tuple[int, int]] = field(default_factory=dict)  # intent: (right, of) for expected honest noes
+    failures: list[tuple[Case, str]] = field(default_factory=list)
+    films: int = 0
+    seconds: float = 0.0
+
+    def rate(self, intent: str) -> float:
+        return self.passed[intent] / max(self.total[intent], 1)
+
+
+def evaluate(built: Built | None = None) -> Result:
+    """Ask every question of the set through `Engine.answer` and check its behaviour."""
+    from bot.render import text
+
+    t0 = time.perf_counter()
+    built = built or build()
+    engine = Engine(built.films)
+    res = Result(films=len(built.films))
+    right: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+
+    async def run() -> None:
+        for n, case in enumerate(built.cases):
+            conversation = f"intent-{n}"
+            if case.context is not None:
+                await engine.answer(Question(Intent.REVIEW, conversation=conversation, film_id=case.context))
+            answer = await engine.answer(Question(Intent.ASK, case.question, conversation))
+            ok = check(case, answer)
+            if ok and case.intent == "not understood" and case.context is not None:  # the film is still the topic
+                after = await engine.answer(Question(Intent.ASK, "and the acting?", conversation))
+                ok = (f := film_of(after)) is not None and f.id == case.context
+            res.total[case.intent] += 1
+            res.passed[case.intent] += ok
+            right[case.intent, case.expect][0] += ok
+            right[case.intent, case.expect][1] += 1
+            if not ok:
+                res.failures.append((case, text(answer)[:300]))
+
+    asyncio.run(run())
+    for (intent, expect), (ok, of) in right.items():
+        (res.answered if expect == "answer" else res.nos)[intent] = (ok, of)
+    res.seconds = time.perf_counter() - t0
+    return res
+
+
+def table(res: Result) -> str:
+    rows = [f"{'intent':<16}{'questions':>10}{'as expected':>13}{'answers right':>16}{'honest noes right':>20}"]
+    for intent in INTENTS:
+        a = res.answered.get(intent, (0, 0))
+        n = res.nos.get(intent, (0, 0))
+        rows.append(f"{intent:<16}{res.total[intent]:>10}{res.rate(intent) * 100:>12.1f}%"
+                    f"{f'{a[0]}/{a[1]}':>16}{f'{n[0]}/{n[1]}':>20}")  # fmt: skip
+    return "\n".join(rows)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description="The intent test set.")
+    ap.add_argument("--failures", action="store_true", help="print every question answered otherwise than expected")
+    ap.add_argument("--held-out", action="store_true", help="the phrasings and seed never tuned on")
+    args = ap.parse_args(argv)
+    if not (data.DATA / "pang_lee" / "movie_reviews.zip").exists():
+        print(f"reference data not found: {data.DATA / 'pang_lee'}; the intent test set is skipped.")
+        return
+    res = evaluate(build(HELD_OUT_SEED, held_out=True) if args.held_out else build(TUNING_SEED))
+    print(table(res))
+    print(f"({res.films} films, {sum(res.total.values())} questions, {res.seconds:.1f} s)")
+    if args.failures:
+        for case, shown in res.failures:
+            print(f"\n[{case.intent}, expected {case.expect}] {case.question!r}\n  {shown!r}")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

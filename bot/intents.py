@@ -1,0 +1,369 @@
+"""What a free-text question asks for: one classifier, one table of patterns, consulted before any ranking.
+
+    classify("is the sequel better than the original?")   -> Route(Kind.SEQUEL)
+    classify("is jaws good for kids?")                    -> Route(Kind.SUITABILITY)
+    classify("which film has the best music?")            -> Route(Kind.RANKING, topic="music")
+    classify("what's the scariest film you have?")        -> Route(Kind.RANKING, topic="scary")
+    classify("something like Alien")                      -> Route(Kind.RECOMMEND, like="Alien")
+    classify("a good horror film")                        -> Route(Kind.RECOMMEND, genre="horror")
+    classify("who directed it?")                          -> Route(Kind.FACT, role=Role.DIRECTOR)
+    classify("is it worth watching?")                     -> Route(Kind.VERDICT)
+    classify("tell me about heat")                        -> Route(Kind.REVIEW)
+    classify("what about the ending?")                    -> Route(Kind.TOPIC)
+
+The patterns are tried in the order of `_RULES`; the first that matches decides. Words of feel and
+audience ("scary", "funny", "long", "kids") come from `FEELS` and `AUDIENCES`, and a word the table
+lacks counts as a feel when the word vectors put it near one ("terrifying" is near "scary").
+Whether a question names a film is the engine's business (`bot.titles`): a route only says what kind
+of answer the words ask for.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.text import fold
+from bot.vectors import WordVectors
+
+
+class Kind(StrEnum):
+    RECOMMEND = "recommend"  # films the reviews rate well: "recommend me something", "something like Alien"
+    RANKING = "ranking"  # films ranked by the reviews' opinion on something: "which film has the best music?"
+    SEQUEL = "sequel"  # how a sequel compares with the original
+    FACT = "fact"  # who directed it, who plays the lead
+    SUITABILITY = "suitability"  # good for kids? scary? funny? long?
+    VERDICT = "verdict"  # worth watching? any good?
+    REVIEW = "review"  # tell me about X
+    TOPIC = "topic"  # anything else: what the reviews say about it
+
+
+class Role(StrEnum):
+    DIRECTOR = "director"
+    CAST = "cast"
+    WRITER = "writer"
+    COMPOSER = "composer"
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """What a question asks for; `topic` is the word ranked on ("music", "scary"), `worst` asks for the bottom."""
+
+    kind: Kind
+    topic: str = ""
+    worst: bool = False
+    like: str = ""  # "something like Alien": the title text after "like"
+    genre: str = ""  # "a good horror film": the genre word, as the reviews would write it
+    role: Role | None = None
+    feel: bool = False  # the ranking's topic is how films feel ("the scariest"), not a part of them ("the music")
+
+
+# Genre words as people say them -> the word the reviews use.
+GENRES: dict[str, str] = {
+    **dict.fromkeys("horror horrors".split(), "horror"),
+    **dict.fromkeys("comedy comedies".split(), "comedy"),
+    **dict.fromkeys("thriller thrillers".split(), "thriller"),
+    **dict.fromkeys("drama dramas".split(), "drama"),
+    **dict.fromkeys("romance romances romantic".split(), "romance"),
+    **dict.fromkeys("western westerns".split(), "western"),
+    **dict.fromkeys("scifi sci-fi sf".split(), "science fiction"),
+    **dict.fromkeys("action".split(), "action"),
+    **dict.fromkeys("animated animation cartoon cartoons".split(), "animated"),
+    **dict.fromkeys("documentary documentaries".split(), "documentary"),
+    **dict.fromkeys("musical musicals".split(), "musical"),
+    **dict.fromkeys("war".split(), "war"),
+    **dict.fromkeys("crime gangster".split(), "crime"),
+    **dict.fromkeys("fantasy".split(), "fantasy"),
+    **dict.fromkeys("mystery mysteries whodunit".split(), "mystery"),
+    **dict.fromkeys("family kids".split(), "family"),
+    **dict.fromkeys("superhero".split(), "superhero"),
+    **dict.fromkeys("noir".split(), "noir"),
+    **dict.fromkeys("spy".split(), "spy"),
+    **dict.fromkeys("disaster".split(), "disaster"),
+    **dict.fromkeys("adventure adventures".split(), "adventure"),
+}
+# The words reviews name a genre by, where they are not the genre's own word.
+GENRE_WORDS: dict[str, tuple[str, ...]] = {
+    "science fiction": ("sci", "scifi"),
+    "animated": ("animated", "animation", "cartoon"),
+    "romance": ("romance", "romantic"),
+    "family": ("family",),
+}
+
+
+def genre_words(genre: str) -> tuple[str, ...]:
+    """The words whose sentences name `genre` (a value of `GENRES`)."""
+    return GENRE_WORDS.get(genre, (genre,))
+
+
+# How a film feels, as people ask it ("is it scary?"); a near word by the vectors counts too.
+FEELS = frozenset(
+    "scary frightening creepy terrifying funny hilarious sad long short violent gory bloody romantic boring slow "
+    "dark disturbing depressing exciting suspenseful tense emotional moving confusing intense cheesy predictable "
+    "gripping touching heartwarming silly weird strange spooky graphic explicit upsetting uplifting fun".split()
+)
+AUDIENCES = frozenset(
+    "kids kid children child family families teens teen teenagers teenager toddlers toddler young younger "
+    "date adults son daughter".split()
+)
+FEEL_NEAR = 0.7  # cosine at which a word the table lacks reads as a feel ("terrifying" / "scary")
+# What a review says when it speaks to a feel or an audience: the words an answer must have. The word vectors
+# relate "scary" to "funny" and "weird" as much as to "frightening", so a feel's answers come from its family.
+FAMILIES: dict[str, frozenset[str]] = {
+    name: frozenset(words.split())
+    for name, words in {
+        "kids": "kid kids child children childhood family families young youngsters youngster teen teens teenage "
+        "teenagers parent parents toddler toddlers baby babies boys girls son sons daughter daughters school",
+        "scary": "scary scarier scariest scare scares scared frightening frighten frightened terrifying terrify "
+        "terrified terror horror horrifying horrific creepy eerie spooky chilling chills scream screams fear afraid "
+        "dread nightmare nightmares shock shocking jump",
+        "funny": "funny funnier funniest hilarious hilariously humor humour humorous comedy comedic comedies laugh "
+        "laughs laughing laughter joke jokes wit witty amusing gag gags chuckle chuckles",
+        "long": "long longer longest length lengthy hour hours minutes runtime overlong drag drags dragged padded "
+        "tedious brisk short",
+        "sad": "sad sadder saddest sadness tears tearjerker weep weeping cry crying heartbreaking depressing moving "
+        "melancholy tragic tragedy grief",
+        "violent": "violent violence gory gore bloody blood brutal brutality graphic gruesome killing killings torture",
+        "romantic": "romantic romance love lovers kiss kisses passion passionate",
+        "boring": "boring bored dull tedious slow sluggish drags dragged yawn",
+    }.items()
+}
+_FAMILY_OF = {w: name for name, words in FAMILIES.items() for w in words if w in FEELS or w in AUDIENCES}
+_FAMILY_OF.update({"children": "kids", "child": "kids", "kid": "kids", "family": "kids", "families": "kids",
+                   "teens": "kids", "teen": "kids", "teenagers": "kids", "teenager": "kids", "young": "kids",
+                   "younger": "kids", "toddlers": "kids", "toddler": "kids", "son": "kids", "daughter": "kids",
+                   "frightening": "scary", "creepy": "scary", "terrifying": "scary", "spooky": "scary",
+                   "hilarious": "funny", "fun": "funny", "short": "long", "gory": "violent", "bloody": "violent",
+                   "slow": "boring", "depressing": "sad", "moving": "sad"})  # fmt: skip
+_SUPERLATIVES = {"best": "", "greatest": "", "finest": "", "top": "", "worst": ""}
+_NOT_SUPERLATIVES = frozenset(
+    "interest honest forest guest quest contest request test west rest nest chest manifest protest latest "
+    "suggest digest modest arrest invest harvest pest vest zest earnest lowest".split()
+)
+_VALENCE = frozenset("good bad great nice ok okay fine decent awesome amazing excellent terrible awful".split())
+# Words after a superlative that are not what is ranked on ("the best film you have", "the best film ever").
+_FILLER = frozenset(
+    "the a an of in on for to at you i we me us have has got here there ever all time around about with this that "
+    "it its your my our so far one ones yet seen watched made".split()
+)
+_GENRE_ALTERNATIVES = "|".join(sorted((re.escape(g) for g in GENRES), key=len, reverse=True))
+_FILM = r"(?:films?|movies?|flicks?|pictures?|ones?)"
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
+
+
+_LIKE = _rx(r"\b(?:something|anything|films?|movies?|ones?|more)\s+(?:like|similar to)\s+(?P<like>.+?)[?.!]*$")
+_SIMILAR = _rx(r"\b(?:similar to|like)\s+(?P<like>.+?)[?.!]*$")
+_RECOMMEND = _rx(
+    r"\b(?:recommend|suggest)\s+(?:me|us|something|anything|a\b|an\b|some|any|films?|movies?|one|what)"
+    r"|^\W*(?:recommend|suggest)\W*(?:me|something|anything|please)?\W*$"
+    r"|\bwhat (?:should|can|could|shall) (?:i|we) (?:watch|see)\b|\bwhat to watch\b|\bsomething (?:good )?to watch\b"
+    r"|\b(?:give|show) me (?:a|some|something)\b.*\b(?:films?|movies?|watch)\b|\bany (?:recommendations|suggestions)\b"
+)
+_GENRE = _rx(
+    rf"\b(?:a|an|some|any|good|great|decent|fun|nice|best|top|favourite|favorite|recommend)\s+(?:good\s+|great\s+)?"
+    rf"(?P<genre>{_GENRE_ALTERNATIVES})(?:\s+{_FILM})?\b"
+)
+_RANK_WHICH = _rx(
+    rf"\b(?:which|what)(?:'s|’s|\s+is|\s+are|\s+was)?\s+(?:the\s+|your\s+)?{_FILM}\b"
+    rf"|\b{_FILM}\s+(?:with|has|have)\s+the\s+(?:best|worst|most|least)\b"
+)
+_RANK_THE = _rx(rf"\bthe\s+(?:(?:most|least)\s+(?P<adj>[a-z]+)|(?P<sup>[a-z]+))\s+{_FILM}\b")
+_RANK_SUP = _rx(r"\b(?:the\s+)?(?:(?P<mode>best|worst|greatest|finest|most|least)\s+(?P<what>[a-z][a-z\s-]*)|"
+                r"(?P<sup>[a-z]+est))\b")  # fmt: skip
+_SEQUEL = _rx(
+    r"\b(?:better|worse|as good|compare[sd]?|comparison|stack(?:s)? up|measures? up|lives? up|holds? up|improves?)"
+    r"\b.*\b(?:original|first(?:\s+(?:one|film|movie|part|installment))?|predecessor|earlier one|last one)\b"
+    r"|\b(?:original|first one|first film|first movie|predecessor)\b.*\b(?:better|worse|compare[sd]?)\b"
+    r"|\bhow does (?:it|the sequel|this one) compare\b"
+)
+_FACTS: tuple[tuple[re.Pattern[str], Role], ...] = (
+    (_rx(r"\bwho\s+(?:directed|directs|direct|helmed|made)\b|\b(?:who|name)\b.*\bdirector\b|\bdirected by whom\b"),
+     Role.DIRECTOR),
+    (_rx(r"\bwho\s+(?:composed|scored|did the (?:music|score|soundtrack)|wrote the (?:music|score|songs))\b"
+         r"|\bwho\b.*\bcomposer\b"), Role.COMPOSER),
+    (_rx(r"\bwho\s+(?:wrote|writes|penned|scripted)\b|\bwho\b.*\b(?:writer|screenwriter)\b"), Role.WRITER),
+    (_rx(r"\bwho\s+(?:plays|played|stars|starred|acts|acted|is in|was in|are in|were in|appears)\b"
+         r"|\bwho(?:'s|’s|\s+is|\s+was|\s+are)\s+(?:in it|in the cast|the (?:lead|star|hero|heroine|villain|main))"
+         r"|\b(?:who|which actors?)\b.*\b(?:cast|lead|actor|actress|stars?)\b"), Role.CAST),
+)  # fmt: skip
+_AUDIENCE = _rx(
+    r"\b(?:good|ok|okay|suitable|appropriate|safe|fine|alright|right|great|fun|ideal|too \w+|watchable)\s+"
+    r"(?:for|to watch with|to show)\s+(?:my\s+|the\s+|young\s+|younger\s+|small\s+|little\s+|a\s+)?"
+    r"(?P<who>\w+)\b|\b(?:family|kid|child)[- ]friendly\b|\bfor the (?:whole )?family\b"
+)
+_FEEL_IS = _rx(r"^\W*(?:is|was|are|isn'?t|wasn'?t)\b(?P<rest>.+?)[?.!]*$")
+_FEEL_HOW = _rx(r"^\W*how\s+(?P<feel>[a-z]+)\s+(?:is|was|are)\b")
+_VERDICT = _rx(
+    r"\b(?:any good|worth (?:it|watching|seeing|a watch|the time|a look)|should i (?:watch|see)|verdict|"
+    r"(?:would|do|did) (?:you|they|the reviewers?) recommend|recommend(?:ed)? (?:it|this|that)\b|is it good|"
+    r"is (?:it|this|that) (?:a )?good (?:film|movie|one)|did (?:you|they|the reviewers?) like|good or bad|thumbs)\b"
+)
+_REVIEW = _rx(r"^\W*(?:review( of)?|tell me about|what about|how about|summari[sz]e)\b")
+_ABOUT = _rx(r"^\W*(?:what|how) about\b")  # "what about the ending?" asks about a topic; "what about heat?" a film
+_YES_NO = _rx(r"^\W*(?:is|was|isn'?t|wasn'?t)\s+(?:it|this|that)\b")
+_ASKING = _rx(
+    r"^\W*((how|what|which)('s|\s+(is|are|was|were|about|did|do|does|would|should|could))|is|are|was|were|do|does|did"
+    r"|should|would|could|can)\b"
+)
+
+
+def _base(word: str, vectors: WordVectors | None) -> str:
+    """The adjective a superlative is made of: "scariest" -> "scary", "saddest" -> "sad", "longest" -> "long"."""
+    if word in _SUPERLATIVES or not word.endswith("est") or word in _NOT_SUPERLATIVES or len(word) < 5:
+        return ""
+    stem = word[:-3]
+    forms = [stem[:-1] + "y" if stem.endswith("i") else "", stem + "e", stem]
+    if len(stem) > 2 and stem[-1] == stem[-2]:
+        forms.insert(0, stem[:-1])
+    forms = [f for f in forms if len(f) > 2]
+    if vectors is None:
+        return forms[0] if forms else ""
+    known = [f for f in forms if f in vectors]
+    return min(known, key=vectors.index.__getitem__) if known else ""  # the commonest: "long", not "longe"
+
+
+def feel_of(word: str, vectors: WordVectors | None = None) -> bool:
+    """Whether `word` says how a film feels: in `FEELS`, or near one of them by the word vectors."""
+    if word in FEELS:
+        return True
+    if vectors is None or word not in vectors:
+        return False
+    return any(vectors.similarity(word, f) >= FEEL_NEAR for f in FEELS)
+
+
+def family(text: str, vectors: WordVectors | None = None) -> frozenset[str]:
+    """The words an answer about how a film feels must have ("is it scary?": scary, frightening, creepy ...)."""
+    out: set[str] = set()
+    for w in re.findall(r"[a-z]+", text.lower()):
+        name = _FAMILY_OF.get(w) or _FAMILY_OF.get(_base(w, vectors))
+        if name is None and vectors is not None and w in vectors and w not in _VALENCE and len(w) > 3:
+            near = [f for f in FEELS if f in _FAMILY_OF and vectors.similarity(w, f) >= FEEL_NEAR]
+            name = _FAMILY_OF[near[0]] if near else None
+        if name is not None:
+            out |= FAMILIES[name] | {w}
+    return frozenset(out)
+
+
+def plainly_asks(text: str, names_aspect: bool) -> bool:
+    """Whether `text` is worded as a question about a film rather than as a title."""
+    return bool(_REVIEW.search(text) or _VERDICT.search(text) or (names_aspect and _ASKING.match(text)))
+
+
+def asks_verdict(text: str) -> bool:
+    return bool(_VERDICT.search(text))
+
+
+def asks_review(text: str) -> bool:
+    return bool(_REVIEW.search(text))
+
+
+def asks_about(text: str) -> bool:
+    """ "what about …" / "how about …": a film when only a title follows, else a topic."""
+    return bool(_ABOUT.search(text))
+
+
+def _ranking(text: str, vectors: WordVectors | None) -> Route | None:
+    if _YES_NO.match(text):
+        return None  # "is it the best film ever?" asks about one film
+    which = _RANK_WHICH.search(text)
+    the = _RANK_THE.search(text)
+    if not which and not the:
+        return None
+    topic, worst, feel = "", False, False
+    if the and (adj := the.group("adj")):
+        topic, worst, feel = adj, the.group(0).lower().startswith("the least"), True
+    elif the and (sup := the.group("sup").lower()) in ("best", "worst", "greatest", "finest", "top"):
+        worst = sup == "worst"
+    elif the and (base := _base(the.group("sup").lower(), vectors)):
+        topic, feel = base, True
+    elif not which:
+        return None
+    if not topic:
+        for m in _RANK_SUP.finditer(text):
+            mode = (m.group("mode") or "").lower()
+            if mode:
+                rest = [w for w in m.group("what").lower().split() if w not in _FILLER]
+                rest = [w for w in rest if not re.fullmatch(_FILM, w)][:3]
+                topic = " ".join(rest[:1] if mode in ("most", "least") else rest)
+                worst, feel = mode in ("worst", "least"), mode in ("most", "least")
+                if topic or mode in ("best", "worst"):
+                    break
+            elif base := _base(m.group("sup").lower(), vectors):
+                topic, feel = base, True
+                break
+    if which and not topic and not re.search(r"\b(?:best|worst|greatest|finest|top)\b", text, re.I):
+        return None  # "which film is it?" ranks nothing
+    return Route(Kind.RANKING, topic=topic, worst=worst, feel=feel)
+
+
+def _genre(text: str) -> str:
+    m = _GENRE.search(text)
+    if m is None:
+        return ""
+    word = m.group("genre").lower()
+    if word in ("family", "kids") and not re.search(rf"\b{word}\s+{_FILM}\b", text, re.I):
+        return ""  # "good for the family" is who a film is for, not a genre
+    if word == "action" and not re.search(rf"\baction\s+{_FILM}\b", text, re.I):
+        return ""
+    return GENRES[word]
+
+
+def _suitability(text: str, vectors: WordVectors | None) -> bool:
+    if (m := _AUDIENCE.search(text)) is not None:
+        who = m.groupdict().get("who")
+        return who is None or fold(who) in AUDIENCES
+    if (m := _FEEL_HOW.match(text)) is not None:
+        return feel_of(m.group("feel").lower(), vectors)
+    if (m := _FEEL_IS.match(text)) is not None:
+        last = re.findall(r"[a-z]+", m.group("rest").lower())[-1:]
+        return bool(last) and last[0] not in _VALENCE and feel_of(last[0], vectors) and not _VERDICT.search(text)
+    return False
+
+
+# The words a route's own patterns are made of: never a title's, so title search looks past them
+# ("who directed jaws?" names Jaws, not a film called "Directed Jaws").
+_SEQUEL_WORDS = "better worse compare compares compared comparison stack stacks measure measures improve improves"
+_FACT_WORDS = (
+    "directed direct directs director helmed composed scored composer wrote write writes writer screenwriter penned "
+    "scripted plays played stars starred star starring acts acted appears lead leads cast hero heroine villain actor "
+    "actors actress"
+)
+_SUITABILITY_WORDS = "good ok okay suitable appropriate safe fine alright ideal watchable friendly"
+_OWN_WORDS = {
+    Kind.SEQUEL: frozenset(_SEQUEL_WORDS.split()),
+    Kind.FACT: frozenset(_FACT_WORDS.split()),
+    Kind.SUITABILITY: FEELS | AUDIENCES | frozenset(_SUITABILITY_WORDS.split()),
+}
+
+
+def own_words(route: Route) -> frozenset[str]:
+    """The words of `route`'s own kind of question, which title search may look past."""
+    return _OWN_WORDS.get(route.kind, frozenset())
+
+
+def classify(text: str, vectors: WordVectors | None = None) -> Route:
+    """The route of a question (its title left in: patterns look at the asking words around it)."""
+    like = _LIKE.search(text) or (_SIMILAR.search(text) if re.search(r"\b(recommend|suggest)", text, re.I) else None)
+    if like is not None:
+        return Route(Kind.RECOMMEND, like=like.group("like").strip(" \"“”'"), genre=_genre(text))
+    genre = _genre(text)
+    if _RECOMMEND.search(text) or (genre and not _FEEL_IS.match(text)):
+        return Route(Kind.RECOMMEND, genre=genre)
+    if (ranked := _ranking(text, vectors)) is not None:
+        return ranked
+    if _SEQUEL.search(text):
+        return Route(Kind.SEQUEL)
+    for pattern, role in _FACTS:
+        if pattern.search(text):
+            return Route(Kind.FACT, role=role)
+    if _suitability(text, vectors):
+        return Route(Kind.SUITABILITY)
+    if _VERDICT.search(text):
+        return Route(Kind.VERDICT)
+    if _REVIEW.search(text):
+        return Route(Kind.REVIEW)
+    return Route(Kind.TOPIC)

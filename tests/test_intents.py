@@ -1,0 +1,374 @@
+"""The issue's questions, as a new member asks them: each intent answered directly, quoted, or honestly not."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answers import Abstain, Comparison, Fact, FilmRanking, Note, NotFound, Notice, Picks, Snippets, VerdictCard
+from bot.cards import cards, plain
+from bot.engine import Engine
+from bot.intents import Kind, Role, classify
+from bot.models import Film, Intent, Label, Question, Review
+from bot.render import text, to_json
+from bot.vectors import WordVectors
+
+
+def _film(film_id: str, title: str, year: int, *reviews: tuple[str, str, str | None], sequel_of: str | None = None):
+    return Film(film_id, title, year, tuple(Review(f"{film_id}/{who.lower()}", film_id, body, who, rating)
+                                            for who, body, rating in reviews), sequel_of=sequel_of)  # fmt: skip
+
+
+FILMS = (
+    _film(
+        "jaws",
+        "Jaws",
+        1975,
+        (
+            "Ana",
+            "Jaws is a masterpiece of suspense directed by Steven Spielberg. The shark attacks are too "
+            "frightening for young children. Roy Scheider stars as the police chief. The music by John Williams "
+            "is iconic and terrifying.",
+            "9/10",
+        ),
+        (
+            "Ben",
+            "Jaws still works. Spielberg's direction is superb and the score is unforgettable. It drags a "
+            "little in the middle.",
+            "8/10",
+        ),
+    ),
+    _film(
+        "deep",
+        "The Deep Blue Return",
+        1978,
+        (
+            "Ana",
+            "The Deep Blue Return is better than the original in its action. The shark is bigger and scarier.",
+            "7/10",
+        ),
+        (
+            "Ben",
+            "The Deep Blue Return is better than the original, faster and meaner. The score returns in force.",
+            "8/10",
+        ),
+        (
+            "Cy",
+            "The Deep Blue Return falls short of the original film, a tired retread. The shark looks like rubber.",
+            "3/10",
+        ),
+        sequel_of="Jaws",
+    ),
+    _film(
+        "alien",
+        "Alien",
+        1979,
+        (
+            "Dee",
+            "Alien is the most frightening film set in space. Sigourney Weaver gives a fierce performance. "
+            "The sets are grim and beautiful, and the horror builds slowly.",
+            None,
+        ),
+    ),
+    _film(
+        "heat",
+        "Heat",
+        1995,
+        (
+            "Eli",
+            "Heat is a taut, brilliant crime saga. The score hums with menace. The shoot-out downtown is long "
+            "but thrilling.",
+            "4/5",
+        ),
+    ),
+    _film(
+        "gloom",
+        "Gloomy Sunday Market",
+        2001,
+        (
+            "Fay",
+            "Gloomy Sunday Market is a dull, lifeless drama. The soundtrack is grating and cheap. The story "
+            "goes nowhere.",
+            "2/10",
+        ),
+    ),
+    _film(
+        "hollow",
+        "The Hollow Orchard",
+        2010,
+        (
+            "Gus",
+            "The Hollow Orchard is a creepy horror film with a wonderful sense of dread. The creature in "
+            "the orchard is terrifying.",
+            "8/10",
+        ),
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(FILMS)
+
+
+async def ask(engine: Engine, words: str, conversation: str = "t"):  # type: ignore[no-untyped-def]
+    return await engine.answer(Question(Intent.ASK, words, conversation))
+
+
+async def test_the_ending_the_reviews_do_not_talk_about_is_said_so(engine: Engine) -> None:
+    await engine.answer(Question(Intent.REVIEW, "jaws", "end"))
+    a = await ask(engine, "what did you think of the ending?", "end")
+    assert isinstance(a, Abstain) and a.film is not None and a.film.id == "jaws"
+    assert text(a).endswith("The reviews of Jaws don't talk about the ending.")
+
+
+async def test_how_scary_quotes_what_the_review_calls_frightening(engine: Engine) -> None:
+    a = await ask(engine, "how scary is alien?")
+    assert isinstance(a, Snippets) and a.film is not None and a.film.id == "alien"
+    assert "most frightening film set in space" in a.quotes[0].text
+    assert "On how scary it is:" in text(a)
+
+
+async def test_good_for_kids_quotes_too_frightening_for_young_children_by_its_reviewer(engine: Engine) -> None:
+    a = await ask(engine, "is jaws good for kids?")
+    assert isinstance(a, Snippets) and a.framed and a.film is not None and a.film.id == "jaws"
+    assert "too frightening for young children" in a.quotes[0].text and a.quotes[0].reviewer == "Ana"
+    shown = text(a)
+    assert "On whether it is good for kids:" in shown and "— Ana" in shown
+
+
+async def test_sequel_against_the_original_says_what_the_verdict_knows(engine: Engine) -> None:
+    verdict = await engine.answer(Question(Intent.VERDICT, "the deep blue return"))
+    assert isinstance(verdict, VerdictCard) and verdict.sequel is not None
+    await engine.answer(Question(Intent.REVIEW, "the deep blue return", "seq"))
+    a = await ask(engine, "is the sequel better than the original?", "seq")
+    assert isinstance(a, Comparison) and a.tally == verdict.sequel
+    shown = text(a)
+    assert "Sequel: 2 of 3 reviews say it is better than the original" in shown
+    assert "— Ben" in shown and "— Cy" in shown  # the reviews that compare it, attributed
+    same = await ask(engine, "how does it compare to the first one?", "seq")
+    assert isinstance(same, Comparison) and same.tally == verdict.sequel
+
+
+async def test_a_film_that_is_no_sequel_says_so(engine: Engine) -> None:
+    a = await ask(engine, "is heat better than the original?")
+    assert isinstance(a, Comparison) and not a.sequel
+    assert "Heat is not a sequel" in text(a)
+
+
+async def test_which_film_has_the_best_music_compares_films(engine: Engine) -> None:
+    a = await ask(engine, "which film has the best music?")
+    assert isinstance(a, FilmRanking) and not a.worst and len(a.films) >= 2
+    ids = [r.film.id for r in a.films]
+    assert len(set(ids)) == len(ids) and "gloom" not in ids  # its soundtrack is "grating and cheap"
+    assert all(r.quote.film_id == r.film.id and r.quote.text for r in a.films)
+    assert [r.score for r in a.films] == sorted((r.score for r in a.films), reverse=True)
+    shown = text(a)
+    assert "Films whose reviews praise the music most:" in shown and "1. " in shown and "2. " in shown
+    worst = await ask(engine, "which movie has the worst music?")
+    assert isinstance(worst, FilmRanking) and worst.worst and worst.films[0].film.id == "gloom"
+
+
+async def test_the_scariest_film_ranks_by_what_the_reviews_find_frightening(engine: Engine) -> None:
+    a = await ask(engine, "what's the scariest film you have?")
+    assert isinstance(a, FilmRanking) and a.feel and a.films
+    assert a.films[0].film.id in ("alien", "hollow")
+    assert "Films the reviews find most scary:" in text(a)
+
+
+async def test_recommend_me_something_gives_a_reason_for_each(engine: Engine) -> None:
+    a = await ask(engine, "recommend me something")
+    assert isinstance(a, Picks) and len(a.picks) == 3
+    assert all(p.quote is not None and p.quote.film_id == p.film.id for p in a.picks)
+    assert all(p.aggregate.label is Label.POSITIVE for p in a.picks)
+    assert "gloom" not in {p.film.id for p in a.picks}
+    assert "Films the reviews rate well:" in text(a)
+
+
+async def test_something_like_a_film_is_never_that_film(engine: Engine) -> None:
+    a = await ask(engine, "something like Alien")
+    assert isinstance(a, Picks) and a.like is not None and a.like.id == "alien"
+    assert a.picks and "alien" not in {p.film.id for p in a.picks}
+    assert "Films whose reviews talk like those of Alien (1979):" in text(a)
+    missing = await ask(engine, "something like Gloomhaven Nights")
+    assert isinstance(missing, NotFound)
+
+
+async def test_a_good_horror_film_searches_the_genre_then_the_best_rated(engine: Engine) -> None:
+    a = await ask(engine, "a good horror film")
+    assert isinstance(a, Picks) and a.genre == "horror"
+    assert [p.film.id for p in a.picks][:1] == ["hollow"] and a.picks[0].quote is not None
+    assert "horror" in a.picks[0].quote.text.lower()
+    none = await ask(engine, "any good westerns?")
+    assert isinstance(none, Abstain) and "western films" in text(none)
+
+
+async def test_who_directed_it_names_the_director_with_the_sentences(engine: Engine) -> None:
+    await engine.answer(Question(Intent.REVIEW, "jaws", "facts"))
+    a = await ask(engine, "who directed it?", "facts")
+    assert isinstance(a, Fact) and a.role == "director" and a.names[0] == "Steven Spielberg"
+    assert {q.reviewer for q in a.quotes} == {"Ana", "Ben"}
+    assert text(a).startswith("Jaws (1975)\n\nDirected by Steven Spielberg, the reviews say.")
+    lead = await ask(engine, "who plays the lead in alien?")
+    assert isinstance(lead, Fact) and lead.names[0] == "Sigourney Weaver"
+    nobody = await ask(engine, "who wrote it?", "facts")
+    assert isinstance(nobody, Abstain) and text(nobody).endswith("The reviews of Jaws don't talk about who wrote it.")
+
+
+async def test_worth_watching_is_the_verdict_with_the_sentence_why(engine: Engine) -> None:
+    a = await ask(engine, "is heat worth watching?")
+    assert isinstance(a, VerdictCard) and a.film.id == "heat"
+    assert "Positive" in text(a) and a.reviews[0].verdict.quote in text(a)
+
+
+async def test_gibberish_after_a_question_is_not_pinned_on_the_film(engine: Engine) -> None:
+    first = await ask(engine, "how is the music in heat?", "gib")
+    assert isinstance(first, Snippets) and first.film is not None and first.film.id == "heat"
+    for nonsense in ("sdfkjh qwpoeiru", "zxcvq blorf?", "asdfgh"):
+        a = await ask(engine, nonsense, "gib")
+        assert isinstance(a, Notice) and a.note is Note.NOT_UNDERSTOOD, (nonsense, a)
+        assert "Heat" not in text(a) and "didn't understand" in text(a) and "how is the music in" in text(a)
+    after = await ask(engine, "and the score?", "gib")  # the conversation's film is still the one talked about
+    assert isinstance(after, Snippets) and after.film is not None and after.film.id == "heat"
+
+
+async def test_no_film_and_nothing_to_match_is_not_understood_either(engine: Engine) -> None:
+    a = await ask(engine, "how is it?", "fresh-1")
+    assert isinstance(a, Notice) and a.note is Note.NOT_UNDERSTOOD
+    b = await ask(engine, "who directed it?", "fresh-2")
+    assert isinstance(b, Notice) and b.note is Note.WHICH_FILM and "Which film do you mean?" in text(b)
+
+
+async def test_reviewers_who_disagree_are_both_quoted_and_named(engine: Engine) -> None:
+    await engine.answer(Question(Intent.REVIEW, "the deep blue return", "sides"))
+    a = await ask(engine, "how is the shark?", "sides")
+    assert isinstance(a, Snippets) and a.film is not None and a.film.id == "deep" and a.sides
+    shown = text(a)
+    assert "The reviewers disagree about this." in shown
+    assert "bigger and scarier.” — Ana" in shown and "looks like rubber.” — Cy" in shown
+
+
+def test_one_classifier_routes_each_kind_of_question() -> None:
+    vectors = WordVectors.default()
+    routes = {
+        "is the sequel better than the original?": Kind.SEQUEL,
+        "how does it compare to the first one?": Kind.SEQUEL,
+        "good for kids?": Kind.SUITABILITY,
+        "is it scary?": Kind.SUITABILITY,
+        "is it terrifying?": Kind.SUITABILITY,  # not in the table: near "scary" by the vectors
+        "is it long?": Kind.SUITABILITY,
+        "which film has the best music?": Kind.RANKING,
+        "what's the scariest film you have?": Kind.RANKING,
+        "recommend me something": Kind.RECOMMEND,
+        "something like Alien": Kind.RECOMMEND,
+        "a good horror film": Kind.RECOMMEND,
+        "who directed it?": Kind.FACT,
+        "who plays the lead?": Kind.FACT,
+        "is it worth watching?": Kind.VERDICT,
+        "would you recommend it?": Kind.VERDICT,
+        "tell me about heat": Kind.REVIEW,
+        "what did you think of the ending?": Kind.TOPIC,
+        "is it the best film ever?": Kind.TOPIC,
+    }
+    for question, kind in routes.items():
+        assert classify(question, vectors).kind is kind, question
+    assert classify("who plays the lead?").role is Role.CAST
+    scary = classify("what's the scariest film you have?", vectors)
+    assert (scary.topic, scary.feel, scary.worst) == ("scary", True, False)
+    assert classify("which movie has the worst acting?", vectors).topic == "acting"
+    assert classify("something like Alien").like == "Alien"
+    assert classify("any good comedies?").genre == "comedy"
+
+
+async def test_json_of_the_new_kinds(engine: Engine) -> None:
+    ranking = to_json(await ask(engine, "which film has the best music?"))
+    assert ranking["version"] == 3 and ranking["kind"] == "ranking" and ranking["film"] is None
+    assert ranking["topic"] == "music" and {"film", "score", "mentions", "quote"} <= set(ranking["ranking"][0])
+    picks = to_json(await ask(engine, "recommend me something"))
+    assert picks["kind"] == "picks" and picks["picks"][0]["aggregate"]["label"] == "positive"
+    await engine.answer(Question(Intent.REVIEW, "the deep blue return", "json"))
+    comparison = to_json(await ask(engine, "is the sequel better than the original?", "json"))
+    assert comparison["kind"] == "comparison" and comparison["sequel"]["better"] == 2 and comparison["is_sequel"]
+    fact = to_json(await ask(engine, "who directed jaws?"))
+    assert fact["kind"] == "fact" and fact["role"] == "director" and fact["names"][0] == "Steven Spielberg"
+    kids = to_json(await ask(engine, "is jaws good for kids?"))
+    assert kids["kind"] == "answer" and kids["framed"] and kids["topic"] == "whether it is good for kids"
+    for answer in (await ask(engine, "which film has the best music?"), await ask(engine, "recommend me something")):
+        for card in cards(answer):
+            assert plain(card) and len(card.buttons) <= 5
+
+
+MORE = (
+    _film(
+        "nem",
+        "Star Trek: Nemesis",
+        2002,
+        ("Al", "Star Trek: Nemesis was directed by Stuart Baird. The story is thin.", "5/10"),
+    ),
+    _film(
+        "gig",
+        "Giggle Tomb",
+        2004,
+        ("Bo", "Giggle Tomb is weird and funny. The final act is truly frightening. The jokes land.", "7/10"),
+        ("Cal", "The cast is odd and quirky. The dialogue is bizarre and amusing.", "6/10"),
+    ),
+    _film(
+        "har",
+        "Harbor Lights",
+        1999,
+        ("Di", "The first half is slow and dull. It lives up to the original novel.", "6/10"),
+    ),
+    _film(
+        "str",
+        "The Straight Story",
+        1999,
+        ("Ed", "The Straight Story is a gentle, moving film. The story is plain.", "9/10"),
+    ),
+    _film(
+        "pines",
+        "Dreary Pines",
+        2003,
+        ("Fo", "Dreary Pines is a dull horror film, a mess.", "2/10"),
+        ("Gi", "Dreary Pines is a horror film with a wonderful score.", "7/10"),
+        ("Ha", "Dreary Pines is a boring horror film.", "3/10"),
+    ),
+    _film("bow", "Final Bow", 2011, ("Io", "Final Bow has a perfect ending, the finest ending in years.", "8/10")),
+    _film("hour", "Story Hour", 2012, ("Jo", "Story Hour has a wonderful story, the finest plot in years.", "8/10")),
+)
+
+
+@pytest.fixture(scope="module")
+def more() -> Engine:
+    return Engine(MORE)
+
+
+async def test_a_title_with_a_colon_after_the_question_words_is_found(more: Engine) -> None:
+    a = await ask(more, "who directed star trek: nemesis?")
+    assert isinstance(a, Fact) and a.film.id == "nem" and a.names[0] == "Stuart Baird"
+
+
+async def test_is_it_scary_quotes_only_what_speaks_of_fear(more: Engine) -> None:
+    # the word vectors put "weird" and "funny" near "scary": only the frightening sentence answers
+    await more.answer(Question(Intent.REVIEW, conversation="feel", film_id="gig"))
+    a = await ask(more, "is it scary?", "feel")
+    assert isinstance(a, Snippets) and [q.text for q in a.quotes] == ["The final act is truly frightening."]
+
+
+async def test_a_comparison_quotes_only_sentences_that_compare(more: Engine) -> None:
+    a = await ask(more, "is harbor lights better than the original?")
+    assert isinstance(a, Snippets) and [q.text for q in a.quotes] == ["It lives up to the original novel."]
+
+
+async def test_a_title_word_is_not_an_aspect_of_the_question(more: Engine) -> None:
+    a = await ask(more, "is the straight story any good?")
+    assert isinstance(a, VerdictCard) and a.film.id == "str" and "Positive" in text(a)
+
+
+async def test_a_film_most_reviews_pan_is_never_recommended(more: Engine) -> None:
+    a = await ask(more, "a good horror film")
+    assert not (isinstance(a, Picks) and "pines" in {p.film.id for p in a.picks}), text(a)
+
+
+async def test_the_best_ending_ranks_films_by_their_ending_not_their_story(more: Engine) -> None:
+    a = await ask(more, "which film has the best ending?")
+    assert isinstance(a, FilmRanking) and a.films[0].film.id == "bow", text(a)
+    assert "hour" not in {r.film.id for r in a.films}  # "ending" only hints at the story: no story sentence ranks

@@ -1,7 +1,7 @@
 """Persisted search indexes: built once per corpus, reloaded in well under a second on restart.
 
 The title and sentence indexes of a corpus are saved under `<folder>/<fingerprint>/`, where the
-fingerprint covers every film (id, title, year, aliases, text checksum) and the code that builds
+fingerprint covers every film (id, title, year, aliases, sequel or not, text checksum) and the code that builds
 the indexes, so an edited review or an upgraded bot never reads a stale index. A folder is written
 under a temporary name and renamed when complete, so a crash mid-write leaves nothing half-read.
 
@@ -69,7 +69,8 @@ def fingerprint(films: Sequence[Film]) -> str:
         h.update(path.read_bytes())
     for f in films:
         data = f.text.encode("utf-8", "surrogatepass")
-        h.update(repr((f.id, f.title, f.year, f.aliases, len(data), zlib.crc32(data))).encode())
+        film = (f.id, f.title, f.year, f.aliases, f.sequel_of, f.is_sequel)  # a sequel's main title names another film
+        h.update(repr((*film, len(data), zlib.crc32(data))).encode())
     return h.hexdigest()[:32]
 
 

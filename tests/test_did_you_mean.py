@@ -16,6 +16,7 @@ FILMS = [
         title="Charlie's Angels: Full Throttle",
         year=2003,
         text="Charlie's Angels: Full Throttle is loud and empty. The stunts are silly.",
+        sequel_of="Charlie's Angels",  # a sequel: its main title names the first film
     ),
 ]
 

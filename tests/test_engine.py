@@ -175,6 +175,7 @@ SERIES = [
         title="Charlie's Angels: Full Throttle",
         year=2003,
         text="Charlie's Angels: Full Throttle is loud and empty. The stunts are silly.",
+        sequel_of="Charlie's Angels",  # a sequel: its main title names the first film
     ),
     Film(id="birdman", title="Birdman or (The Unexpected Virtue of Ignorance)", year=2014, text="A dazzling film."),
 ]

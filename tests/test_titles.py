@@ -8,8 +8,10 @@ from bot.models import Film
 from bot.titles import Outcome, TitleIndex
 
 
-def film(title: str, year: int | None = None, aliases: tuple[str, ...] = ()) -> Film:
-    return Film(id=title.lower().replace(" ", "-"), title=title, year=year, text="x", aliases=aliases)
+def film(title: str, year: int | None = None, aliases: tuple[str, ...] = (), sequel_of: str | None = None) -> Film:
+    return Film(
+        id=title.lower().replace(" ", "-"), title=title, year=year, text="x", aliases=aliases, sequel_of=sequel_of
+    )
 
 
 CATALOGUE = [
@@ -168,7 +170,7 @@ FIRSTS = [
     film("The Hot Spot", 1990),
     film("The Words", 2012),
     film("Battle: Los Angeles", 2011),
-    film("Charlie's Angels: Full Throttle", 2003),
+    film("Charlie's Angels: Full Throttle", 2003, sequel_of="Charlie's Angels"),
     film("Jurassic Park III", 2001),
     film("The Lost World: Jurassic Park", 1997),
     film("Puppet Master II", 1990),

@@ -53,6 +53,11 @@ class Film:
     verdict: Label | None = None
     source: str = ""
 
+    @property
+    def label(self) -> str:
+        """How a film is named everywhere: `Heat (1995)`, or the bare title without a year."""
+        return f"{self.title} ({self.year})" if self.year else self.title
+
 
 @dataclass(frozen=True, slots=True)
 class Question:

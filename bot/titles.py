@@ -43,6 +43,7 @@ BRUTE_FORCE_MAX = 5_000  # above this many keys, narrow candidates with the trig
 POOL = 300  # keys sharing the most trigrams with a query, scored by rapidfuzz (trigram index only)
 SHORTLIST = 16  # keys per rapidfuzz scorer handed to the full score (trigram index only)
 FIND_SPANS = 2  # spans of a question resolved in full when looking for a title in it (trigram index only)
+LABEL_CHARS = 100  # a suggestion names its film in at most this many characters
 REAL_WORD = 30_000  # a word this frequent (lexicon rank) is a word of its own, not a misspelling of a title's
 # How strongly each kind of key names its film. "sequel_main": the bare main title or first words of a
 # sequel, which name the first film ("Madagascar" of "Madagascar: Escape 2 Africa", "Charlie's Angels" of
@@ -536,7 +537,7 @@ class TitleIndex:
         if not query:
             if self._first is None:  # computed once: sorting a million titles takes a while
                 first = heapq.nsmallest(25, self.films, key=lambda f: fold(f.title))
-                self._first = [Suggestion(f.title[:100], 0.0, f.id) for f in first]
+                self._first = [Suggestion(f.title[:LABEL_CHARS], 0.0, f.id) for f in first]
             return self._first[:limit]
         seen: dict[int, float] = {}
         lo = bisect.bisect_left(self._sorted_texts, query)
@@ -548,7 +549,7 @@ class TitleIndex:
             for score, film_idx in self._fuzzy_prefix(query, limit * 2):
                 seen.setdefault(film_idx, score)
         ranked = sorted(seen.items(), key=lambda kv: (-kv[1], fold(self.films[kv[0]].title)))[:limit]
-        return [Suggestion(_label(self.films[i]), round(s, 1), self.films[i].id) for i, s in ranked if s >= 50]
+        return list(_suggestions([(s, self.films[i]) for i, s in ranked if s >= 50]))
 
     def _fuzzy_prefix(self, query: str, limit: int) -> list[tuple[float, int]]:
         out: list[tuple[float, int]] = []
@@ -958,12 +959,8 @@ class _Grams:
         return [self.texts[n] for n in ok[np.argsort(-counts[ok], kind="stable")][:200].tolist()]
 
 
-def _label(film: Film) -> str:
-    return shorten(f"{film.title} ({film.year})" if film.year else film.title, 100)
-
-
 def _suggestions(ranked: Sequence[tuple[float, Film]]) -> tuple[Suggestion, ...]:
-    return tuple(Suggestion(_label(f), round(s, 1), f.id) for s, f in ranked)
+    return tuple(Suggestion(shorten(f.label, LABEL_CHARS), round(s, 1), f.id) for s, f in ranked)
 
 
 def _expect(ok: bool, what: str) -> None:

@@ -33,3 +33,9 @@ def test_sentences_and_pages() -> None:
     pages = paginate(long, 1900)
     assert len(pages) > 1 and all(len(p) <= 1900 for p in pages)
     assert "".join(pages).replace("\n", "").replace(" ", "") == long.replace("\n", "").replace(" ", "")
+
+
+def test_a_last_i_is_part_one_unless_it_is_the_word() -> None:
+    assert normalise("History of the World: Part I") == normalise("history of the world 1") == "history of the world 1"
+    assert normalise("Young Guns I") == "young guns 1"
+    assert normalise("The King and I") == "king and i"  # after "and" it is the word

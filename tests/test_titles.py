@@ -380,3 +380,36 @@ def test_a_sure_match_says_how_sure(index: TitleIndex) -> None:
     exact, typo = index.resolve("Celestial Symphony"), index.resolve("celestial symphny")
     assert exact.confidence == 1.0 and 0.8 <= typo.confidence < 1.0
     assert index.resolve("zzzz").confidence == 0.0
+
+
+@pytest.fixture(scope="module")
+def parts() -> TitleIndex:
+    return TitleIndex(
+        [
+            film("History of the World: Part I", 1981),
+            film("Nymphomaniac: Volume I", 2013),
+            film("The King and I", 1956),
+            film("And God Created Woman", 1956),
+            film("Urban Legend", 1998),
+            film("Urban Legends: Final Cut", 2000),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("history of the world 1", "History of the World: Part I"),  # "Part I" is part 1
+        ("history of the world part 1", "History of the World: Part I"),
+        ("nymphomaniac 1", "Nymphomaniac: Volume I"),
+        ("the king and i", "The King and I"),  # "I" after "and" is a word, not a number
+    ],
+)
+def test_a_part_i_is_part_one(parts: TitleIndex, query: str, title: str) -> None:
+    res = parts.lookup(query)
+    assert res.outcome is Outcome.MATCH and res.film is not None and res.film.title == title, res
+
+
+def test_the_king_and_i_is_not_the_king_1() -> None:
+    res = TitleIndex([film("The King and I", 1956)]).lookup("the king and 1")
+    assert res.outcome is not Outcome.MATCH, res

@@ -171,8 +171,9 @@ def _rarer(word: str, key_words: Sequence[str]) -> bool:
 
 
 def _inflected(word: str, key_words: Sequence[str]) -> bool:
-    """Whether `word` is a key word with or without a plural or possessive "s" ("reflection", "bueller's")."""
-    return any(word in (k + "s", k + "es") or k in (word + "s", word + "es") for k in key_words)
+    """Whether `word` is a key word with or without a plural or possessive "s" or a past "d" ("reflection",
+    "bueller's", "create" for "created")."""
+    return any(word in (k + "s", k + "es", k + "d") or k in (word + "s", word + "es", word + "d") for k in key_words)
 
 
 def _alike(a: str, b: str) -> bool:

@@ -413,3 +413,8 @@ def test_a_part_i_is_part_one(parts: TitleIndex, query: str, title: str) -> None
 def test_the_king_and_i_is_not_the_king_1() -> None:
     res = TitleIndex([film("The King and I", 1956)]).lookup("the king and 1")
     assert res.outcome is not Outcome.MATCH, res
+
+
+def test_a_dropped_past_d_is_a_typo(parts: TitleIndex) -> None:
+    res = parts.lookup("And God Create Woman")
+    assert res.outcome is Outcome.MATCH and res.film is not None and res.film.title == "And God Created Woman", res

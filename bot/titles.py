@@ -461,6 +461,8 @@ class TitleIndex:
         # A sequel matched by the name of its first film names that film: "Homeward Bound" of "Homeward Bound
         # II" is no rival of "Homeward Bound: The Incredible Journey" when the corpus says II follows it.
         rivals = [s for s, i in scored[1:] if s.kind != "sequel_main" or not _follows(self.films[i], film)]
+        # a title typed exactly is not read as a typo of another ("Urban Legends" is not Urban Legend)
+        exact = best.edits == 0 or not any(s.edits == 0 and not s.veto and s.kind not in _PARTIAL for s in rivals)
         lead = top - (rivals[0].score if rivals else 0.0)
         others = min((s.edits for s in rivals), default=4)
         # The name of a series ("Jurassic Park" of "Jurassic Park III") is a relative of the film asked for,
@@ -474,6 +476,7 @@ class TitleIndex:
         )
         if (
             best.sure
+            and exact
             and not series
             and (
                 (top >= MATCH and lead >= MATCH_LEAD)

@@ -418,3 +418,10 @@ def test_the_king_and_i_is_not_the_king_1() -> None:
 def test_a_dropped_past_d_is_a_typo(parts: TitleIndex) -> None:
     res = parts.lookup("And God Create Woman")
     assert res.outcome is Outcome.MATCH and res.film is not None and res.film.title == "And God Created Woman", res
+
+
+def test_a_title_typed_exactly_is_not_read_as_a_typo_of_another(parts: TitleIndex) -> None:
+    # "Urban Legends" is the main title of Urban Legends: Final Cut, and one letter from Urban Legend
+    res = parts.lookup("Urban Legends")
+    assert res.outcome is not Outcome.MATCH and res.film is None, res
+    assert "Urban Legends: Final Cut" in _titles(res)

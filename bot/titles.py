@@ -222,8 +222,10 @@ def _score(
     key_words = key.text.split()
     letters = key.text.replace(" ", "")
     q_words = query.split()
-    # Words that name the film, shared by query and key: one real word among two or more that agree is a typo
-    # ("The Tory of the Weeping Camel"); with fewer, another film ("Bride and Prejudice", "Mommy", "Hot Shots").
+    # Words that name the film, shared by query and key: one real word far rarer than the title word it looks like,
+    # where another of the title's words agrees, is a typo ("The Tory of the Weeping Camel", "Boyd Shots"); a word about
+    # as common, or alone, is another film ("Bride and Prejudice", "Mommy", "Hot Shots").
+    named = sum(1 for w in key_words if w not in LINKS and w not in ARTICLES and not w.isdigit())
     agreed = sum(1 for w in set(q_words) if w in key_words and w not in LINKS and w not in ARTICLES and not w.isdigit())
     slips = 0
     for word in q_words:
@@ -235,8 +237,8 @@ def _score(
                 score -= SHORT_SLIP  # a slip on a short word ("he" for "the", "is" for "in")
             elif edits <= 2 and word in letters and not any(word in k for k in key_words):
                 pass  # letters across two title words, split by a moved space ("Two Girl sand a Guy")
-            elif near and agreed >= 2 and edits <= 2 and not slips and _rarer(word, key_words):
-                slips += 1  # a typo that makes a rare word, among title words that agree ("Psycho Bach Party")
+            elif near and agreed >= 1 and named >= 2 and edits <= 2 and not slips and _rarer(word, key_words):
+                slips += 1  # a typo that makes a rare word, beside a title word that agrees ("Boyd Shots")
             elif near:
                 score -= REAL_WORD_MISS  # another real word where the title has this one ("Bride" for "Pride")
                 typos_only, veto = False, veto or Veto.WORD

@@ -425,3 +425,37 @@ def test_a_title_typed_exactly_is_not_read_as_a_typo_of_another(parts: TitleInde
     res = parts.lookup("Urban Legends")
     assert res.outcome is not Outcome.MATCH and res.film is None, res
     assert "Urban Legends: Final Cut" in _titles(res)
+
+
+@pytest.fixture(scope="module")
+def two_words() -> TitleIndex:
+    return TitleIndex(
+        [
+            film("The Woman in Black", 2012),
+            film("Body Shots", 1999),
+            film("Pride and Prejudice", 2005),
+            film("The Mummy", 1999),
+            film("Garfield's Pet Force", 2009),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("The oman in Black", "The Woman in Black"),  # "oman" is a rare word: a typo of "woman"
+        ("Boyd Shots", "Body Shots"),
+        ("Garfield's et Fore", "Garfield's Pet Force"),
+    ],
+)
+def test_a_typo_that_makes_a_rare_word_beside_one_agreeing_word_is_a_typo(
+    two_words: TitleIndex, query: str, title: str
+) -> None:
+    res = two_words.lookup(query)
+    assert res.outcome is Outcome.MATCH and res.film is not None and res.film.title == title, res
+
+
+@pytest.mark.parametrize("query", ["Bride and Prejudice", "Mommy", "The Man in Black"])
+def test_a_common_word_for_a_title_word_is_another_film(two_words: TitleIndex, query: str) -> None:
+    res = two_words.lookup(query)
+    assert res.outcome is not Outcome.MATCH and res.film is None, res

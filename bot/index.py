@@ -1,9 +1,9 @@
 """Persisted search indexes: built once per corpus, reloaded in well under a second on restart.
 
 The title and sentence indexes of a corpus, and every review's verdict, are saved under
-`<folder>/<fingerprint>/`, where the fingerprint covers every film (id, title, year, aliases), every
-review (id, text checksum) and the code and model that build the indexes, so an edited review or an
-upgraded bot never reads a stale index. A folder is written under a temporary name and renamed when
+`<folder>/<fingerprint>/`, where the fingerprint covers every film (id, title, year, aliases, sequel or
+not), every review (id, text checksum) and the code and model that build the indexes, so an edited review
+or an upgraded bot never reads a stale index. A folder is written under a temporary name and renamed when
 complete, so a crash mid-write leaves nothing half-read.
 
 Nothing saved can run code when read: arrays are `.npy` files (plain dtypes only, no pickles) opened
@@ -87,7 +87,8 @@ def fingerprint(films: Sequence[Film]) -> str:
     for path in _CODE:
         h.update(path.read_bytes())
     for f in films:
-        h.update(repr((f.id, f.title, f.year, f.aliases)).encode())
+        # a sequel or not: a sequel's main title names another film
+        h.update(repr((f.id, f.title, f.year, f.aliases, f.sequel_of, f.is_sequel)).encode())
         for r in f.reviews:
             h.update(repr((r.id, r.checksum or text_checksum(r.text))).encode())
     return h.hexdigest()[:32]

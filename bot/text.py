@@ -25,8 +25,11 @@ _ORDINALS = {
     "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6", "seventh": "7", "eighth": "8",
     "ninth": "9", "tenth": "10",
 }  # fmt: skip
-_MARKER_NUMBERS = {"deux": "2", "trois": "3", "dos": "2", "tres": "3"}  # "Hot Shots! Part Deux": only after a marker
+# "Hot Shots! Part Deux", "History of the World: Part I": only after a marker
+_MARKER_NUMBERS = {"i": "1", "deux": "2", "trois": "3", "dos": "2", "tres": "3"}
 _MARKERS = frozenset({"part", "pt", "chapter", "episode", "vol", "volume"})
+# "The King and I", "Me and I": a last "I" after these is the word, not part 1
+_AFTER_I = frozenset({"and", "am", "or", "me", "myself", "you", "if", "as", "than", "when", "what", "who"})
 _NUMBERISH = frozenset(_NUMBER_WORDS) | frozenset(_ROMAN) | frozenset(_ORDINALS) | _MARKERS | {"hundred"}
 _MOVED_ARTICLE = re.compile(r"^(.*?),\s*(the|a|an|le|la|les|l'|el|los|las|il|der|die|das)(\s*[:(-].*)?$", re.I)
 _YEAR = re.compile(r"\s*\((\d{4})\)\s*$")
@@ -186,6 +189,8 @@ def normalise(title: str, keep_article: bool = False) -> str:
     tokens = words(unmove_article(title))
     if len(tokens) >= 3 and tokens[-2] == "the" and tokens[-1] in _ORDINALS:
         tokens = [*tokens[:-2], _ORDINALS[tokens[-1]]]
+    elif len(tokens) >= 2 and tokens[-1] == "i" and tokens[-2] not in _AFTER_I:
+        tokens = [*tokens[:-1], "1"]  # "The Human Condition I", "Young Guns I"; not "The King and I"
     numeric = [t.isdigit() or t in _ROMAN or t in _NUMBER_WORDS or t in _MARKER_NUMBERS for t in tokens]
     marked: list[str] = []
     for i, tok in enumerate(tokens):

@@ -2,12 +2,13 @@
 
 `Kill Bill: Vol. 2` is the main title "Kill Bill" with the number 2; `Birdman or (The Unexpected
 Virtue of Ignorance)` is "Birdman", also known by the part after "or"; `Twelve Monkeys (a.k.a. 12
-Monkeys)` has an alternative title; `Borat: Cultural Learnings of America for ...` is a main title
-with a subtitle too long for anyone to type. The title index builds its keys from these parts.
+Monkeys)` has an alternative title; `Ferris Bueller's Day Off` is also "Ferris Bueller" (its
+distinctive first words). The title index builds its keys from these parts.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -16,9 +17,9 @@ from bot.text import ARTICLES, normalise, split_year, unmove_article
 
 # Words that join a title's words ("Eternal Sunshine *of* the Spotless Mind") and carry no name.
 LINKS = frozenset("of in on to at by or an is it de la le el du vs and for from with into the a as its".split())
-LONG_SUBTITLE = 5  # content words: a subtitle this long is an explanation, not what people type
-FUNCTION = 150  # the commonest words of English ("do", "time", "again") say little in a subtitle
 DISTINCT = 10_000  # a word rarer than this (or not in the lexicon) can name a film ("Bueller", "Strangelove")
+COMMON = 3_000  # a word this frequent alone may well be another film's title ("Heat", "Texas")
+RARE_PHRASE = 6.0  # ... and words together whose rarities (log10 rank) add up to this ("close encounters")
 _PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")
 _AKA = re.compile(r"^(?:a\.?k\.?a\.?|also known as)\s+", re.I)
 # "Birdman or (...)", "Dr. Strangelove or: How I ...", "Frankenstein; or, The Modern Prometheus", "Birdman: Or"
@@ -65,58 +66,62 @@ def parse(title: str) -> Structure:
         if (n := normalise(part)).isdigit():
             number = n
             break
-    # a small number ending the main title; "District 13", "Apollo 13" are names
-    if number is None and len(main_words) > 1 and main_words[-1].isdigit() and int(main_words[-1]) <= 10:
+    # a small number ending the main title; "District 13", "Apollo 13", "Tell No One" are names
+    if number is None and len(main_words) > 1 and main_words[-1].isdigit() and 2 <= int(main_words[-1]) <= 10:
         number, base = main_words[-1], " ".join(main_words[:-1])  # "Toy Story 2", "Rocky IV", "Shrek the Third"
     return Structure(main, subtitles, number, base, tuple(alternatives), named_before_or)
 
 
-def content_words(text: str) -> list[str]:
-    """The normalised words of `text` that say something: not articles, link words or the commonest words."""
-    return [
-        w
-        for w in normalise(text, keep_article=True).split()
-        if w not in LINKS and w not in ARTICLES and not w.isdigit() and (lexicon.rank(w) or FUNCTION + 1) > FUNCTION
-    ]
+def _rarity(word: str) -> float:
+    """How much a folded word says about which film is meant: log10 of its frequency rank (5 when unlisted)."""
+    if word.isdigit():
+        return 1.0  # "four weddings", "two girls": a number says little
+    rank = lexicon.rank(word)
+    return 5.0 if rank is None else math.log10(rank)
 
 
-def long_subtitle(structure: Structure) -> bool:
-    """Whether the subtitles are an explanation too long to type ("Borat: Cultural Learnings of America for
-    Make Benefit Glorious Nation of Kazakhstan"), so the main title alone names the film."""
-    return sum(len(content_words(p)) for p in structure.subtitles) >= LONG_SUBTITLE
+def common_word(text: str) -> bool:
+    """Whether a title part is one common word ("Heat", "American", "Texas"): as likely another film's title."""
+    named = [w for w in normalise(text).split() if w not in LINKS and w not in ARTICLES]
+    return len(named) == 1 and not named[0].isdigit() and (lexicon.rank(named[0]) or COMMON + 1) <= COMMON
 
 
 def distinctive(words: list[str]) -> bool:
-    """Whether these folded words can name a film on their own: two or more, one of them a rare word."""
-    if len(words) < 2 or any(w.isdigit() for w in words):
+    """Whether these folded words can name a film on their own: two words or more that say something, one of
+    them rare ("ferris bueller", "last tango") or together uncommon enough ("close encounters", "lock stock");
+    never one word ("heat") nor common words together ("bad day", "first monday", "things to do")."""
+    named = [w for w in words if w not in LINKS and w not in ARTICLES]
+    if len(named) < 2:
         return False
-    ranks = [lexicon.rank(w) for w in words if w not in LINKS and w not in ARTICLES]
-    return any(r is None or r > DISTINCT for r in ranks)
+    return any(not w.isdigit() and (lexicon.rank(w) or DISTINCT + 1) > DISTINCT for w in named) or (
+        sum(map(_rarity, named)) >= RARE_PHRASE
+    )
 
 
 def short_names(main: str) -> list[str]:
     """The distinctive first words of a long main title, as people shorten it.
 
-    Up to a possessive ("Ferris Bueller" of "Ferris Bueller's Day Off") or to the first link word
-    ("Eternal Sunshine" of "Eternal Sunshine of the Spotless Mind"), when what is kept is distinctive
-    (see `distinctive`) and enough is left out: a word after a possessive, two before a link word
-    (the first words of "Ant-Man and the Wasp" or "Weekend at Bernie's II" rather name the first film).
+    Up to a possessive ("Ferris Bueller" of "Ferris Bueller's Day Off") or to a link word ("Eternal
+    Sunshine" of "Eternal Sunshine of the Spotless Mind", "Close Encounters" of "... of the Third Kind",
+    "Bring Me the Head" of "... of Alfredo Garcia"), when what is kept is distinctive (see `distinctive`)
+    and a word that says something is left out (a number left out makes it the name of a series, as in
+    "Weekend at Bernie's II"). Whether the short name names this film or the first film
+    of its series is the title index's question (a sequel's first words name the first film).
     """
-    out: list[str] = []
-    cuts: list[tuple[str, int]] = []  # (kept words, how many of the rest must say something)
+    cuts: list[str] = []
     if m := _POSSESSIVE.match(main):
-        cuts.append((m.group(1), 1))  # a name: "Lee Daniels' The Butler", "Ferris Bueller's Day Off"
+        cuts.append(m.group(1))  # a name: "Lee Daniels' The Butler", "Ferris Bueller's Day Off"
     tokens = main.split()
     for i, tok in enumerate(tokens[1:], 1):
-        if normalise(tok, keep_article=True) in LINKS:
-            cuts.append((" ".join(tokens[:i]), 2))  # "Ant-Man and the Wasp" rather names Ant-Man
-            break
-    for cut, needed in cuts:
+        if normalise(tok, keep_article=True) in LINKS and normalise(tokens[i - 1], keep_article=True) not in LINKS:
+            cuts.append(" ".join(tokens[:i]))
+    out: list[str] = []
+    whole = normalise(main).split()
+    for cut in cuts:
         key = normalise(cut)
         kept = key.split()
-        rest = normalise(main).split()[len(kept) :]
-        left = [w for w in rest if w not in LINKS and w not in ARTICLES and not w.isdigit()]
-        if kept and len(left) >= needed and distinctive(kept) and key not in out:
+        left = [w for w in whole[len(kept) :] if w not in LINKS and w not in ARTICLES and not w.isdigit()]
+        if kept and left and distinctive(kept) and key not in out:
             out.append(key)
     return out
 

@@ -17,7 +17,7 @@ import itertools
 import operator
 import re
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -30,7 +30,7 @@ from rapidfuzz.distance import OSA
 from bot import lexicon
 from bot.models import Film, Suggestion
 from bot.text import ARTICLES, clean, fold, normalise, normalise_words, shorten, split_year, words
-from bot.titleparse import LINKS, collapse_initials, long_subtitle, parse, short_names
+from bot.titleparse import LINKS, collapse_initials, common_word, parse, short_names
 
 # A sure match needs a high score and some lead over the next film, or a fair score and a wide
 # lead (a misspelt title far from every other). Tuned on MovieLens queries: docs/quality.md.
@@ -43,16 +43,18 @@ BRUTE_FORCE_MAX = 5_000  # above this many keys, narrow candidates with the trig
 POOL = 300  # keys sharing the most trigrams with a query, scored by rapidfuzz (trigram index only)
 SHORTLIST = 16  # keys per rapidfuzz scorer handed to the full score (trigram index only)
 FIND_SPANS = 2  # spans of a question resolved in full when looking for a title in it (trigram index only)
+LABEL_CHARS = 100  # a suggestion names its film in at most this many characters
 REAL_WORD = 30_000  # a word this frequent (lexicon rank) is a word of its own, not a misspelling of a title's
-# How strongly each kind of key names its film. "main_short": a main title whose short subtitle is part of
-# the name ("Charlie's Angels" of "...: Full Throttle" more likely names the first film); "sequel_main": the
-# bare main title of a sequel ("Madagascar" of "Madagascar: Escape 2 Africa"); "generic_sub": a one-word
-# subtitle that other titles also use ("Justice League: Doom"). The first two never make a sure match.
+# How strongly each kind of key names its film. "sequel_main": the bare main title or first words of a
+# sequel, which name the first film ("Madagascar" of "Madagascar: Escape 2 Africa", "Charlie's Angels" of
+# "...: Full Throttle"); "common_main": a main title that is one common word, as likely the title of another
+# film ("American" of "American: The Bill Hicks Story"); neither makes a sure match. "generic_sub": a one-word
+# subtitle that other titles also use ("Justice League: Doom").
 _KEY_WEIGHT = {
     "full": 1.0, "alias": 1.0, "numbered": 0.94, "main": 0.92, "short": 0.92, "sub": 0.94,
-    "main_short": 0.92, "sequel_main": 0.86, "generic_sub": 0.86,
+    "sequel_main": 0.86, "common_main": 0.92, "generic_sub": 0.86,
 }  # fmt: skip
-_PARTIAL = frozenset({"main_short", "sequel_main"})
+_PARTIAL = frozenset({"sequel_main", "common_main"})
 PREFIX_FLOOR = 74.0  # the first words of a title: worth suggesting, never a match on their own
 NUMBER_MISS = 20.0  # the query's numbers differ from the title's ("Toy Story" for "Toy Story 2")
 REAL_WORD_MISS = 16.0  # a title word where the key has another ("Bride" for "Pride"): another film
@@ -147,7 +149,7 @@ def _typos_explain(edits: int, letters: str) -> bool:
 def _typo_score(query: str, key: str, edits: int) -> float:
     """Typos cost about the same on a short title as on a long one."""
     n = max(len(query.replace(" ", "")), len(key.replace(" ", "")))
-    if n < 4:
+    if n < 4 or edits > 3:  # 4 stands for "more than 3": no typo score
         return 0.0
     return 100.0 - edits * (6 if n >= 12 else 8 if n >= 7 else 12)
 
@@ -160,9 +162,18 @@ def _real_word(word: str, vocab: frozenset[str] | set[str]) -> bool:
     return rank is not None and rank <= REAL_WORD
 
 
+def _rarer(word: str, key_words: Sequence[str]) -> bool:
+    """Whether `word` is far rarer than the key word it looks like: a typo that happens to make a word ("tory"
+    for "story", "bach" for "beach"), not another word of a title ("man" for "woman", "bride" for "pride")."""
+    near = max(key_words, key=lambda k: OSA.normalized_similarity(word, k))
+    mine, theirs = lexicon.rank(word), lexicon.rank(near)
+    return theirs is not None and (mine is None or mine >= 4 * theirs)
+
+
 def _inflected(word: str, key_words: Sequence[str]) -> bool:
-    """Whether `word` is a key word with or without a plural or possessive "s" ("reflection", "bueller's")."""
-    return any(word in (k + "s", k + "es") or k in (word + "s", word + "es") for k in key_words)
+    """Whether `word` is a key word with or without a plural or possessive "s" or a past "d" ("reflection",
+    "bueller's", "create" for "created")."""
+    return any(word in (k + "s", k + "es", k + "d") or k in (word + "s", word + "es", word + "d") for k in key_words)
 
 
 def _alike(a: str, b: str) -> bool:
@@ -210,13 +221,24 @@ def _score(
         typos_only, veto = False, Veto.NUMBER
     key_words = key.text.split()
     letters = key.text.replace(" ", "")
-    for word in query.split():
+    q_words = query.split()
+    # Words that name the film, shared by query and key: one real word far rarer than the title word it looks like,
+    # where another of the title's words agrees, is a typo ("The Tory of the Weeping Camel", "Boyd Shots"); a word about
+    # as common, or alone, is another film ("Bride and Prejudice", "Mommy", "Hot Shots").
+    named = sum(1 for w in key_words if w not in LINKS and w not in ARTICLES and not w.isdigit())
+    agreed = sum(1 for w in set(q_words) if w in key_words and w not in LINKS and w not in ARTICLES and not w.isdigit())
+    slips = 0
+    for word in q_words:
         if word in key_words or len(word) < 2 or word.isdigit() or _inflected(word, key_words):
             continue
         near = any(OSA.normalized_similarity(word, k) >= 0.6 for k in key_words)
         if _real_word(word, vocab):
             if len(word) <= 3 and any(OSA.distance(word, k) <= 1 for k in key_words):
                 score -= SHORT_SLIP  # a slip on a short word ("he" for "the", "is" for "in")
+            elif edits <= 2 and word in letters and not any(word in k for k in key_words):
+                pass  # letters across two title words, split by a moved space ("Two Girl sand a Guy")
+            elif near and agreed >= 1 and named >= 2 and edits <= 2 and not slips and _rarer(word, key_words):
+                slips += 1  # a typo that makes a rare word, beside a title word that agrees ("Boyd Shots")
             elif near:
                 score -= REAL_WORD_MISS  # another real word where the title has this one ("Bride" for "Pride")
                 typos_only, veto = False, veto or Veto.WORD
@@ -225,8 +247,15 @@ def _score(
                 typos_only = False
                 if word not in LINKS and word not in ARTICLES:  # "Heat Wave" is not "Heat"
                     veto = veto or Veto.LONGER
-        elif not near and word not in letters and not _typos_explain(edits, letters):
-            score -= EXTRA_WORD_MISS  # a word the title does not have at all, not a misspelling of one of its words
+        elif (
+            not near
+            and word not in letters
+            and (
+                not _typos_explain(edits, letters)
+                or not _typo_edits(" ".join(w for w in q_words if w != word), key.text)
+            )
+        ):  # a word the title does not have at all, not a misspelling of one of its words ("O.J.: Made in America")
+            score -= EXTRA_WORD_MISS
             typos_only, veto = False, veto or Veto.LONGER
     if year is not None and film.year is not None:
         gap = abs(year - film.year)
@@ -274,25 +303,45 @@ def _film_keys(film: Film) -> Iterable[tuple[str, str]]:
         yield "alias", alt
     if s.named_before_or:
         yield "alias", s.main  # "Birdman" of "Birdman or (The Unexpected Virtue of Ignorance)"
+    names_first = _names_first_film(film)
     if s.subtitles:
         main_words = normalise(s.main).split()
-        sequel = film.is_sequel or bool(film.sequel_of) or any(_DIGITS.search(p) for p in s.subtitles)
         if s.number is not None and s.number not in main_words:
             yield "numbered", f"{s.main} {s.number}"  # "Kill Bill 2", "Star Wars 4"
             yield "sequel_main", s.main  # "The Godfather" of "The Godfather: Part II" names the first film
         elif s.number is not None:
             yield "main", s.main  # "Home Alone 2" of "Home Alone 2: Lost in New York"
             yield "sequel_main", s.base
-        elif sequel:
+        elif names_first(s.main):  # a sequel's "Charlie's Angels" names the first film, which may be absent
             yield "sequel_main", s.main
-        else:
-            yield ("main" if s.named_before_or or long_subtitle(s) else "main_short"), s.main
+        else:  # "Borat", "Laputa" of "Laputa: Castle in the Sky"; one common word ("American", "Henry") is unsure
+            yield ("common_main" if common_word(s.main) else "main"), s.main
         for part in s.subtitles:
             yield "sub", part
     elif s.number is not None and s.base:
         yield "sequel_main", s.base  # "Toy Story" of "Toy Story 2" names the first film, or the series
     for name in short_names(s.main):
-        yield "short", name
+        yield ("sequel_main" if names_first(name) else "short"), name  # "harry potter" of "... Chamber of Secrets"
+
+
+def _follows(sequel: Film, film: Film) -> bool:
+    """Whether the corpus says `sequel` follows `film` (its `sequel_of` is `film`'s title)."""
+    return bool(sequel.sequel_of) and normalise(sequel.sequel_of or "") == normalise(film.title)
+
+
+def _names_first_film(film: Film) -> Callable[[str], bool]:
+    """Whether a part of `film`'s title (its main title, its first words) names the first film of its series
+    rather than `film`: only a sequel's do, and when the corpus knows the first film's title (`sequel_of`),
+    only those that start it ("Charlie's Angels" of *...: Full Throttle*, not "Book of Shadows" of *Book of
+    Shadows: Blair Witch 2*, a sequel of *The Blair Witch Project*)."""
+    if not (film.is_sequel or film.sequel_of):
+        return lambda part: False
+    if not film.sequel_of:
+        return lambda part: True  # the review reads as a sequel's: which film it follows is not known
+    first = normalise(film.sequel_of).split()
+    return lambda part: (
+        all(map(_alike, (words := normalise(part).split()), first[: len(words)])) and len(words) <= len(first)
+    )
 
 
 class TitleIndex:
@@ -306,7 +355,7 @@ class TitleIndex:
                 for text in {normalise(raw), normalise(raw, keep_article=True)}:
                     if kind == "sub" and (len(text) < 2 or text.isdigit()):
                         continue
-                    if kind in ("main", "main_short", "sequel_main", "short") and (
+                    if kind in ("main", "common_main", "sequel_main", "short") and (
                         len(text) < 2 or (text.isdigit() and len(text) < 3)
                     ):
                         continue
@@ -411,8 +460,13 @@ class TitleIndex:
             return _NOTHING
         best, film = scored[0][0], self.films[scored[0][1]]
         top = best.score
-        lead = top - (scored[1][0].score if len(scored) > 1 else 0.0)
-        others = min((s.edits for s, _ in scored[1:]), default=4)
+        # A sequel matched by the name of its first film names that film: "Homeward Bound" of "Homeward Bound
+        # II" is no rival of "Homeward Bound: The Incredible Journey" when the corpus says II follows it.
+        rivals = [s for s, i in scored[1:] if s.kind != "sequel_main" or not _follows(self.films[i], film)]
+        # a title typed exactly is not read as a typo of another ("Urban Legends" is not Urban Legend)
+        exact = best.edits == 0 or not any(s.edits == 0 and not s.veto and s.kind not in _PARTIAL for s in rivals)
+        lead = top - (rivals[0].score if rivals else 0.0)
+        others = min((s.edits for s in rivals), default=4)
         # The name of a series ("Jurassic Park" of "Jurassic Park III") is a relative of the film asked for,
         # not a title to read past: another film whose subtitle or plural spelling it is does not match.
         series = any(
@@ -420,10 +474,11 @@ class TitleIndex:
             and not s.veto
             and s.edits <= best.edits
             and (s.key != best.key or best.kind not in ("full", "alias"))
-            for s, _ in scored[1:]
+            for s in rivals
         )
         if (
             best.sure
+            and exact
             and not series
             and (
                 (top >= MATCH and lead >= MATCH_LEAD)
@@ -488,7 +543,7 @@ class TitleIndex:
         if not query:
             if self._first is None:  # computed once: sorting a million titles takes a while
                 first = heapq.nsmallest(25, self.films, key=lambda f: fold(f.title))
-                self._first = [Suggestion(f.title[:100], 0.0, f.id) for f in first]
+                self._first = [Suggestion(f.title[:LABEL_CHARS], 0.0, f.id) for f in first]
             return self._first[:limit]
         seen: dict[int, float] = {}
         lo = bisect.bisect_left(self._sorted_texts, query)
@@ -500,7 +555,7 @@ class TitleIndex:
             for score, film_idx in self._fuzzy_prefix(query, limit * 2):
                 seen.setdefault(film_idx, score)
         ranked = sorted(seen.items(), key=lambda kv: (-kv[1], fold(self.films[kv[0]].title)))[:limit]
-        return [Suggestion(_label(self.films[i]), round(s, 1), self.films[i].id) for i, s in ranked if s >= 50]
+        return list(_suggestions([(s, self.films[i]) for i, s in ranked if s >= 50]))
 
     def _fuzzy_prefix(self, query: str, limit: int) -> list[tuple[float, int]]:
         out: list[tuple[float, int]] = []
@@ -529,6 +584,13 @@ class TitleIndex:
                     continue
                 text = normalise_words(part)
                 owners = set(self._exact.get(text, ()))
+                if 1 < len(owners) <= 5:  # a sequel named by its first film's title names that film
+                    partial = self._partial.get(text, ())
+                    owners = {
+                        f
+                        for f in owners
+                        if f not in partial or not any(_follows(self.films[f], self.films[g]) for g in owners)
+                    }
                 if len(owners) == 1 and len(" ".join(part)) >= 3:
                     film = owners.pop()
                     sure = film not in self._partial.get(text, ())
@@ -905,12 +967,8 @@ class _Grams:
         return [self.texts[n] for n in ok[np.argsort(-counts[ok], kind="stable")][:200].tolist()]
 
 
-def _label(film: Film) -> str:
-    return shorten(f"{film.title} ({film.year})" if film.year else film.title, 100)
-
-
 def _suggestions(ranked: Sequence[tuple[float, Film]]) -> tuple[Suggestion, ...]:
-    return tuple(Suggestion(_label(f), round(s, 1), f.id) for s, f in ranked)
+    return tuple(Suggestion(shorten(f.label, LABEL_CHARS), round(s, 1), f.id) for s, f in ranked)
 
 
 def _expect(ok: bool, what: str) -> None:

@@ -16,6 +16,7 @@ FILMS = [
         "Charlie's Angels: Full Throttle",
         2003,
         "Charlie's Angels: Full Throttle is loud and empty. The stunts are silly.",
+        sequel_of="Charlie's Angels",  # a sequel: its main title names the first film
     ),
 ]
 

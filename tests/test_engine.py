@@ -208,6 +208,7 @@ SERIES = [
         "Charlie's Angels: Full Throttle",
         2003,
         "Charlie's Angels: Full Throttle is loud and empty. The stunts are silly.",
+        sequel_of="Charlie's Angels",  # a sequel: its main title names the first film
     ),
     Film.of("birdman", "Birdman or (The Unexpected Virtue of Ignorance)", 2014, "A dazzling film."),
 ]

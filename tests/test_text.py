@@ -54,3 +54,9 @@ def test_sentences_split_where_the_space_after_a_stop_is_missing() -> None:
     assert sentences("Mr.Smith and the U.S.A. paid 3.5 dollars on Amazon.com today.") == [
         "Mr.Smith and the U.S.A. paid 3.5 dollars on Amazon.com today."
     ]
+
+
+def test_a_last_i_is_part_one_unless_it_is_the_word() -> None:
+    assert normalise("History of the World: Part I") == normalise("history of the world 1") == "history of the world 1"
+    assert normalise("Young Guns I") == "young guns 1"
+    assert normalise("The King and I") == "king and i"  # after "and" it is the word

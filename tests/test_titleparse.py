@@ -6,7 +6,7 @@ import pytest
 
 from bot import lexicon
 from bot.text import normalise
-from bot.titleparse import collapse_initials, distinctive, long_subtitle, parse, short_names
+from bot.titleparse import collapse_initials, common_word, distinctive, parse, short_names
 
 
 @pytest.mark.parametrize(
@@ -53,17 +53,20 @@ def test_parse_finds_main_title_number_and_alternatives(
     assert (s.main, s.number, s.alternatives) == (main, number, alternatives)
 
 
-def test_a_long_subtitle_is_an_explanation_and_a_short_one_part_of_the_name() -> None:
-    assert long_subtitle(parse("Borat: Cultural Learnings of America for Make Benefit Glorious Nation of Kazakhstan"))
-    assert not long_subtitle(parse("Charlie's Angels: Full Throttle"))
-    assert not long_subtitle(parse("Night at the Museum: Battle of the Smithsonian"))
+def test_one_common_word_is_no_name_of_its_own() -> None:
+    assert common_word("Heat") and common_word("The American") and common_word("Texas")
+    assert not common_word("Borat") and not common_word("Laputa") and not common_word("Charlie's Angels")
 
 
 def test_short_names_are_distinctive_first_words() -> None:
     assert short_names("Ferris Bueller's Day Off") == ["ferris bueller"]
     assert short_names("Eternal Sunshine of the Spotless Mind") == ["eternal sunshine"]
-    assert short_names("Ant-Man and the Wasp") == []  # names the first film rather
+    assert short_names("Close Encounters of the Third Kind") == ["close encounters"]  # uncommon together
+    assert short_names("Lock, Stock & Two Smoking Barrels") == ["lock stock"]
+    assert short_names("Bring Me the Head of Alfredo Garcia") == ["bring me the head"]  # at a later link word
+    assert short_names("Weekend at Bernie's II") == []  # without its number: the name of the series
     assert short_names("Heat Wave") == [] and short_names("The Day After Tomorrow") == []
+    assert short_names("Bad Day at Black Rock") == [] and short_names("Things to Do in Denver When You're Dead") == []
     assert distinctive(["ferris", "bueller"]) and not distinctive(["heat"]) and not distinctive(["big", "day"])
 
 

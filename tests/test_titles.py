@@ -8,8 +8,8 @@ from bot.models import Film
 from bot.titles import Outcome, TitleIndex
 
 
-def film(title: str, year: int | None = None, aliases: tuple[str, ...] = ()) -> Film:
-    return Film.of(title.lower().replace(" ", "-"), title, year, "x", aliases=aliases)
+def film(title: str, year: int | None = None, aliases: tuple[str, ...] = (), sequel_of: str | None = None) -> Film:
+    return Film.of(title.lower().replace(" ", "-"), title, year, "x", aliases=aliases, sequel_of=sequel_of)
 
 
 CATALOGUE = [
@@ -168,7 +168,7 @@ FIRSTS = [
     film("The Hot Spot", 1990),
     film("The Words", 2012),
     film("Battle: Los Angeles", 2011),
-    film("Charlie's Angels: Full Throttle", 2003),
+    film("Charlie's Angels: Full Throttle", 2003, sequel_of="Charlie's Angels"),
     film("Jurassic Park III", 2001),
     film("The Lost World: Jurassic Park", 1997),
     film("Puppet Master II", 1990),
@@ -398,3 +398,82 @@ def test_a_topic_tied_to_a_title_in_a_question_is_not_a_longer_title() -> None:
         assert found.film is not None and found.film.id == film_id, question
     longer = index.find_in("how is the return of the mummy?")
     assert longer.film is None and [s.film_id for s in longer.suggestions] == ["mummy"]
+
+
+@pytest.fixture(scope="module")
+def parts() -> TitleIndex:
+    return TitleIndex(
+        [
+            film("History of the World: Part I", 1981),
+            film("Nymphomaniac: Volume I", 2013),
+            film("The King and I", 1956),
+            film("And God Created Woman", 1956),
+            film("Urban Legend", 1998),
+            film("Urban Legends: Final Cut", 2000),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("history of the world 1", "History of the World: Part I"),  # "Part I" is part 1
+        ("history of the world part 1", "History of the World: Part I"),
+        ("nymphomaniac 1", "Nymphomaniac: Volume I"),
+        ("the king and i", "The King and I"),  # "I" after "and" is a word, not a number
+    ],
+)
+def test_a_part_i_is_part_one(parts: TitleIndex, query: str, title: str) -> None:
+    res = parts.lookup(query)
+    assert res.outcome is Outcome.MATCH and res.film is not None and res.film.title == title, res
+
+
+def test_the_king_and_i_is_not_the_king_1() -> None:
+    res = TitleIndex([film("The King and I", 1956)]).lookup("the king and 1")
+    assert res.outcome is not Outcome.MATCH, res
+
+
+def test_a_dropped_past_d_is_a_typo(parts: TitleIndex) -> None:
+    res = parts.lookup("And God Create Woman")
+    assert res.outcome is Outcome.MATCH and res.film is not None and res.film.title == "And God Created Woman", res
+
+
+def test_a_title_typed_exactly_is_not_read_as_a_typo_of_another(parts: TitleIndex) -> None:
+    # "Urban Legends" is the main title of Urban Legends: Final Cut, and one letter from Urban Legend
+    res = parts.lookup("Urban Legends")
+    assert res.outcome is not Outcome.MATCH and res.film is None, res
+    assert "Urban Legends: Final Cut" in _titles(res)
+
+
+@pytest.fixture(scope="module")
+def two_words() -> TitleIndex:
+    return TitleIndex(
+        [
+            film("The Woman in Black", 2012),
+            film("Body Shots", 1999),
+            film("Pride and Prejudice", 2005),
+            film("The Mummy", 1999),
+            film("Garfield's Pet Force", 2009),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("The oman in Black", "The Woman in Black"),  # "oman" is a rare word: a typo of "woman"
+        ("Boyd Shots", "Body Shots"),
+        ("Garfield's et Fore", "Garfield's Pet Force"),
+    ],
+)
+def test_a_typo_that_makes_a_rare_word_beside_one_agreeing_word_is_a_typo(
+    two_words: TitleIndex, query: str, title: str
+) -> None:
+    res = two_words.lookup(query)
+    assert res.outcome is Outcome.MATCH and res.film is not None and res.film.title == title, res
+
+
+@pytest.mark.parametrize("query", ["Bride and Prejudice", "Mommy", "The Man in Black"])
+def test_a_common_word_for_a_title_word_is_another_film(two_words: TitleIndex, query: str) -> None:
+    res = two_words.lookup(query)
+    assert res.outcome is not Outcome.MATCH and res.film is None, res

@@ -26,7 +26,7 @@ CUES: dict[Role, tuple[str, ...]] = {
 _PATTERNS: dict[Role, tuple[re.Pattern[str], ...]] = {
     Role.DIRECTOR: (
         re.compile(rf"\b(?:directed|helmed)\s+by\s+{_NAME}"),
-        re.compile(rf"\b(?:[Dd]irector|[Ff]ilmmaker)\s+{_NAME}"),
+        re.compile(rf"\b(?:[Dd]irector|[Ff]ilmmaker),?\s+{_NAME}"),  # "the director, Ines Kowalski,"
         re.compile(rf"{_NAME}\s+(?:directs|directed|helms|helmed)\b"),
         re.compile(rf"{_NAME}{_POSSESSIVE}\s+(?:direction|directing)\b"),
     ),
@@ -34,18 +34,18 @@ _PATTERNS: dict[Role, tuple[re.Pattern[str], ...]] = {
         re.compile(rf"\b(?:starring|stars|played by|co-starring|featuring)\s+{_NAME}"),
         re.compile(rf"{_NAME}\s+(?:stars|starred|plays|played|is cast|leads|gives)\b"),
         re.compile(rf"{_NAME}{_POSSESSIVE}\s+(?:performance|turn|portrayal)\b"),
-        re.compile(rf"\b(?:[Aa]ctor|[Aa]ctress|[Ll]ead)\s+{_NAME}"),
+        re.compile(rf"\b(?:[Aa]ctor|[Aa]ctress|[Ll]ead),?\s+{_NAME}"),
     ),
     Role.WRITER: (
         re.compile(rf"\b(?:written|scripted|penned)\s+by\s+{_NAME}"),
         re.compile(rf"\b(?:screenplay|script)\s+(?:is\s+)?by\s+{_NAME}"),
-        re.compile(rf"\b(?:[Ww]riter|[Ss]creenwriter)\s+{_NAME}"),
+        re.compile(rf"\b(?:[Ww]riter|[Ss]creenwriter),?\s+{_NAME}"),
         re.compile(rf"{_NAME}\s+(?:wrote|writes)\b"),
     ),
     Role.COMPOSER: (
         re.compile(rf"\b(?:score|music|soundtrack)\s+(?:is\s+)?by\s+{_NAME}"),
         re.compile(rf"\b(?:composed|scored)\s+by\s+{_NAME}"),
-        re.compile(rf"\b[Cc]omposer\s+{_NAME}"),
+        re.compile(rf"\b[Cc]omposer,?\s+{_NAME}"),
         re.compile(rf"{_NAME}{_POSSESSIVE}\s+(?:score|music|soundtrack)\b"),
     ),
 }

@@ -104,6 +104,8 @@ class Across:
         score = np.bincount(film, weights=v, minlength=n) / (np.bincount(film, weights=r * o, minlength=n) + PRIOR)
         mentions = np.bincount(film, weights=(r >= MIN_RELEVANCE).astype(np.float64), minlength=n)
         ok = np.flatnonzero((score > 0) & (mentions > 0))
+        if not len(ok):  # they talk about it, none warmly: still the films compared, the least cold first
+            ok = np.flatnonzero(mentions > 0)
         top = ok[np.lexsort((ok, -score[ok]))][:k]
         out = []
         for f in top.tolist():

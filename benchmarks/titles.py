@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process, utils
 from rapidfuzz.distance import Levenshtein
 
 from bot import lexicon
-from bot.models import Film
+from bot.models import Film, Review
 from bot.text import ARTICLES, normalise, title_parts
 from bot.titles import Outcome, Resolution, TitleIndex
 
@@ -313,11 +313,13 @@ def mark_sequels(films: list[Film], share: float = 1.0, seed: int = 0) -> list[F
     if share < 1.0:
         sequels = random.Random(seed).sample(sequels, round(len(sequels) * share))
     marked = {f.id for f in sequels}
-    return [
-        replace(f, sequel_of=original[f.id].title if f.id in original else None, is_sequel=True)
-        if f.id in marked else f
-        for f in films
-    ]  # fmt: skip
+    return [_marked(f, original[f.id].title if f.id in original else None) if f.id in marked else f for f in films]
+
+
+def _marked(f: Film, sequel_of: str | None) -> Film:
+    """`f` as a sequel: of `sequel_of` when known, else its reviews read as a sequel's."""
+    reviews = f.reviews or (Review(f"{f.id}/1", f.id, ""),)
+    return replace(f, sequel_of=sequel_of, reviews=tuple(replace(r, is_sequel=True) for r in reviews))
 
 
 def _later(f: Film, first: Film) -> bool:

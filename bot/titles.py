@@ -641,6 +641,8 @@ class TitleIndex:
         for span in self._spans(tokens):
             if any(lo <= span.start and span.end <= hi and (i, j) != (span.start, span.end) for lo, hi, i, j in vetoed):
                 continue  # "toy" inside "toy story 3" (a sequel of Toy Story), or inside "toy story" (a series)
+            if _question_verb(tokens, span.start, span.end):
+                continue  # "who made jaws?" does not ask about Made, nor "how long does jaws run?" about Run
             reach = _contradiction(tokens, span.start, span.end, span.film) or _longer_tail(tokens, span)
             vetoed.append((*(reach or (span.start, span.end)), span.start, span.end))  # "toy" inside "toy story"
             if reach is None and span.sure:
@@ -804,6 +806,15 @@ _BARE = frozenset("a an the of film movie".split())
 _TITLE_LINKS = frozenset("of for to at on in from with and the a an by into".split())
 # Before a title in a question, these tie what is asked about to the film: "the shark in jaws", "the score on heat".
 _TOPIC_LINKS = frozenset("in on at for from with by into".split())
+# A question's verb next to a title: after it when an auxiliary before the title asks the question ("does jaws
+# live up to the original?"), or before it after the question's subject ("who made jaws?", "can i show jaws to
+# my kids?"). Base forms that rarely start a title's subtitle ("Heat Wave", "The Mummy Returns" stay titles).
+_AUXILIARIES = frozenset("does do did can could will would should may might must".split())
+_SUBJECTS = frozenset("who i you we they kids children people anyone everyone".split())
+_VERBS = frozenset(
+    "make live hold run last work deserve scare frighten feel look sound compare stack measure end get have need "
+    "win stand age deliver show stay keep earn pay drag matter seem made directed wrote shot scored produced".split()
+)
 # Question words that, before a title, may be part of it or name another film ("a better tomorrow", "the new shrek").
 _MODIFIERS = frozenset("better best worse worst great good bad new old last".split())
 
@@ -841,6 +852,17 @@ def _longer_tail(tokens: list[str], span: _Span) -> tuple[int, int] | None:
     return None
 
 
+def _question_verb(tokens: list[str], start: int, end: int) -> bool:
+    """Whether the one word at `start` is the question's verb (see `_VERBS`), not a title: after the subject
+    ("who made ..."), or after the title an auxiliary asks about ("does jaws run long?")."""
+    if end - start != 1 or tokens[start] not in _VERBS or start == 0:
+        return False
+    before = tokens[start - 1]
+    return before in _SUBJECTS or (
+        before not in _TITLE_LINKS and before not in _AUXILIARIES and any(t in _AUXILIARIES for t in tokens[:start])
+    )
+
+
 def _contradiction(tokens: list[str], start: int, end: int, film: Film) -> tuple[int, int] | None:
     """None when the words next to a title found in a question agree with it, else the run of words that
     names the film actually asked for: a number or "sequel" after it ("shrek 2"), or words it lacks, also
@@ -852,6 +874,8 @@ def _contradiction(tokens: list[str], start: int, end: int, film: Film) -> tuple
             pass  # "halloween 2018" for the 2018 film
         elif after.isdigit() or after in _NUMERAL or after in _SERIES:
             hi = end + 1
+        elif after in _VERBS and any(t in _AUXILIARIES for t in tokens[:start]):
+            pass  # the question's own verb: "does jaws live up to the original?", "how long does alien run?"
         else:
             n = end
             while n < len(tokens) and tokens[n] in _TITLE_LINKS:
@@ -861,6 +885,8 @@ def _contradiction(tokens: list[str], start: int, end: int, film: Film) -> tuple
     if hi > end:
         while hi < len(tokens) and not _frame(tokens[hi]):
             hi += 1
+    if start >= 1 and tokens[start - 1] in _VERBS and (start == 1 or tokens[start - 2] in _SUBJECTS):
+        return None if hi == end else (lo, hi)  # "who made jaws?", "can i show jaws to my kids?"
     n = start - 1
     while n >= 0 and tokens[n] in _TITLE_LINKS:
         if tokens[n] in _TOPIC_LINKS:  # "how is the catering in heat?": a topic of the film, not a longer title

@@ -279,3 +279,16 @@ async def test_question_words_are_not_a_missing_title() -> None:
     assert not isinstance(fresh, NotFound)
     missing = await ask(engine, Intent.ASK, "how is the music in Gloomhaven Nights?", "c3")
     assert isinstance(missing, NotFound) and "Gloomhaven Nights" in text(missing)
+
+
+async def test_a_question_worded_around_a_title_is_about_that_film(engine: Engine) -> None:
+    """ "who made X?" or "does X live up to the original?" is no missing title "made X" or "X live up"."""
+    for question, title in (
+        ("who made celestial symphony?", "Celestial Symphony"),
+        ("does celestial symphony live up to the original?", "Celestial Symphony"),
+        ("how long does radiant reflections run?", "Radiant Reflections"),
+        ("does radiant reflections make you laugh?", "Radiant Reflections"),
+    ):
+        a = await engine.answer(Question(Intent.ASK, question))
+        assert not isinstance(a, NotFound), (question, text(a))
+        assert getattr(a, "film", None) is not None and a.film.title == title, (question, text(a))  # type: ignore[union-attr]

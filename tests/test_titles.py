@@ -477,3 +477,28 @@ def test_a_typo_that_makes_a_rare_word_beside_one_agreeing_word_is_a_typo(
 def test_a_common_word_for_a_title_word_is_another_film(two_words: TitleIndex, query: str) -> None:
     res = two_words.lookup(query)
     assert res.outcome is not Outcome.MATCH and res.film is None, res
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who made jaws?",
+        "how long does jaws run?",
+        "does jaws live up to the original?",
+        "does jaws make you laugh?",
+        "can i show jaws to my kids?",
+    ],
+)
+def test_the_question_s_own_verb_next_to_a_title_is_not_a_longer_title(question: str) -> None:
+    index = TitleIndex([film("Jaws", 1975), film("Made", 2001), film("Run", 2020), film("Heat", 1995)])
+    found = index.find_in(question)
+    assert found.film is not None and found.film.title == "Jaws", (question, found)
+
+
+def test_a_verb_that_is_a_title_still_names_it_and_a_longer_title_is_still_another_film() -> None:
+    index = TitleIndex([film("Made", 2001), film("Run", 2020), film("Heat", 1995)])
+    assert (found := index.find_in("is made any good?")).film is not None and found.film.title == "Made"
+    assert (found := index.find_in("does run hold up?")).film is not None and found.film.title == "Run"
+    assert index.find_in("who made the good mother?").film is None  # "made" is the question's verb here
+    longer = index.find_in("does heat wave hold up?")  # a word the title lacks, then the question's verb
+    assert longer.film is None and [s.film_id for s in longer.suggestions] == ["heat"]

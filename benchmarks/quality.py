@@ -44,8 +44,11 @@ CREDITS = (
     "file: benchmarks only, never redistributed); word vectors from GloVe 6B (J. Pennington, R. Socher & C. D. "
     "Manning, EMNLP 2014), PDDL 1.0."
 )
-REPORT_SEED = 29  # title queries are reported on seed 29 (query and split); the rules were tuned on other seeds
-TUNED_ON = "query/split seed pairs 1/3, 2/4 and 3/2; 23/23 was looked at once (earlier work: 7/11, 11/5, 13/6, 99, 5)"
+REPORT_SEED = 47  # title queries are reported on seed 47 (query and split); the rules were tuned on other seeds
+TUNED_ON = (
+    "query/split seed pairs 1/3, 2/4 and 3/2; 23/23, 29/29 and 41/41 were each looked at once, as earlier reports "
+    "(earlier work: 7/11, 11/5, 13/6, 99, 5)"
+)
 
 
 @dataclass(frozen=True)

@@ -146,14 +146,16 @@ def reviews_stage(n: int, films_count: int | None, queries: int, bm25_queries: i
         gc.collect()
         # As `reviewbot run` starts: parse the review files (first start) or take them from the corpus
         # cache (restart), then build the indexes (first start) or load the persisted ones (restart).
+        # CPU time too: on a shared machine the wall clock also counts the other processes' turns.
         for start in ("first", "restart"):
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), time.process_time()
             films = list(load_corpus(root, cache).films)
             loaded = time.perf_counter()
             engine = Engine(films, index_dir=index)
             stage.values[f"{start}_corpus_s"] = loaded - t
             stage.values[f"{start}_index_s"] = time.perf_counter() - loaded
             stage.values[f"{start}_s"] = time.perf_counter() - t
+            stage.values[f"{start}_cpu_s"] = time.process_time() - cpu
             if start == "first":
                 del engine, films
                 gc.collect()
@@ -266,6 +268,8 @@ def report(stages: list[Stage], largest: str, titles: int) -> list[str]:
         if s.name == largest:
             lines.append(_target("ask p99 (ms)", get["ask"].p99_ms, TARGET_MS))
             lines.append(_target("warm restart (s)", s.values["restart_s"], TARGET_RESTART_S))
+            lines.append(_target("  its CPU time (s)", s.values["restart_cpu_s"], TARGET_RESTART_S))
+            lines.append(_target("  of which the corpus (s)", s.values["restart_corpus_s"], TARGET_RESTART_S))
             lines.append(_target("  of which the indexes (s)", s.values["restart_index_s"], TARGET_RESTART_S))
             lines.append(_target("peak RSS (MB)", s.values["rss_mb"], TARGET_RSS_MB))
         if s.name == f"{titles:,} titles":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from pathlib import Path
@@ -206,3 +207,34 @@ def test_folders_linked_into_the_corpus_are_not_followed(tmp_path: Path) -> None
     (reviews / "loop").symlink_to(reviews, target_is_directory=True)
     corpus = load_corpus(reviews, tmp_path / CACHE_NAME)
     assert [f.title for f in corpus.films] == ["Heat"] and not corpus.problems
+
+
+def test_files_are_read_in_the_order_of_their_sorted_paths(tmp_path: Path) -> None:
+    """A folder's files come where its name sorts, before a file named like it (`a/` before `a.md`)."""
+    reviews, cache = tmp_path / "reviews", tmp_path / CACHE_NAME
+    names = ["a.md", "a/z.md", "a/b/c/y.txt", "a b.md", "a-b/x.md", "B.md", "b/c/d.md", "ä.md", "a.txt", "ab.md"]
+    for n, name in enumerate(names):
+        write(reviews, name, f"---\ntitle: Film {n}\n---\nReview {n}.\n")
+    write(reviews, "b/README.md", "Not a review.\n")
+    write(reviews, "b/notes.json", "{}\n")
+    settle(reviews)
+    expected = [str(p) for p in sorted(reviews / name for name in names)]
+    assert [f.source for f in load_corpus(reviews).files] == expected
+    assert [f.source for f in load_corpus(reviews, cache).files] == expected  # parsed and cached
+    assert [f.source for f in load_corpus(reviews, cache).files] == expected  # from the cache
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_load_through_the_cache_leaves_garbage_collection_as_it_was(tmp_path: Path, enabled: bool) -> None:
+    reviews, cache = tmp_path / "reviews", tmp_path / CACHE_NAME
+    write(reviews, "heat.md", "---\ntitle: Heat\n---\nA taut crime saga.\n")
+    settle(reviews)
+    cache.write_bytes(b"damaged")
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        for _ in range(2):  # the damaged cache, then the one written instead
+            assert [f.title for f in load_corpus(reviews, cache).films] == ["Heat"]
+            assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()

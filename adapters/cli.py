@@ -17,7 +17,7 @@ from bot import logs
 from bot import messages as msg
 from bot.config import DEFAULT_PATH, Config, Secrets, config_file, load_config, load_secrets
 from bot.corpus import Corpus, load_corpus
-from bot.engine import Engine
+from bot.engine import Engine, preload
 from bot.errors import ConfigError, StorageError
 from bot.featured import ScheduleError
 from bot.importer import import_corpus, progress_bar
@@ -160,6 +160,7 @@ def _secret_values(secrets: Secrets) -> list[str | None]:
 
 
 def _engine(corpus_dir: Path) -> Engine:
+    preload()  # the models are read while the corpus is
     return Engine(_films(corpus_dir))
 
 

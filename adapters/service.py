@@ -24,7 +24,7 @@ from adapters.supervise import Backoff, Inflight, Supervisor
 from bot import messages as msg
 from bot.config import Config, Secrets
 from bot.corpus import CACHE_NAME
-from bot.engine import Engine
+from bot.engine import Engine, preload
 from bot.featured import FeaturedCommands, apply_config
 from bot.metrics import MeteredEngine, Metrics
 from bot.reload import Reloader
@@ -101,6 +101,7 @@ async def run(corpus_dir: Path, config: Config, secrets: Secrets) -> int:
         metrics = Metrics()
         # Follow-ups survive restarts and work across replicas; a persisted index makes restarts warm.
         # A large corpus takes minutes to index the first time: the platforms do not wait more than a moment.
+        preload()  # the models are read while the corpus is
         engine = Engine(None, context=store)
         # The first load is a reload like any other: through the corpus cache, the index built or loaded in a
         # worker thread; then the folder is watched (and SIGHUP and /reload ask for one).

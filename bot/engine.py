@@ -8,8 +8,10 @@ the typed answers of `bot.answers`; how they look is `bot.cards`' business.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -106,6 +108,21 @@ def _topic(aspects: tuple[Aspect, ...]) -> str:
     return " and ".join(msg.ASPECT_WORDS[a.value].lower() for a in aspects)
 
 
+def preload() -> None:
+    """Start reading the shipped models (sentiment, opinion, word vectors) in a daemon thread.
+
+    A start calls this before it reads the corpus: the two overlap, and the engine finds the models read (or
+    waits for the thread to finish them) when it first needs them.
+    """
+    threading.Thread(target=_read_models, name="reviewbot-models", daemon=True).start()
+
+
+def _read_models() -> None:
+    Polarity.default()
+    Opinion.default()
+    Relevance.default()
+
+
 class Engine:
     """Answers questions about the films of one loaded corpus."""
 
@@ -125,9 +142,6 @@ class Engine:
         self.ready = False
         self.films: tuple[Film, ...] = ()
         self._index_dir = index_dir
-        self._polarity = Polarity.default()
-        self._opinion = Opinion.default()
-        self._relevance = Relevance.default()
         self._titles: TitleIndex
         self._sentences: SentenceIndex
         self._verdict_table: Verdicts
@@ -156,6 +170,18 @@ class Engine:
         one, never on a mix. Film ids are stable, so buttons, follow-ups and featured posts carry over.
         """
         self._use(tuple(films), indexes)
+
+    @functools.cached_property
+    def _polarity(self) -> Polarity:
+        return Polarity.default()
+
+    @functools.cached_property
+    def _opinion(self) -> Opinion:
+        return Opinion.default()
+
+    @functools.cached_property
+    def _relevance(self) -> Relevance:
+        return Relevance.default()
 
     def _use(self, films: tuple[Film, ...], indexes: Indexes) -> None:
         # Everything the engine answers from, replaced together (no await in here: see `swap`).

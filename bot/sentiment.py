@@ -13,6 +13,7 @@ import gzip
 import json
 import math
 import re
+import threading
 from collections.abc import Callable, Sequence
 from functools import cache
 from importlib import resources
@@ -104,7 +105,8 @@ def _sigmoid(x: float) -> float:
 
 
 def _weights(spec: dict[str, Any]) -> dict[str, float]:
-    return {str(k): float(v) for k, v in spec["weights"].items()}
+    weights: dict[str, float] = spec["weights"]  # JSON: str keys, numbers; the shipped file is trusted
+    return weights
 
 
 class Polarity:
@@ -234,8 +236,16 @@ def _tiles(text: str, sentences: Sequence[str]) -> bool:
     return list(sentences) == split_sentences(text)
 
 
-@cache
+_LOADING = threading.Lock()  # a start reads the models in a thread (bot.engine.preload) while it reads the corpus
+
+
 def _default() -> Polarity:
+    with _LOADING:
+        return _read_default()
+
+
+@cache
+def _read_default() -> Polarity:
     raw = resources.files("bot").joinpath("data", MODEL_FILE).read_bytes()
     return Polarity(json.loads(gzip.decompress(raw)))
 
@@ -266,7 +276,15 @@ class Opinion:
         return _sigmoid(sum(map(self._w.get, feats, repeat(0.0))) + self._b)
 
 
-@cache
 def _default_opinion() -> Opinion:
+    with _LOADING_OPINION:
+        return _read_opinion()
+
+
+_LOADING_OPINION = threading.Lock()
+
+
+@cache
+def _read_opinion() -> Opinion:
     raw = resources.files("bot").joinpath("data", OPINION_FILE).read_bytes()
     return Opinion(json.loads(gzip.decompress(raw)))

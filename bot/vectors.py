@@ -9,6 +9,7 @@ GloVe's frequency order (row 0 is the commonest word), each a unit vector stored
 from __future__ import annotations
 
 import io
+import threading
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -31,7 +32,7 @@ class WordVectors:
         self.words = words
         self.index = {w: i for i, w in enumerate(words)}
         m = codes.astype(np.float32)
-        norms = np.linalg.norm(m, axis=1, keepdims=True)
+        norms = np.sqrt(np.einsum("ij,ij->i", m, m))[:, None]
         self.matrix: Matrix = m / np.maximum(norms, 1e-6)
 
     @classmethod
@@ -76,6 +77,14 @@ class WordVectors:
         return [(self.words[int(i)], float(sims[i])) for i in top if self.words[int(i)] != word][:k]
 
 
-@cache
+_LOADING = threading.Lock()  # read once, also when a preloading thread and the engine ask at the same time
+
+
 def _default() -> WordVectors:
+    with _LOADING:
+        return _read_default()
+
+
+@cache
+def _read_default() -> WordVectors:
     return WordVectors.from_bytes(resources.files("bot").joinpath("data", VECTORS_FILE).read_bytes())

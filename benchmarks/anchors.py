@@ -1,8 +1,10 @@
 """Retrieval anchors a bot author would pick instead of ours: `bm25s` and `tantivy`, over the same sentences.
 
-Both index every sentence of the corpus that `ask` searches (tokenised with the engine's own `tokens`, so
-the three see the same words) and answer the same questions with their top 3. Neither resolves titles or
-reads verdicts, so they do less than `ask`; they are the speed a search library gives for free. Each is
+Both index every sentence of the corpus that `ask` searches, each with its own tokeniser as a user would
+set it up (bm25s: `bm25s.tokenize` with English stop words; tantivy: its default text field), and answer
+the same questions with their top 3 (a question reaches tantivy as its words only, so no query syntax trips
+it). Neither resolves titles, checks answerability or reads verdicts, so they do less than `ask`; they are
+the speed a search library gives for free. Each is
 optional (`pip install bm25s tantivy`, in the `dev` extra): a missing one is reported, never a failure.
 """
 
@@ -23,7 +25,7 @@ class Anchor:
     search: Callable[[str], object]  # a question -> its top 3
 
 
-def bm25s_anchor(docs: Sequence[list[str]]) -> Anchor | str:
+def bm25s_anchor(docs: Sequence[str]) -> Anchor | str:
     """BM25 (bm25s' default Lucene variant) over `docs`; or why it cannot run."""
     try:
         import bm25s
@@ -31,17 +33,17 @@ def bm25s_anchor(docs: Sequence[list[str]]) -> Anchor | str:
         return "bm25s is not installed (pip install bm25s)"
     t = time.perf_counter()
     retriever = bm25s.BM25()
-    retriever.index(list(docs), show_progress=False)
+    retriever.index(bm25s.tokenize(list(docs), stopwords="en", show_progress=False), show_progress=False)
     built = time.perf_counter() - t
 
     def search(question: str) -> object:
-        words = tokens(question) or ["film"]
-        return retriever.retrieve([words], k=3, show_progress=False)
+        query = bm25s.tokenize([question], stopwords="en", show_progress=False, return_ids=False)
+        return retriever.retrieve(query if query[0] else [["film"]], k=3, show_progress=False)
 
     return Anchor(f"bm25s {bm25s.__version__} BM25", built, search)
 
 
-def tantivy_anchor(docs: Sequence[list[str]], folder: str) -> Anchor | str:
+def tantivy_anchor(docs: Sequence[str], folder: str) -> Anchor | str:
     """tantivy's BM25 over `docs`, its index in `folder`; or why it cannot run."""
     try:
         import tantivy
@@ -53,9 +55,9 @@ def tantivy_anchor(docs: Sequence[list[str]], folder: str) -> Anchor | str:
     builder.add_unsigned_field("id", stored=True)
     index = tantivy.Index(builder.build(), path=folder)
     writer = index.writer(heap_size=500_000_000, num_threads=1)
-    for n, words in enumerate(docs):
+    for n, text in enumerate(docs):
         doc = tantivy.Document()
-        doc.add_text("body", " ".join(words))
+        doc.add_text("body", text)
         doc.add_unsigned("id", n)
         writer.add_document(doc)
     writer.commit()
@@ -72,7 +74,7 @@ def tantivy_anchor(docs: Sequence[list[str]], folder: str) -> Anchor | str:
     return Anchor(f"{version} BM25", built, search)
 
 
-def anchors(docs: Sequence[list[str]]) -> tuple[list[Anchor], list[str], tempfile.TemporaryDirectory[str]]:
+def anchors(docs: Sequence[str]) -> tuple[list[Anchor], list[str], tempfile.TemporaryDirectory[str]]:
     """Every anchor that can run over `docs`, the reasons the others cannot, and the folder to clean up."""
     folder = tempfile.TemporaryDirectory(prefix="reviewbot-tantivy-")
     made: list[Anchor] = []

@@ -32,7 +32,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process, utils
 
-from benchmarks import synth
+from benchmarks import anchors, synth
 from benchmarks.titles import _typo
 from bot.corpus import load_corpus
 from bot.engine import Engine, preload
@@ -218,7 +218,21 @@ def reviews_stage(n: int, films_count: int | None, queries: int, bm25_queries: i
         loop.close()
     if bm25_queries:
         stage.figures.append(_bm25(films, asks, bm25_queries, bm25_sentences))
+        stage.figures.extend(_anchors(films, asks, bm25_queries * 10))
     return stage
+
+
+def _anchors(films: list[Film], asks: list[str], queries: int) -> list[Figure]:
+    """bm25s and tantivy over every sentence `ask` searches (benchmarks/anchors.py); a missing one is named."""
+    docs = [s for f in films for review in f.reviews for s in sentences(review.text)]
+    made, missing, folder = anchors.anchors(docs)
+    del docs
+    with folder:
+        out = [figure(f"baseline {a.name} ({a.build_s:,.0f} s to index)", timed(a.search, asks[:queries]))
+               for a in made]  # fmt: skip
+    for why in missing:
+        print(f"  retrieval anchor left out: {why}", file=sys.stderr, flush=True)
+    return out
 
 
 def _bm25(films: list[Film], asks: list[str], queries: int, cap: int) -> Figure:
@@ -300,7 +314,8 @@ def report(stages: list[Stage], largest: str, titles: int) -> list[str]:
         lines.append(f"{'':46} {'p50 ms':>10} {'p99 ms':>10} {'queries':>8}  baseline p50 / ours")
         for f in s.figures:
             ref = ours.get("ask") or ours.get("title resolution")
-            ratio = f"  {f.p50_ms / ref.p50_ms:,.1f}x ours" if ref and f.name.startswith("baseline") else ""
+            times = f.p50_ms / ref.p50_ms if ref else 0.0
+            ratio = f"  {times:,.{1 if times >= 10 else 2}f}x ours" if ref and f.name.startswith("baseline") else ""
             lines.append(f"{f.name:46} {f.p50_ms:10.3f} {f.p99_ms:10.3f} {f.queries:8}{ratio}")
     lines.append("\n## targets")
     for s in stages:

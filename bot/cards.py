@@ -111,11 +111,15 @@ def aggregate_line(aggregate: Aggregate) -> str:
 
 
 def sequel_heading(tally: SequelTally) -> str:
-    """`Sequel: as good as the original`, or `Sequel: 2 of 3 reviews say it is better than the original`."""
+    """`Sequel: as good as the original`, `Sequel: 2 of 3 reviews say it is better than the original`, or, on a
+    tie, `Sequel: the reviews disagree: 1 better, 1 not as good`."""
     if tally.total <= 1:
         return msg.SEQUEL_LINE.format(comparison=msg.SEQUEL_WORDS[tally.verdict])
     counts = {"better": tally.better, "as_good": tally.as_good, "worse": tally.worse}
     if tally.verdict == "unclear":
+        said = [msg.SEQUEL_SPLIT_PARTS[k].format(n=n) for k, n in counts.items() if n]
+        if len(said) > 1:  # "Sequel: the reviews disagree: 1 better, 1 not as good"
+            return msg.SEQUEL_SPLIT.format(counts=", ".join(said))
         return msg.SEQUEL_LINE.format(comparison=msg.SEQUEL_WORDS["unclear"])
     return msg.SEQUEL_TALLY.format(
         count=counts[tally.verdict], total=tally.total, comparison=msg.SEQUEL_WORDS[tally.verdict]

@@ -85,6 +85,8 @@ SEQUEL_WORDS = {
     "unclear": "compared with the original",
 }
 SEQUEL_LINE = "Sequel: {comparison}"
+SEQUEL_SPLIT = "Sequel: the reviews disagree: {counts}"  # "1 says better than the original, 1 not as good"
+SEQUEL_SPLIT_PARTS = {"better": "{n} better", "as_good": "{n} as good", "worse": "{n} not as good"}
 ASPECT_WORDS = {
     "story": "Story",
     "pacing": "Pacing",

@@ -11,6 +11,7 @@ from bot.engine import Engine
 from bot.facts import names
 from bot.intents import Role
 from bot.models import Intent, Question
+from bot.render import text
 from tests.conftest import ROOT
 
 CLUB = ROOT / "examples" / "film-club"
@@ -54,3 +55,8 @@ async def test_films_whose_reviews_are_lukewarm_about_the_music_are_still_compar
     a = await engine.answer(Question(Intent.ASK, "which film has the best music?"))
     assert isinstance(a, FilmRanking) and len(a.films) == 2
     assert all("score" in r.quote.text for r in a.films)
+
+
+async def test_a_tied_comparison_says_the_reviews_disagree(engine: Engine) -> None:
+    a = await engine.answer(Question(Intent.ASK, "is harbour lights 2 better than the original?"))
+    assert "Sequel: the reviews disagree: 1 better, 1 not as good" in text(a)

@@ -28,6 +28,7 @@ from bot.search import _LEXICON, SentenceIndex
 from bot.text import snowball
 
 SMALL = 48  # sentences: a film this small is ranked whole, without looking its terms up
+CAP = 64  # sentences ranked at most per question (a film with hundreds of reviews): the ones most likely first
 _LEXICON_WORDS = {snowball(w): w for strong, weak in _LEXICON.values() for w in f"{strong} {weak}".split()}
 
 
@@ -81,7 +82,10 @@ class IndexRelevance:
         parts = [p for p in parts if len(p)]
         if not parts:
             return np.zeros(0, dtype=np.int64)
-        return np.unique(np.concatenate(parts).astype(np.int64))
+        sids, hits = np.unique(np.concatenate(parts).astype(np.int64), return_counts=True)
+        if len(sids) > CAP:  # the sentences with the most of the question's words (and their neighbours) first
+            sids = np.sort(sids[np.argsort(-hits, kind="stable")[:CAP]])
+        return sids
 
     def passage(self, sids: Any, total: int = 0) -> Passage:
         """The passage of these sentence ids (in order; a review's sentences contiguous)."""
@@ -97,9 +101,16 @@ class IndexRelevance:
         return Passage(p.texts, p.vocab, p.tokens, p.ptr, p.review, p.starts, p.static, p.centroid, p.aspect,
                        p.about, p.stem_ids, p.word_ids, total)  # fmt: skip
 
+    def _strongest(self, span: range) -> Any:
+        """A question with no terms ranks the whole film; a large one, its `CAP` most opinionated sentences."""
+        sids = np.arange(span.start, span.stop, dtype=np.int64)
+        if len(sids) <= CAP:
+            return sids
+        weight = np.asarray(self.verdicts.opinion)[sids] * np.abs(np.asarray(self.verdicts.polarity)[sids])
+        return np.sort(sids[np.argsort(-weight, kind="stable")[:CAP]])
+
     def rank(self, query: Query, span: range, k: int = 3, also: Iterable[str] = ()) -> Answered:
         """`query` ranked over the film whose sentences are `span` (`also`: words whose sentences to rank too)."""
-        whole = not query.terms
-        sids = np.arange(span.start, span.stop, dtype=np.int64) if whole else self.shortlist(query, span, also)
+        sids = self.shortlist(query, span, also) if query.terms else self._strongest(span)
         passage = self.passage(sids, len(span))
         return Answered(self.relevance.rank(query, passage, k), passage, sids)

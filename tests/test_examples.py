@@ -60,3 +60,19 @@ async def test_films_whose_reviews_are_lukewarm_about_the_music_are_still_compar
 async def test_a_tied_comparison_says_the_reviews_disagree(engine: Engine) -> None:
     a = await engine.answer(Question(Intent.ASK, "is harbour lights 2 better than the original?"))
     assert "Sequel: the reviews disagree: 1 better, 1 not as good" in text(a)
+
+
+async def test_a_film_with_hundreds_of_reviews_ranks_a_bounded_shortlist() -> None:
+    from bot.models import Film, Review
+    from bot.passages import CAP
+
+    reviews = tuple(
+        Review(f"big/{n}", "big", f"Big Film is long. The music in part {n} is lovely. The plot is thin.", f"R{n}")
+        for n in range(150)
+    )
+    engine = Engine([Film("big", "Big Film", 2020, reviews)])
+    query = engine._rel.parse("how is the music?", "Big Film")
+    span = engine._sentences.span(engine._index["big"])
+    assert len(span) == 450 and 0 < len(engine._rel.shortlist(query, span)) <= CAP
+    a = await engine.answer(Question(Intent.ASK, "how is the music in big film?"))
+    assert "music" in text(a) and "lovely" in text(a)

@@ -236,7 +236,7 @@ def _tiles(text: str, sentences: Sequence[str]) -> bool:
     return list(sentences) == split_sentences(text)
 
 
-_LOADING = threading.Lock()  # a start reads the models in a thread (bot.engine.preload) while it reads the corpus
+_LOADING = threading.Lock()  # each model read once, also when bot.engine.preload and the engine ask together
 
 
 def _default() -> Polarity:
@@ -277,11 +277,8 @@ class Opinion:
 
 
 def _default_opinion() -> Opinion:
-    with _LOADING_OPINION:
+    with _LOADING:
         return _read_opinion()
-
-
-_LOADING_OPINION = threading.Lock()
 
 
 @cache

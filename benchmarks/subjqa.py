@@ -43,6 +43,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import numpy as np
+
 from benchmarks import data
 from bot.text import sentences, words
 
@@ -244,7 +246,8 @@ def search(split: Split) -> Method:
     ]
     index = SentenceIndex(films)
     where = {item: n for n, item in enumerate(ids)}
-    opinion = Opinion.default().probability
+    model = Opinion.default()
+    opinion = np.array([model.probability(index.text(s)) for s in range(index.size)], dtype=np.float32)
 
     def run(case: Case) -> Outcome:
         f = where[case.item]

@@ -109,7 +109,7 @@ def _topic(aspects: tuple[Aspect, ...]) -> str:
 
 
 def preload() -> None:
-    """Start reading the shipped models (sentiment, opinion, word vectors) in a daemon thread.
+    """Start reading the shipped models (sentiment, opinion, word vectors) and text tables in a daemon thread.
 
     A start calls this before it reads the corpus: the two overlap, and the engine finds the models read (or
     waits for the thread to finish them) when it first needs them.
@@ -121,6 +121,7 @@ def _read_models() -> None:
     Polarity.default()
     Opinion.default()
     Relevance.default()
+    fold("é")  # the Unicode mark tables (~60 ms), else built on the first question that is not ASCII
 
 
 class Engine:
@@ -272,7 +273,8 @@ class Engine:
         label = {j.review.id: j.verdict.label for j in judged}
         out: list[Quote] = []
         for group in HIGHLIGHT_GROUPS:
-            hits = self._sentences.search([], group, film=self._index[film.id], k=6, opinion=self._opinion.probability)
+            within = self._index[film.id]
+            hits = self._sentences.search([], group, film=within, k=6, opinion=self._verdict_table.opinion)
             quotes = [q for q in (self._quote(h, stance=False) for h in hits) if q.text not in used]
             if quotes:
                 best = next((q for q in quotes if label.get(q.review_id) is side), quotes[0])
@@ -498,17 +500,17 @@ class Engine:
     def _anywhere(self, text: str, terms: list[str], aspects: tuple[Aspect, ...]) -> Answer:
         """A question naming no film: the sentence index's best across the corpus, checked (and, for a topic
         outside the lexicon, ranked) by `bot.relevance` over that shortlist."""
-        hits = self._sentences.search(terms, aspects, k=SHORTLIST, opinion=self._opinion.probability)
+        hits = self._sentences.search(terms, aspects, k=SHORTLIST, opinion=self._verdict_table.opinion)
         query = self._rel.parse(text)
         topic = query.topic if query.topic != msg.THAT or not aspects else _topic(aspects)
         if not hits or not query.terms:
-            return self._snippets(None, terms, aspects, 1.0) if hits else Abstain(None, topic)
+            return self._snippets(None, terms, aspects, 1.0, hits) if hits else Abstain(None, topic)
         sids = np.array(sorted(h.sentence.id for h in hits), dtype=np.int64)
         r = self._rel.relevance.rank(query, self._rel.passage(sids), k=3)
         if not r.answerable:
             return Abstain(None, topic)
         if query.aspects:
-            found = self._snippets(None, terms, aspects, 1.0)
+            found = self._snippets(None, terms, aspects, 1.0, hits)
             return replace(found, topic=topic) if isinstance(found, Snippets) else found
         quotes = [self._quote_at(int(sids[i]), s, stance=False) for i, s, m in zip(r.order, r.scores, r.matched,
                                                                                     strict=True) if m]  # fmt: skip
@@ -597,16 +599,26 @@ class Engine:
         hit = Hit(self._sentences.sentence(sid), round(score, 3), None)
         return self._quote(hit, stance)
 
-    def _snippets(self, film: Film | None, terms: list[str], aspects: tuple[Aspect, ...], sure: float) -> Answer:
+    def _snippets(
+        self,
+        film: Film | None,
+        terms: list[str],
+        aspects: tuple[Aspect, ...],
+        sure: float,
+        found: list[Hit] | None = None,
+    ) -> Answer:
         """The sentences the sentence index ranks first (within `film`, or across the corpus), or an abstention."""
         many = film is not None and len(film.reviews) > 1
-        hits = self._sentences.search(
-            terms,
-            aspects,
-            film=None if film is None else self._index[film.id],
-            k=6 if many else 3,
-            opinion=self._opinion.probability,
-        )
+        if found is not None:  # the corpus-wide search a question naming no film has already made
+            hits = found[:3]
+        else:
+            hits = self._sentences.search(
+                terms,
+                aspects,
+                film=None if film is None else self._index[film.id],
+                k=6 if many else 3,
+                opinion=self._verdict_table.opinion,
+            )
         if hits:
             floor = hits[0].score * 0.5
             hits = [h for h in hits if h.score >= floor]

@@ -37,6 +37,7 @@ MIN_RELEVANCE = 0.5  # a sentence counts as a mention of the topic from this rel
 MAX_DF_SHARE = 0.05  # "like X": stems in more than this share of sentences (and 100) say nothing about X
 LIKE_TERMS = 25
 LIKE_SENTENCES = 1_500  # "like X": X's first sentences read for its distinctive stems
+TALLIES_KEPT = 32  # topics whose per-film tallies are kept (3 floats a film each)
 POSTINGS_CAP = 50_000  # a near word with more sentences than this is too common to rank films by
 _BM25_K1, _BM25_B = 1.2, 0.75
 _POSITIVE = list(Label).index(Label.POSITIVE)
@@ -60,14 +61,15 @@ class Across:
         self.verdicts = verdicts
         self.relevance = relevance
         self._goodness: tuple[Array, Array] | None = None
+        self._tallies: dict[tuple[str, Aspect | None], tuple[Array, Array, Array]] = {}
 
     # ---- ranking films on a topic ----------------------------------------------------------------------------
 
-    def _topic(self, topic: str, aspect: Aspect | None) -> tuple[Array, Array]:
-        """The sentences about `topic` and how relevant each is (0..1)."""
+    def _topic(self, topic: str, aspect: Aspect | None, within: range | None = None) -> tuple[Array, Array]:
+        """The sentences about `topic` (of one film's span, with `within`) and how relevant each is (0..1)."""
         si = self.sentences
         if aspect is not None:
-            sids = si.postings(si.aspect_row(aspect)).astype(np.int64)
+            sids = si.postings(si.aspect_row(aspect), within).astype(np.int64)
             return sids, si.aspect_scores(sids, aspect) / 4.0
         parts: list[Array] = []
         worth: list[Array] = []
@@ -79,7 +81,7 @@ class Across:
         for w, near in words:
             for r in si.rows_like(w):
                 if si.df(r) <= POSTINGS_CAP:
-                    ids = si.postings(r)
+                    ids = si.postings(r, within)
                     parts.append(ids.astype(np.int64))
                     worth.append(np.full(len(ids), near, dtype=np.float32))
         if not parts:
@@ -91,27 +93,51 @@ class Across:
         first = np.concatenate(([True], found[1:] != found[:-1]))
         return found[first], value[first]  # each sentence's best match
 
+    def tallies(self, topic: str, aspect: Aspect | None) -> tuple[Array, Array, Array]:
+        """Per film: sum(r o p) and sum(r o) over its sentences about `topic`, and how many mention it.
+
+        The corpus does not change under an index, so the last few topics' tallies are kept: the
+        common questions ("which film has the best acting?") then cost a pass over films, not sentences.
+        """
+        key = (topic, aspect)
+        if (hit := self._tallies.pop(key, None)) is not None:
+            self._tallies[key] = hit  # most recent last
+            return hit
+        sids, r = self._topic(topic, aspect)
+        n = len(self.sentences.film_reviews()) - 1
+        out: tuple[Array, Array, Array]
+        if len(sids):
+            o = np.asarray(self.verdicts.opinion)[sids]
+            p = np.asarray(self.verdicts.polarity)[sids]
+            film = self.sentences.films_of(sids)
+            ro = r * o
+            out = (
+                np.bincount(film, weights=ro * p, minlength=n),
+                np.bincount(film, weights=ro, minlength=n),
+                np.bincount(film, weights=(r >= MIN_RELEVANCE).astype(np.float64), minlength=n),
+            )
+        else:
+            out = (np.zeros(n), np.zeros(n), np.zeros(n))
+        self._tallies[key] = out
+        while len(self._tallies) > TALLIES_KEPT:
+            del self._tallies[next(iter(self._tallies))]
+        return out
+
     def rank(self, topic: str, aspect: Aspect | None, worst: bool = False, k: int = 3) -> list[Scored]:
         """The `k` films whose reviews speak best (or worst) of `topic`, each with its best sentence."""
-        sids, r = self._topic(topic, aspect)
-        if not len(sids):
-            return []
-        o = np.asarray(self.verdicts.opinion)[sids]
-        p = np.asarray(self.verdicts.polarity)[sids] * (-1.0 if worst else 1.0)
-        film = self.sentences.films_of(sids)
-        v = r * o * p
-        n = int(film.max()) + 1
-        score = np.bincount(film, weights=v, minlength=n) / (np.bincount(film, weights=r * o, minlength=n) + PRIOR)
-        mentions = np.bincount(film, weights=(r >= MIN_RELEVANCE).astype(np.float64), minlength=n)
+        num, den, mentions = self.tallies(topic, aspect)
+        score = num * (-1.0 if worst else 1.0) / (den + PRIOR)
         ok = np.flatnonzero((score > 0) & (mentions > 0))
         if not len(ok):  # they talk about it, none warmly: still the films compared, the least cold first
             ok = np.flatnonzero(mentions > 0)
         top = ok[np.lexsort((ok, -score[ok]))][:k]
         out = []
         for f in top.tolist():
-            mine = np.flatnonzero(film == f)
-            best = mine[int(np.argmax(v[mine]))]
-            out.append(Scored(f, round(float(score[f]), 4), int(mentions[f]), int(sids[best])))
+            sids, r = self._topic(topic, aspect, self.sentences.span(f))
+            p = np.asarray(self.verdicts.polarity)[sids] * (-1.0 if worst else 1.0)
+            v = r * np.asarray(self.verdicts.opinion)[sids] * p
+            best = int(sids[int(np.argmax(v))])
+            out.append(Scored(f, round(float(score[f]), 4), int(mentions[f]), best))
         return out
 
     # ---- films the reviews rate well -------------------------------------------------------------------------

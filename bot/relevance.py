@@ -39,7 +39,7 @@ from bot.models import Aspect, Review
 from bot.reading import judge
 from bot.search import _LEXICON, _RELATED, LEAD_WORDS, RELATED_SHARE, STOPWORDS, WEAK_SCORE, is_concluding
 from bot.sentiment import Opinion, Polarity
-from bot.text import snowball, words
+from bot.text import snowball, snowball_all, words
 from bot.vectors import WordVectors
 
 __all__ = [
@@ -333,6 +333,17 @@ class Relevance:
         self.model = model or Model.default(self._dims)
         self.item_words = frozenset(item_words)
         self._aspects = _aspect_words()
+        # Per stem of any aspect: a row of which aspects it is a strong / weak word of (row 0: none), for passages.
+        listed = sorted({w for pair in self._aspects.values() for ws in pair for w in ws})
+        self._aspect_row = {w: n + 1 for n, w in enumerate(listed)}
+        self._strong_of = np.zeros((len(listed) + 1, len(Aspect)), dtype=np.int32)
+        self._weak_of = np.zeros((len(listed) + 1, len(Aspect)), dtype=np.int32)
+        for j, a in enumerate(Aspect):
+            strong_set, weak_set = self._aspects[a]
+            for w in strong_set:
+                self._strong_of[self._aspect_row[w], j] = 1
+            for w in weak_set:
+                self._weak_of[self._aspect_row[w], j] = 1
         # A question names an aspect with one of its strong words, two of its weak ones ("special effects") or,
         # for the sequel, one ("the original"); one weak word only hints at it ("ending" at the story: the
         # plot is near the question, its "themes" are not). "long" or "eye" hints at nothing, as in bot.search.
@@ -388,46 +399,35 @@ class Relevance:
         vocab: dict[str, int] = {}
         tokens: list[int] = []
         ptr = [0]
-        content: list[list[int]] = []
         for text in texts:
-            seen: dict[int, None] = {}
-            for w in words(text):
-                seen[vocab.setdefault(w, len(vocab))] = None
+            seen = [vocab.setdefault(w, len(vocab)) for w in dict.fromkeys(words(text))]
             tokens.extend(seen)
             tokens.append(-1)  # pad, renumbered below
             ptr.append(len(tokens))
-            content.append(list(seen))
         toks = np.array(tokens, dtype=np.int32)
         toks[toks < 0] = len(vocab)
         words_ = tuple(vocab)
-        stems = [stem(w) for w in words_]
+        stems = snowball_all(words_)
         stem_ids: dict[str, list[int]] = {}
         for i, s in enumerate(stems):
             stem_ids.setdefault(s, []).append(i)
-        rows = [self.vectors.index.get(w, -1) for w in words_]
         n = len(texts)
-        centroid = np.zeros((n, self._dims), dtype=np.float32)
-        for k, ids in enumerate(content):
-            r = [rows[i] for i in ids if rows[i] >= 0 and words_[i] not in self._stop]
-            if r:
-                v = self.vectors.matrix[r].sum(axis=0)
-                centroid[k] = v / max(float(np.linalg.norm(v)), 1e-6)
+        centroid = self._centroids(words_, toks, ptr)
         static = np.zeros((len(_STATIC), n), dtype=np.float32)
-        first = {i for i, w in enumerate(words_) if w in _FIRST_PERSON}
-        item = {i for i, w in enumerate(words_) if w in self.item_words}
-        for k, text in enumerate(texts):
-            ids = content[k]
-            static[:, k] = (
-                opinion[k],
-                strength[k],
-                math.log1p(len(ids)),
-                1 / (1 + place[k]),
-                verdict[k],
-                is_concluding(text),
-                any(i in first for i in ids),
-                any(i in item for i in ids),
-            )
-        aspect, about = self._aspect_scores(stems, content)
+        starts = np.asarray(ptr[:-1], dtype=np.int64)
+        first = np.array([w in _FIRST_PERSON for w in words_] + [False])[toks]
+        item = np.array([w in self.item_words for w in words_] + [False])[toks]
+        static[:, :] = (
+            opinion,
+            strength,
+            np.log1p(np.diff(ptr) - 1),  # its distinct words, without the pad
+            1 / (1 + np.asarray(place, dtype=np.float64)),
+            verdict,
+            [is_concluding(text) for text in texts],
+            np.add.reduceat(first, starts) > 0 if n else [],
+            np.add.reduceat(item, starts) > 0 if n else [],
+        )
+        aspect, about = self._aspect_scores(stems, toks, ptr)
         return Passage(
             texts=tuple(texts),
             vocab=words_,
@@ -450,24 +450,42 @@ class Relevance:
         judged = judge(Review("", "", " ".join(review)), review, self.polarity)
         return judged.polarity, judged.quote_at
 
-    def _aspect_scores(self, stems: Sequence[str], content: list[list[int]]) -> tuple[F32, npt.NDArray[np.bool_]]:
-        """Per aspect and sentence, bot.search's own-aspect score (see `_aspect_score` there) and its strong flag."""
+    def _centroids(self, vocab: Sequence[str], toks: npt.NDArray[np.int32], ptr: list[int]) -> F32:
+        """Per sentence, the unit sum of its content words' vectors (zero for none); `toks` as in `_aspect_scores`."""
+        centroid = np.zeros((len(ptr) - 1, self._dims), dtype=np.float32)
+        if len(ptr) < 2:
+            return centroid
+        row = np.array([-1 if w in self._stop else self.vectors.index.get(w, -1) for w in vocab] + [-1])[toks]
+        keep = row >= 0
+        if not keep.any():
+            return centroid
+        sentence = np.repeat(np.arange(len(ptr) - 1), np.diff(ptr))[keep]  # sorted: a sentence's words are together
+        found, at = np.unique(sentence, return_index=True)
+        centroid[found] = np.add.reduceat(self.vectors.matrix[row[keep]], at, axis=0)
+        norm = np.linalg.norm(centroid, axis=1, keepdims=True)
+        out: F32 = centroid / np.maximum(norm, 1e-6)
+        return out
+
+    def _aspect_scores(
+        self, stems: Sequence[str], toks: npt.NDArray[np.int32], ptr: list[int]
+    ) -> tuple[F32, npt.NDArray[np.bool_]]:
+        """Per aspect and sentence, bot.search's own-aspect score (see `_aspect_score` there) and its strong flag.
+
+        `toks` are the sentences' distinct word ids, each sentence's closed by the pad id len(stems).
+        """
         aspects = list(Aspect)
-        score = np.zeros((len(aspects), len(content)), dtype=np.float32)
-        about = np.zeros((len(aspects), len(content)), dtype=bool)
-        for j, a in enumerate(aspects):
-            strong_set, weak_set = self._aspects[a]
-            for n, ids in enumerate(content):
-                strong = sum(1 for i in ids if stems[i] in strong_set)
-                weak = sum(1 for i in ids if stems[i] in weak_set)
-                strong = min(strong + weak // 2, 3)
-                if strong:
-                    lead = any(stems[i] in strong_set for i in ids[:LEAD_WORDS])
-                    score[j, n] = 2.5 + 0.5 * min(strong - 1, 2) + 0.5 * lead
-                    about[j, n] = True
-                elif weak:
-                    score[j, n] = WEAK_SCORE
-        return score, about
+        if len(ptr) < 2:
+            return np.zeros((len(aspects), 0), dtype=np.float32), np.zeros((len(aspects), 0), dtype=bool)
+        rows = np.array([self._aspect_row.get(s, 0) for s in stems] + [0], dtype=np.int64)[toks]  # the pad: none
+        starts = np.asarray(ptr[:-1], dtype=np.int64)
+        place = np.arange(len(toks)) - np.repeat(starts, np.diff(ptr))
+        strong_hits = self._strong_of[rows]
+        weak = np.add.reduceat(self._weak_of[rows], starts, axis=0).T
+        strong = np.minimum(np.add.reduceat(strong_hits, starts, axis=0).T + weak // 2, 3)
+        lead = np.add.reduceat(strong_hits * (place < LEAD_WORDS)[:, None], starts, axis=0).T > 0
+        about = strong > 0
+        score = np.where(about, 2.5 + 0.5 * np.minimum(strong - 1, 2) + 0.5 * lead, np.where(weak > 0, WEAK_SCORE, 0.0))
+        return score.astype(np.float32), about
 
     @staticmethod
     def document_frequencies(passages: Iterable[Passage]) -> Frequencies:

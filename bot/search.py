@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import sys
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -199,6 +199,7 @@ class SentenceIndex:
         self._text_ptr: Array = arrays["text_ptr"]
         self._groups: Array = arrays["groups"]
         self._members: tuple[Array, Array] | None = None  # group -> its stems (CSR), worked out on first use
+        self._review_film: Array | None = None
         self.size = len(self._length)
         n = max(self.size, 1)
         self._df: Array = np.diff(self._post_ptr).astype(np.float64)
@@ -250,8 +251,11 @@ class SentenceIndex:
 
     def films_of(self, sids: Array) -> Array:
         """The film (position in the index) of each sentence id."""
+        if self._review_film is None:  # one film number per review: a lookup, not a second search
+            counts = np.diff(self._reviews)
+            self._review_film = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
         review = np.searchsorted(self._start, sids, side="right") - 1
-        return np.searchsorted(self._reviews, review, side="right") - 1
+        return self._review_film[review]
 
     def reviews_of(self, sids: Array) -> Array:
         """The review (position in the index) of each sentence id."""
@@ -315,9 +319,12 @@ class SentenceIndex:
         *,
         film: int | None = None,
         k: int = 3,
-        opinion: Callable[[str], float] | None = None,
+        opinion: Array | None = None,
     ) -> list[Hit]:
-        """The best `k` sentences for `terms` and `aspects`, optionally within one film."""
+        """The best `k` sentences for `terms` and `aspects`, optionally within one film.
+
+        `opinion`: each sentence's P(opinion) by sentence id; an opinion then ranks above a fact.
+        """
         asked = list(dict.fromkeys(aspects))
         wanted = list(dict.fromkeys(self._vocab[t] for t in terms if t in self._vocab))
         related = {a: _RELATED[a] for a in asked if a in _RELATED and _RELATED[a] not in asked}
@@ -362,7 +369,7 @@ class SentenceIndex:
         shortlist = [(float(score[j]), int(pool[j]), asked[int(best[j])] if best[j] >= 0 else None) for j in order]
         if opinion is not None:
             shortlist = [
-                (s + _opinion_bonus(opinion(self.text(sid)), bool(strong[j])), sid, a)
+                (s + _opinion_bonus(float(opinion[sid]), bool(strong[j])), sid, a)
                 for (s, sid, a), j in zip(shortlist, order, strict=True)
             ]
             shortlist.sort(key=lambda x: (-x[0], x[1]))

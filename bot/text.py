@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import snowballstemmer
 
@@ -245,14 +245,25 @@ def stem(word: str) -> str:
 
 @functools.cache
 def _snowball() -> Callable[[str], str]:
-    st = snowballstemmer.stemmer("english")
-    return functools.cache(st.stemWord)
+    stemmer: Callable[[str], str] = snowballstemmer.stemmer("english").stemWord
+    return stemmer
+
+
+_STEMS: dict[str, str] = {}  # every word stemmed so far (a corpus's vocabulary: tens of thousands)
 
 
 def snowball(word: str) -> str:
     """The Snowball (Porter 2) English stem of a lower-case word: "acting" -> "act", "ending" -> "end"."""
-    out: str = _snowball()(word)
+    out = _STEMS.get(word)
+    if out is None:
+        out = _STEMS[word] = _snowball()(word)
     return out
+
+
+def snowball_all(words: Iterable[str]) -> list[str]:
+    """`snowball` of each word, for many words at once."""
+    get = _STEMS.get
+    return [get(w) or snowball(w) for w in words]
 
 
 def paginate(text: str, size: int = 1900) -> list[str]:

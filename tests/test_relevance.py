@@ -280,3 +280,31 @@ def test_confidence_is_a_probability(rel: Relevance) -> None:
         r = rel.rank(rel.parse(question), rel.prepare([sentences(ALIEN)]))
         assert 0.0 <= r.confidence <= 1.0
         assert r.answerable == (r.confidence >= rel.model.threshold and r.answerable)
+
+
+def test_aspect_scores_of_a_passage_follow_their_definition(rel: Relevance) -> None:
+    """The vectorised per-aspect scores equal the per-sentence rule (bot.search's `_aspect_score`)."""
+    import numpy as np
+
+    from bot.models import Aspect
+    from bot.search import LEAD_WORDS, WEAK_SCORE
+
+    texts = [
+        "The acting is superb and the cast gives fine performances.",
+        "A plot with a story and a script, and the music: a score, a soundtrack.",
+        "Nothing here is about anything at all.",
+        "Later on, after a long while, the cinematography and the visuals shine, and the actor too.",
+        "",
+    ]
+    p = rel.assemble(texts, [0, 0, 0, 1, 1], [0, 1, 2, 0, 1], [False] * 5, [0.5] * 5, [0.1] * 5)
+    stems = [stem(w) for w in p.vocab]
+    for j, a in enumerate(Aspect):
+        strong_set, weak_set = rel._aspects[a]
+        for n in range(len(texts)):
+            ids = [int(i) for i in p.tokens[p.ptr[n] : p.ptr[n + 1]] if i < len(stems)]
+            strong = min(sum(stems[i] in strong_set for i in ids) + sum(stems[i] in weak_set for i in ids) // 2, 3)
+            lead = any(stems[i] in strong_set for i in ids[:LEAD_WORDS])
+            weak = any(stems[i] in weak_set for i in ids)
+            want = 2.5 + 0.5 * min(strong - 1, 2) + 0.5 * lead if strong else WEAK_SCORE if weak else 0.0
+            assert p.aspect[j, n] == np.float32(want) and p.about[j, n] == (strong > 0), (a, texts[n])
+    assert p.about.any(axis=1).sum() >= 3  # the sentences above do name several aspects

@@ -60,3 +60,17 @@ def test_a_last_i_is_part_one_unless_it_is_the_word() -> None:
     assert normalise("History of the World: Part I") == normalise("history of the world 1") == "history of the world 1"
     assert normalise("Young Guns I") == "young guns 1"
     assert normalise("The King and I") == "king and i"  # after "and" it is the word
+
+
+def test_snowball_stems_do_not_depend_on_which_build_is_installed() -> None:
+    # PyStemmer (C) is used when installed; the pure-Python stemmer must give the very same stems,
+    # since the saved indexes and the relevance model were built with them.
+    from snowballstemmer.english_stemmer import EnglishStemmer
+
+    from bot.text import snowball
+    from bot.vectors import WordVectors
+
+    pure = EnglishStemmer()
+    sample = [*list(WordVectors.default().index)[::7], "acting", "ending", "frightening", "generously", "skies"]
+    assert [snowball(w) for w in sample] == [pure.stemWord(w) for w in sample]
+    assert snowball("acting") == "act" and snowball("ending") == "end"

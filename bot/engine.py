@@ -109,7 +109,7 @@ def _topic(aspects: tuple[Aspect, ...]) -> str:
 
 
 def preload() -> None:
-    """Start reading the shipped models (sentiment, opinion, word vectors) and text tables in a daemon thread.
+    """Start reading the shipped models (sentiment, opinion, word vectors) in a daemon thread.
 
     A start calls this before it reads the corpus: the two overlap, and the engine finds the models read (or
     waits for the thread to finish them) when it first needs them.
@@ -121,7 +121,6 @@ def _read_models() -> None:
     Polarity.default()
     Opinion.default()
     Relevance.default()
-    fold("é")  # the Unicode mark tables (~60 ms), else built on the first question that is not ASCII
 
 
 class Engine:

@@ -99,7 +99,7 @@ class Across:
         The corpus does not change under an index, so the last few topics' tallies are kept: the
         common questions ("which film has the best acting?") then cost a pass over films, not sentences.
         """
-        key = (topic, aspect)
+        key = ("" if aspect is not None else topic, aspect)  # an aspect's sentences do not depend on its wording
         if (hit := self._tallies.pop(key, None)) is not None:
             self._tallies[key] = hit  # most recent last
             return hit

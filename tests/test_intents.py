@@ -168,6 +168,22 @@ async def test_which_film_has_the_best_music_compares_films(engine: Engine) -> N
     assert isinstance(worst, FilmRanking) and worst.worst and worst.films[0].film.id == "gloom"
 
 
+async def test_a_ranking_asked_again_or_reworded_is_the_same_as_the_first(engine: Engine) -> None:
+    # the per-film tallies of a topic are kept: a second asking, another wording of the same aspect, and a
+    # fresh engine (nothing kept) all rank alike, best and worst
+    first = await ask(Engine(FILMS), "which film has the best music?")
+    again = await ask(engine, "which film has the best music?")
+    reworded = await ask(engine, "what movie has the greatest soundtrack and score?")
+    worst = [await ask(e, "which movie has the worst music?") for e in (engine, Engine(FILMS))]
+    assert isinstance(first, FilmRanking) and isinstance(again, FilmRanking) and isinstance(reworded, FilmRanking)
+    assert [(r.film.id, r.score, r.quote.text) for r in first.films] == [
+        (r.film.id, r.score, r.quote.text) for r in again.films
+    ]
+    assert [r.film.id for r in reworded.films] == [r.film.id for r in first.films]
+    assert all(isinstance(w, FilmRanking) for w in worst)
+    assert text(worst[0]) == text(worst[1])
+
+
 async def test_the_scariest_film_ranks_by_what_the_reviews_find_frightening(engine: Engine) -> None:
     a = await ask(engine, "what's the scariest film you have?")
     assert isinstance(a, FilmRanking) and a.feel and a.films

@@ -489,14 +489,18 @@ class TitleIndex:
         ):
             return _match(film, top)
         open_ = [(s.score, self.films[i]) for s, i in scored if not s.veto]
+        # Relatives of the film asked for: those `_score` marks, and a sequel whose main title is exactly what
+        # was typed ("Puppet Master" of Puppet Master II): the film asked for is the first of its series.
+        relatives = [(s.score, self.films[i]) for s, i in scored if s.relative or _sequel_named(s)]
         if best.veto not in _RELATED:
             close = [r for r in open_ if r[0] >= max(SUGGEST, top - CLOSE)]
+            kin = [r for r in relatives if r not in close][:1]  # "the thin man": The Third Man, or its sequel
             if top >= LIKELY - 4 and len(close) > 1:
-                return Resolution(Outcome.AMBIGUOUS, None, _suggestions(close[:5]))
+                return Resolution(Outcome.AMBIGUOUS, None, _suggestions(close[: 5 - len(kin)] + kin))
             if not best.veto and top >= LIKELY:  # likely, but not sure: "did you mean"
-                return Resolution(Outcome.AMBIGUOUS, None, _suggestions(close[:5] or [(top, film)]))
-        relatives = [(s.score, self.films[i]) for s, i in scored if s.relative]
-        near = [(s.score, self.films[i]) for s, i in scored if not s.relative and s.score >= SUGGEST]
+                return Resolution(Outcome.AMBIGUOUS, None, _suggestions((close[:4] or [(top, film)]) + kin))
+        near = [(s.score, self.films[i]) for s, i in scored if (s.score, self.films[i]) not in relatives]
+        near = [r for r in near if r[0] >= SUGGEST]
         return Resolution(Outcome.NOT_FOUND, None, _suggestions((relatives + near)[:3]), related=bool(relatives))
 
     def lookup(self, text: str) -> Resolution:
@@ -991,6 +995,11 @@ class _Grams:
         shared = counts[touched]
         ok = np.unique(touched[(shared * 2 >= self.rare[touched]) & (shared >= 2)])
         return [self.texts[n] for n in ok[np.argsort(-counts[ok], kind="stable")][:200].tolist()]
+
+
+def _sequel_named(s: _Scored) -> bool:
+    """A sequel matched by its own main title as typed, with nothing against it."""
+    return s.kind == "sequel_main" and s.edits == 0 and not s.veto
 
 
 def _suggestions(ranked: Sequence[tuple[float, Film]]) -> tuple[Suggestion, ...]:

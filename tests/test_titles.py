@@ -272,6 +272,30 @@ def test_the_bare_main_title_of_a_sequel_is_a_did_you_mean(firsts: TitleIndex) -
 
 
 @pytest.mark.parametrize(
+    ("query", "near", "sequel"),
+    [
+        ("Puppet Master", "The Puppet Masters", "Puppet Master II"),  # a closer title, and the asked film's sequel
+        ("the thin man", "The Third Man", "The Thin Man Goes Home"),
+    ],
+)
+def test_the_first_film_of_a_series_asked_for_offers_its_sequel(query: str, near: str, sequel: str) -> None:
+    index = TitleIndex(
+        [
+            Film("pm2", "Puppet Master II", 1990, sequel_of="Puppet Master"),
+            Film("pm3", "Puppet Master III: Toulon's Revenge", 1991, sequel_of="Puppet Master"),
+            Film("masters", "The Puppet Masters", 1994),
+            Film("third", "The Third Man", 1949),
+            Film("home", "The Thin Man Goes Home", 1945, sequel_of="The Thin Man"),
+            Film("rain", "Rain Man", 1988),
+        ]
+    )
+    res = index.lookup(query)
+    assert res.outcome is not Outcome.MATCH and res.film is None, res
+    shown = _titles(res)
+    assert near in shown and sequel in shown, shown
+
+
+@pytest.mark.parametrize(
     ("query", "title"),
     [
         ("how is celestial symphony", "Celestial Symphony"),

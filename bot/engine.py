@@ -272,8 +272,8 @@ class Engine:
         label = {j.review.id: j.verdict.label for j in judged}
         out: list[Quote] = []
         for group in HIGHLIGHT_GROUPS:
-            within = self._index[film.id]
-            hits = self._sentences.search([], group, film=within, k=6, opinion=self._verdict_table.opinion)
+            at = self._index[film.id]
+            hits = self._sentences.search([], group, film=at, k=6, opinion=self._verdict_table.opinion)
             quotes = [q for q in (self._quote(h, stance=False) for h in hits) if q.text not in used]
             if quotes:
                 best = next((q for q in quotes if label.get(q.review_id) is side), quotes[0])

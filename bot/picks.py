@@ -126,7 +126,8 @@ class Across:
     def rank(self, topic: str, aspect: Aspect | None, worst: bool = False, k: int = 3) -> list[Scored]:
         """The `k` films whose reviews speak best (or worst) of `topic`, each with its best sentence."""
         num, den, mentions = self.tallies(topic, aspect)
-        score = num * (-1.0 if worst else 1.0) / (den + PRIOR)
+        sign = -1.0 if worst else 1.0
+        score = sign * num / (den + PRIOR)
         ok = np.flatnonzero((score > 0) & (mentions > 0))
         if not len(ok):  # they talk about it, none warmly: still the films compared, the least cold first
             ok = np.flatnonzero(mentions > 0)
@@ -134,7 +135,7 @@ class Across:
         out = []
         for f in top.tolist():
             sids, r = self._topic(topic, aspect, self.sentences.span(f))
-            p = np.asarray(self.verdicts.polarity)[sids] * (-1.0 if worst else 1.0)
+            p = np.asarray(self.verdicts.polarity)[sids] * sign
             v = r * np.asarray(self.verdicts.opinion)[sids] * p
             best = int(sids[int(np.argmax(v))])
             out.append(Scored(f, round(float(score[f]), 4), int(mentions[f]), best))

@@ -494,13 +494,15 @@ class TitleIndex:
         relatives = [(s.score, self.films[i]) for s, i in scored if s.relative or _sequel_named(s)]
         if best.veto not in _RELATED:
             close = [r for r in open_ if r[0] >= max(SUGGEST, top - CLOSE)]
-            kin = [r for r in relatives if r not in close][:1]  # "the thin man": The Third Man, or its sequel
+            listed = {f.id for _, f in close}
+            kin = [r for r in relatives if r[1].id not in listed][:1]  # "the thin man": The Third Man, or its sequel
             if top >= LIKELY - 4 and len(close) > 1:
                 return Resolution(Outcome.AMBIGUOUS, None, _suggestions(close[: 5 - len(kin)] + kin))
             if not best.veto and top >= LIKELY:  # likely, but not sure: "did you mean"
                 return Resolution(Outcome.AMBIGUOUS, None, _suggestions((close[:4] or [(top, film)]) + kin))
-        near = [(s.score, self.films[i]) for s, i in scored if (s.score, self.films[i]) not in relatives]
-        near = [r for r in near if r[0] >= SUGGEST]
+        near = [
+            (s.score, self.films[i]) for s, i in scored if not (s.relative or _sequel_named(s)) and s.score >= SUGGEST
+        ]
         return Resolution(Outcome.NOT_FOUND, None, _suggestions((relatives + near)[:3]), related=bool(relatives))
 
     def lookup(self, text: str) -> Resolution:

@@ -940,7 +940,7 @@ class _Grams:
         pairs = array("q")
         sizes = array("h")
         for n, text in enumerate(texts):
-            grams = set(_trigrams(text))
+            grams = dict.fromkeys(_trigrams(text))  # not a set: gram ids, and so ties, the same in every process
             sizes.append(min(len(grams), 32767))
             for g in grams:
                 i = ids.get(g)

@@ -526,3 +526,35 @@ def test_a_verb_that_is_a_title_still_names_it_and_a_longer_title_is_still_anoth
     assert index.find_in("who made the good mother?").film is None  # "made" is the question's verb here
     longer = index.find_in("does heat wave hold up?")  # a word the title lacks, then the question's verb
     assert longer.film is None and [s.film_id for s in longer.suggestions] == ["heat"]
+
+
+def test_the_title_index_is_the_same_in_every_process() -> None:
+    # Two replicas (or a restart) must build the same index and so suggest the same films: the trigram index
+    # numbered its grams in set order, which changes with PYTHONHASHSEED, and broke ties differently.
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import hashlib, json, random\n"
+        "from bot.models import Film\n"
+        "from bot.titles import TitleIndex\n"
+        "rng = random.Random(5)\n"
+        "w = 'brick closer ring thin man puppet master one night heat dark star river road home blue red'.split()\n"
+        "w += ['word%d' % i for i in range(300)]\n"
+        "names = sorted({' '.join(rng.sample(w, rng.randint(1, 3))).title() for _ in range(8000)})\n"
+        "idx = TitleIndex([Film('f%d' % i, t, 1950 + i % 60) for i, t in enumerate(names)])\n"
+        "meta, arrays = idx.export_state()\n"
+        "h = hashlib.sha256(json.dumps(meta, sort_keys=True).encode())\n"
+        "for k in sorted(arrays): h.update(k.encode() + arrays[k].tobytes())\n"
+        "print(h.hexdigest())\n"
+        "for q in ('Brick', 'Closer', 'rign', 'the thin man', 'Puppet Master', 'the one', 'nigth heat'):\n"
+        "    print(q, [s.film_id for s in idx.resolve(q).suggestions])\n"
+    )
+    outs = set()
+    for seed in ("0", "1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-2000:]
+        outs.add(done.stdout)
+    assert len(outs) == 1

@@ -247,11 +247,17 @@ def _words(text: str) -> list[str]:
     return [w for w in normalise(text).split() if w not in ARTICLES]
 
 
+def _sequel_no(word: str) -> bool:
+    """Whether a folded word is a sequel number (`normalise` writes II, Part II and Two as digits): 1 to 10, so
+    "Apollo 13" and "District 13" keep their numbers as names."""
+    return word.isdigit() and 1 <= int(word) <= 10
+
+
 def _base(f: Film) -> list[str]:
-    """The words of a title's main part without a trailing number ("Toy Story" of "Toy Story 2: ...")."""
+    """The words of a title's main part without a trailing sequel number ("Toy Story" of "Toy Story 2: ...")."""
     parts = title_parts(f.title) or [f.title]
     w = _words(parts[0])
-    return w[:-1] if len(w) > 1 and w[-1].isdigit() else w
+    return w[:-1] if len(w) > 1 and _sequel_no(w[-1]) else w
 
 
 def _numbered(f: Film) -> bool:
@@ -260,13 +266,34 @@ def _numbered(f: Film) -> bool:
     return (len(w) > 1 and w[-1].isdigit() and len(w[-1]) < 4) or any(normalise(p).isdigit() for p in parts[1:])
 
 
+def _parts(f: Film) -> list[list[str]]:
+    return [_words(p) for p in title_parts(f.title) or [f.title]]
+
+
 def _follows(later: Film, first: Film) -> bool:
-    """Whether `later` is a later film of `first`'s series by its title: `first`'s title plus a number,
-    a subtitle or more words ("Shrek 2", "Halloween: Resurrection", "The Matrix Reloaded")."""
-    if later.year is None or first.year is None or later.year <= first.year:
+    """Whether `later` is a later film of `first`'s series: a later year and either the corpus links them
+    (`later.sequel_of` is `first`'s title) or `later`'s title is `first`'s whole title marked as a follow-up:
+
+    - plus a sequel number ending its main title ("Shrek 2", "Rocky IV", "Toy Story 2: ...", "Shrek the Third");
+    - plus a subtitle after a colon or a dash, its own title part ("Halloween: Resurrection", "The Godfather:
+      Part II", "Mission: Impossible - Ghost Protocol").
+
+    A title that merely starts with `first`'s words is not enough: "The Salt of the Earth" is not Salt's, "Go
+    Figure" not Go's, "Grudge Match" not The Grudge's, and nothing in the words themselves tells those apart from
+    "The Matrix Reloaded" (a sequel by its story, not by its title). Such titles are the issue's "extension"
+    class (the bot must not answer them with the shorter film, and need not offer it), so they are not counted as
+    relatives here: only a title's structure (a number, a title part) or the catalogue's own link says "sequel"."""
+    if later.year is None or first.year is None or later.year <= first.year or later.id == first.id:
         return False
-    f, lw = _words(first.title), _words(later.title)
-    return bool(f) and len(lw) > len(f) and (lw[: len(f)] == f or _base(later) == f)
+    if later.sequel_of is not None and normalise(later.sequel_of) == normalise(first.title):
+        return True
+    mine, theirs = _parts(first), _parts(later)
+    if not mine[0]:
+        return False
+    if len(theirs) > len(mine) and theirs[: len(mine)] == mine:
+        return True
+    main = theirs[0]
+    return len(mine) == 1 and len(main) == len(mine[0]) + 1 and main[:-1] == mine[0] and _sequel_no(main[-1])
 
 
 def _sequel_number(f: Film) -> bool:
@@ -284,9 +311,9 @@ def mark_sequels(films: list[Film], share: float = 1.0, seed: int = 0) -> list[F
     """The catalogue with its sequels marked as a real corpus marks them (`sequel_of`, from front matter or
     because the review reads as a sequel's). A sequel is a film with a sequel number ("Rocky IV", "Kill Bill:
     Vol. 2"), a later film whose main title is an earlier film's title or main title ("Charlie's Angels: Full
-    Throttle", "Star Trek: First Contact"), or a later film whose whole title is an earlier one's plus words
-    ("The Matrix Reloaded"; see `_follows`). First and standalone films are not marked. `share` < 1 marks only
-    that share of the sequels (seeded): a review does not always say it is a sequel's."""
+    Throttle", "Star Trek: First Contact"), or a later film whose whole title is an earlier one's plus a number
+    or a subtitle (see `_follows`). First and standalone films are not marked. `share` < 1 marks only that share
+    of the sequels (seeded): a review does not always say it is a sequel's."""
     first_of: dict[tuple[str, ...], Film] = {}  # a title or main title -> the earliest film it names
     for f in sorted((f for f in films if f.year is not None), key=lambda f: f.year or 0):
         for name in {tuple(_words(f.title)), tuple(_words((title_parts(f.title) or [f.title])[0]))}:
@@ -434,6 +461,17 @@ INVENTED = [
     "A Winter Without Birds", "The Salt Cathedral",
 ]  # fmt: skip
 QUESTION = "how is the music in {t}?"
+# Titles asked inside questions of several shapes: a topic after "in", an auxiliary and its verb around the title, a
+# subject and its verb before it, an adjective after it, a long question ending on the title.
+QUESTIONS = (
+    QUESTION,
+    "does {t} hold up?",
+    "who made {t}?",
+    "is {t} scary?",
+    "what did people think of the acting in {t}?",
+)
+# Present-film queries also asked inside the questions (as people type a title in a sentence: lower case, a typo).
+IN_QUESTION = ("lower case", "one typo")
 
 
 @dataclass
@@ -485,11 +523,15 @@ def _tally(scores: Scores, q: Query, film_id: str | None, suggested: Iterable[st
         t.offered += bool(q.relatives & suggested)
 
 
-def score_ours(index: TitleIndex, qs: list[Query], scores: Scores | None = None, question: bool = False) -> Scores:
-    """Our figures: each query looked up as `/review` does (`question`: asked inside a question instead)."""
+def score_ours(
+    index: TitleIndex, qs: list[Query], scores: Scores | None = None, question: bool | str = False
+) -> Scores:
+    """Our figures: each query looked up as `/review` does (`question`: asked inside a question instead, `QUESTION`
+    or this template's)."""
     scores = scores or Scores()
+    template = question if isinstance(question, str) else QUESTION
     for q in qs:
-        res: Resolution = index.find_in(QUESTION.format(t=q.text)) if question else index.lookup(q.text)
+        res: Resolution = index.find_in(template.format(t=q.text)) if question else index.lookup(q.text)
         film_id = res.film.id if res.outcome is Outcome.MATCH and res.film is not None else None
         _tally(scores, q, film_id, (s.film_id for s in res.suggestions), res.outcome is Outcome.AMBIGUOUS)
     return scores

@@ -12,9 +12,11 @@ like X"). Every question says which intent it is, which film(s) it is about, and
 answer is an answer (quoting what was planted) or an honest no ("The reviews of X don't talk about
 that", "X is not a sequel", "I didn't understand that").
 
-Two parts: the one tuned on (`TUNING`, seed 12) and a held-out one (`HELD_OUT`, seed 2026: another corpus,
-and other wordings of the same intents and other planted sentences, written after the tuning and never
-tuned on); `--held-out` runs it. `make bench-quality` reports both, per intent; its smoke test
+Three parts: the one tuned on (`TUNING`, seed 12), a held-out one (`HELD_OUT`, seed 2026: another corpus,
+and other wordings of the same intents and other planted sentences, written after the tuning; `--held-out`
+runs it; its failures have since been read and fixed against), and a fresh one (`FRESH`, seed 4242: a third
+corpus, a new user's wordings, casual and with typos, and other planted sentences, written before the engine
+was ever run on it; `--fresh` runs it). `make bench-quality` reports all three, per intent; its smoke test
 (tests/test_bench_quality_smoke.py) runs them on the generated stand-in data (tests/bench_sample.py).
 """
 
@@ -50,12 +52,14 @@ from bot.models import Film, Intent, Label, Question, Review
 
 TUNING_SEED = 12  # the corpus and phrasings the engine was tuned on
 HELD_OUT_SEED = 2026  # another corpus, asked in the held-out phrasings
+FRESH_SEED = 4242  # a third corpus, asked in phrasings written before the engine was run on them
 INTENTS = ("sequel", "suitability", "ranking", "recommend", "fact", "verdict", "not understood")
 _COMPARES = re.compile(
     r"\b(sequels?|originals?|first (film|movie|one|installment)|predecessors?|franchise|lives? up|continuation|"
     r"builds? (up)?on|expands? (up)?on)\b",
     re.I,
 )
+_DIRECTS = re.compile(r"\b(direct(ed|or|ors|s|ion|ing)?|filmmakers?|helm(ed|s)?)\b", re.I)
 _NAMES = (
     "Ada Brook|Cyril Vance|Dora Keel|Emil Stroud|Flora Tay|Gideon Marsh|Hana Oduya|Ivo Brandt|Jules Fenn|Kira Solt|"
     "Lev Amadi|Mira Quell|Nils Hart|Opal Reyes|Pia Lund|Rafe Corr"
@@ -138,6 +142,12 @@ class Phrasing:
     verdict_questions: tuple[str, ...]
     verdict_it: str
     vague: tuple[str, ...]
+    # The fixed parts take the first few templates of each intent; `rotate` (the fresh part) takes every template in
+    # turn, asks templates without "{t}" about the film in talk, and asks "who directed" only of films whose review
+    # names no director.
+    rotate: bool = False
+    unranked: tuple[str, ...] = ("which film has the best zanzibarian yodelling?",)  # topics no review mentions
+    nonsense: tuple[str, ...] = ()  # typed with a film in talk, before the random gibberish (rotate only)
 
 
 TUNING = Phrasing(
@@ -214,6 +224,110 @@ HELD_OUT = Phrasing(
     vague=("what about it?", "hmm?"),
 )  # fmt: skip
 
+# Written after both parts above, before the engine was ever run on it, by someone who had not read the engine's code
+# nor the held-out part's failures: a new user's wordings (casual, lowercase, typos), other planted sentences, every
+# template asked in turn (`rotate`).
+FRESH = Phrasing(
+    sayings=("As sequels go, it outdoes the original on every front.", "It never recaptures the magic of the original.",
+             "Sadly it is a lesser film than the original.",
+             "It matches the original scene for scene and then betters it."),
+    sequel_questions=("is the sequel any good compared to the first?", "better or worse than the original?",
+                      "how does {t} compare with the first movie?", "is it better than part 1?",
+                      "does it hold up next to the original?", "so is {t} an improvement on the original or not",
+                      "is the second one as good as the first one?", "original vs sequel, which is better?",
+                      "was the first one better?", "is {t} worse than its predecessor?",
+                      "how does it measure up to the original film?", "did they top the original with {t}?",
+                      "does {t} beat the first one", "is the follow up better than the orignal?"),
+    feels={
+        "kids": ("Parents be warned: the graphic violence makes it unsuitable for younger viewers.",
+                 ("is {t} ok for my 8 yo?", "can my kids watch {t}?", "is {t} a family movie?",
+                  "would {t} be alright for a 10 year old", "is {t} too violent for children?",
+                  "can i watch {t} with my son?", "is {t} kid friendly", "is {t} suitable for young kids?"),
+                 "younger viewers", _TUNING_FEELS["kids"][3] + " viewers suitable unsuitable violence violent"),
+        "scary": ("I jumped out of my seat more than once, and the dread builds until it is almost unbearable.",
+                  ("does {t} have jump scares?", "how creepy is {t}?", "will {t} give me nightmares",
+                   "is {t} too scary to watch alone?", "is {t} scarry?", "is {t} a scary one?",
+                   "how frightening is {t} really", "is {t} spooky?"),
+                  "dread", _TUNING_FEELS["scary"][3] + " jump jumped nightmare nightmares unbearable tense"),
+        "funny": ("I was in stitches, the gags come thick and fast and nearly all of them land.",
+                  ("will {t} make me laugh?", "any laughs in {t}?", "is {t} actually funny lol",
+                   "is {t} a comedy or serious?", "does {t} have good jokes?", "is {t} hilarous?",
+                   "is {t} funny at all", "how many laughs does {t} have?"),
+                  "stitches", _TUNING_FEELS["funny"][3] + " stitches"),
+        "long": ("The running time is a bloated 160 minutes and you feel every one of them.",
+                 ("what's the runtime of {t}?", "how many hours is {t}?", "is {t} a long one?",
+                  "does {t} drag?", "is {t} short enough for a weeknight?", "will {t} run long?",
+                  "how long does {t} last?", "what's the running time of {t}"),
+                 "160 minutes", _TUNING_FEELS["long"][3] + " bloated short"),
+    },
+    directed="{name}'s direction is confident and unfussy.",
+    stars="{name} carries the film in the leading role.",
+    director_questions=("who's the director of {t}", "do you know who directed {t}",
+                        "who was behind the camera on {t}?", "which director made {t}?", "{t} director?",
+                        "who helmed {t}?", "name the director of {t} pls", "who directed {t} again?",
+                        "who directed this one?"),
+    lead_questions=("who's in {t}?", "who is the main actor in {t}?", "who plays the main character in {t}?",
+                    "which actor stars in {t}", "{t} cast?", "who acts in {t}?", "main star of {t}?",
+                    "who's the lead actor in {t}", "who's in it"),
+    ranked={
+        "music": ("What a soundtrack: every song is perfectly chosen and the score soars.",
+                  "The soundtrack is grating, a dreary mess of generic pop songs.",
+                  ("best soundtrack?", "which one has the best songs", "what film has great music?",
+                   "whats the movie with the best score"),
+                  ("which film's soundtrack is the worst?", "worst music of all the films?")),
+        "acting": ("The cast is uniformly excellent and the lead performance is astonishing.",
+                   "The cast is hopeless and every line reading rings false.",
+                   ("which film is the best acted?", "top movie for acting?", "which film has the strongest cast"),
+                   ("worst acted film?", "which movie has the weakest cast?")),
+        "visuals": ("Visually it is stunning, every frame looks like a painting.",
+                    "It looks cheap and ugly, the photography flat and murky.",
+                    ("most beautiful looking film?", "which movie looks the best", "best looking movie you have"),
+                    ("which movie looks the ugliest?",)),
+        "effects": ("The special effects are jaw-dropping, the most spectacular effects work in years.",
+                    "The special effects are cheap and laughable, rubbery and fake.",
+                    ("best cgi?", "which film has the most impressive special effects"),
+                    ("which movie has the worst effects?", "worst special effects?")),
+        "scary": ("It is the most nerve-shredding, bone-chilling horror I have sat through.", "",
+                  ("scariest movie?", "what's the most frightening film you've got", "which horror film is scariest?",
+                   "most terrifying movie on here?"), ()),
+        "funny": ("It is a riot from start to finish, the funniest thing I have seen all year.", "",
+                  ("which comedy is the funniest?", "funniest movie in your list?",
+                   "what film will make me laugh the most?"), ()),
+        "ending": ("The ending is a knockout, the best final twist in years.", "",
+                   ("which movie has the best twist ending?", "best ending?"), ()),
+    },
+    recommend_questions=("any good movies?", "im bored, what should i watch", "give me a movie to watch",
+                         "pick a film for me", "what's a good film for tonight?", "what are your top picks?",
+                         "what's the best movie you have?", "suggest something good pls", "need a movie rec",
+                         "what would you recommend?", "anything worth watching?", "movie night, any ideas?"),
+    like_questions=("i loved {t}, what else would i like?", "more like {t} pls", "recommend something like {t}",
+                    "if i liked {t} what should i watch next", "got anything in the same vein as {t}?",
+                    "similar films to {t}?", "what's similar to {t}", "anything else like {t}?"),
+    twins=["pottery kiln potter glaze porcelain", "kite spool windsock updraft glider",
+           "monastery monk chant abbot cloister", "rodeo cowboy bull lasso saddle",
+           "orchestra violinist cello maestro rehearsal", "igloo sled husky tundra blizzard",
+           "roulette croupier baccarat chips jackpot", "aquarium dolphin walrus otter flipper"],
+    genres={"romance": "It is a tender romance, the most touching love story of the year.",
+            "fantasy": "It is an enchanting fantasy, the most magical adventure in years.",
+            "mystery": "It is a clever mystery, the most satisfying whodunit in years."},
+    genre_questions={"romance": ("any romance movies worth seeing?", "date night tonight, got a good romance?"),
+                     "fantasy": ("a good fantasy movie?", "looking for fantasy films, any ideas"),
+                     "mystery": ("recommend me a good mystery", "any mysteries worth watching?")},
+    verdict_questions=("is {t} worth a watch?", "{t} - good or bad?", "worth my time?",
+                       "is {t} any good or should i skip it", "should i bother with {t}?", "how good is {t}?",
+                       "should i bother?", "would i like {t}?", "is {t} a must see?", "is it any good tho",
+                       "what's the verdict on {t}?", "did the critics like {t}?", "{t}: yay or nay?",
+                       "shoud i watch {t}", "is it worth seeing?", "is {t} wroth watching?", "rate {t} for me"),
+    verdict_it="worth my time?",
+    vague=("so is it any good", "tell me more", "and?", "what was that one called again", "wait what", "ok but why",
+           "huh", "what's the weather like tomorrow?", "can you book me a table for two?"),
+    rotate=True,
+    unranked=("which film has the best calligraphy?", "whats the movie with the most taxidermy",
+              "best kazoo solo?"),
+    nonsense=("asdf", "jkjkjk", "sdfghj?", "qwertyuiop", "lkjhg fdsa", "mmmmmmm", "zxcv", "aaaaaaaa", "hjkl hjkl",
+              "?!?!", "...", "ugh wrong button", "blorp", "oops", "fgfgfg?", "wxyz wxyz"),
+)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Case:
@@ -254,9 +368,10 @@ def _titles(n: int, rng: random.Random) -> list[str]:
     return out
 
 
-def build(seed: int = 12, plain: int = 200, held_out: bool = False) -> Built:
-    """The corpus and its questions (deterministic for a seed); `held_out`: the phrasings never tuned on."""
-    phrasing = HELD_OUT if held_out else TUNING
+def build(seed: int = 12, plain: int = 200, held_out: bool = False, fresh: bool = False) -> Built:
+    """The corpus and its questions (deterministic for a seed); `held_out`: the phrasings never tuned on; `fresh`:
+    the phrasings written before the engine was ever run on them."""
+    phrasing = FRESH if fresh else HELD_OUT if held_out else TUNING
     rng = random.Random(seed)
     reviews = [(t, label) for t, label, _ in data.movie_reviews()]
     rng.shuffle(reviews)
@@ -297,6 +412,7 @@ def _sequels(films: dict[str, Film], ids: list[str], titles: Sequence[str], pool
              cases: list[Case], p: Phrasing) -> None:  # fmt: skip
     quiet = iter((t, lab) for t, lab in pool if not _COMPARES.search(t))  # type: ignore[attr-defined]
     sayings, questions = p.sayings, p.sequel_questions
+    turn = iter(questions * 10)
     for n, title in enumerate(titles):
         original = films[ids[n]]
         text, label = next(quiet)
@@ -306,13 +422,17 @@ def _sequels(films: dict[str, Film], ids: list[str], titles: Sequence[str], pool
         fid = f"s{n}"
         films[fid] = Film(fid, title, None, (Review(f"{fid}/1", fid, text, None, "8/10" if label else "3/10"),),
                           sequel_of=original.title)  # fmt: skip
-        for q in questions[:2] if n >= 7 else questions[n % 2 : n % 2 + 3]:
+        asked = questions[:2] if n >= 7 else questions[n % 2 : n % 2 + 3]
+        if p.rotate:
+            asked = tuple(next(turn) for _ in range(2 if n >= 7 else 3))
+        for q in asked:
             context = None if "{t}" in q else fid
             cases.append(Case("sequel", q.format(t=title), "answer" if compares else "no", fid, context,
                               "original" if compares else ""))  # fmt: skip
     for fid in ids[20:28]:  # not sequels: "X is not a sequel" (when no review compares it with anything)
         if not any(_COMPARES.search(r.text) for r in films[fid].reviews):
-            cases.append(Case("sequel", questions[0], "no", fid, fid))
+            q = next(turn) if p.rotate else questions[0]
+            cases.append(Case("sequel", q.format(t=films[fid].title), "no", fid, None if "{t}" in q else fid))
 
 
 def _suitability(films: dict[str, Film], ids: list[str], rng: random.Random, cases: list[Case], p: Phrasing) -> None:
@@ -324,14 +444,21 @@ def _suitability(films: dict[str, Film], ids: list[str], rng: random.Random, cas
         review = f.reviews[0]
         films[fid] = Film(fid, f.title, None, (Review(review.id, fid, _plant(review.text, sentence, rng), None,
                                                       review.rating),))  # fmt: skip
-        q = questions[n // len(p.feels) % len(questions)]
+        k = n // len(p.feels)
+        q = questions[k % len(questions)]
+        q_it = questions[(2 * k + 1) % len(questions)] if p.rotate else q
+        if p.rotate:
+            q = questions[2 * k % len(questions)]
         cases.append(Case("suitability", q.format(t=f.title), "answer", fid, must=must))
-        cases.append(Case("suitability", q.format(t="it"), "answer", fid, fid, must=must))
+        cases.append(Case("suitability", q_it.format(t="it"), "answer", fid, fid, must=must))
+    asked: dict[str, int] = defaultdict(int)
     for fid in ids[46:70]:
-        for _, questions, _, words in p.feels.values():
+        for feel, (_, questions, _, words) in p.feels.items():
             text = " ".join(r.text for r in films[fid].reviews).lower()
             if not set(re.findall(r"[a-z]+", text)) & set(words.split()):
-                cases.append(Case("suitability", questions[0].format(t=films[fid].title), "no", fid))
+                q = questions[asked[feel] % len(questions)] if p.rotate else questions[0]
+                asked[feel] += 1
+                cases.append(Case("suitability", q.format(t=films[fid].title), "no", fid))
                 break
 
 
@@ -346,8 +473,14 @@ def _facts(films: dict[str, Film], ids: list[str], rng: random.Random, cases: li
         q = p.director_questions if director else p.lead_questions
         cases.append(Case("fact", q[n // 2 % (len(q) - 1)].format(t=f.title), "answer", fid, must=name))
         cases.append(Case("fact", q[-1], "answer", fid, fid, must=name))  # the last: about "it"
-    for fid in ids[0:8]:
-        cases.append(Case("fact", p.director_questions[0].format(t=films[fid].title), "no", fid))
+    if not p.rotate:
+        for fid in ids[0:8]:
+            cases.append(Case("fact", p.director_questions[0].format(t=films[fid].title), "no", fid))
+        return
+    unnamed = [i for i in ids[:100] if not any(_DIRECTS.search(r.text) for r in films[i].reviews)]
+    for n, fid in enumerate(unnamed[:8]):  # the templates about a named film, in turn
+        ask = p.director_questions[n % (len(p.director_questions) - 1)]
+        cases.append(Case("fact", ask.format(t=films[fid].title), "no", fid))
 
 
 def _ranking(films: dict[str, Film], ids: list[str], rng: random.Random, cases: list[Case], p: Phrasing) -> None:
@@ -368,7 +501,8 @@ def _ranking(films: dict[str, Film], ids: list[str], rng: random.Random, cases: 
             cases.append(Case("ranking", q, "answer", films=tuple(good), avoid=tuple(bad)))
         for q in worst_q:
             cases.append(Case("ranking", q, "answer", films=tuple(bad), avoid=tuple(good)))
-    cases.append(Case("ranking", "which film has the best zanzibarian yodelling?", "no"))
+    for q in p.unranked:
+        cases.append(Case("ranking", q, "no"))
 
 
 def _recommend(films: dict[str, Film], ids: list[str], rng: random.Random, cases: list[Case], p: Phrasing) -> None:
@@ -406,7 +540,10 @@ def _verdict(films: dict[str, Film], ids: list[str], rng: random.Random, cases: 
     questions = p.verdict_questions
     for n, fid in enumerate([*ids[:16], *ids[-6:]]):
         title = films[fid].title
-        if n % 4 == 3:
+        if p.rotate:
+            q = questions[n % len(questions)]
+            cases.append(Case("verdict", q.format(t=title), "answer", fid, None if "{t}" in q else fid))
+        elif n % 4 == 3:
             cases.append(Case("verdict", p.verdict_it, "answer", fid, fid))
         else:
             cases.append(Case("verdict", questions[n % 4].format(t=title), "answer", fid))
@@ -414,6 +551,9 @@ def _verdict(films: dict[str, Film], ids: list[str], rng: random.Random, cases: 
 
 def _not_understood(films: dict[str, Film], ids: list[str], rng: random.Random, cases: list[Case], p: Phrasing) -> None:
     for n, fid in enumerate(ids[:22]):
+        if p.rotate and n < len(p.nonsense):
+            cases.append(Case("not understood", p.nonsense[n], "no", None, fid))
+            continue
         words = ["".join(rng.choice(_GIBBERISH_LETTERS) for _ in range(rng.randint(4, 8))) for _ in range(n % 3 + 1)]
         cases.append(Case("not understood", " ".join(words) + ("?" if n % 2 else ""), "no", None, fid))
     for q in p.vague:
@@ -537,11 +677,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description="The intent test set.")
     ap.add_argument("--failures", action="store_true", help="print every question answered otherwise than expected")
     ap.add_argument("--held-out", action="store_true", help="the phrasings and seed never tuned on")
+    ap.add_argument("--fresh", action="store_true", help="the phrasings and seed written before any run")
     args = ap.parse_args(argv)
     if not (data.DATA / "pang_lee" / "movie_reviews.zip").exists():
         print(f"reference data not found: {data.DATA / 'pang_lee'}; the intent test set is skipped.")
         return
-    res = evaluate(build(HELD_OUT_SEED, held_out=True) if args.held_out else build(TUNING_SEED))
+    if args.fresh:
+        res = evaluate(build(FRESH_SEED, fresh=True))
+    else:
+        res = evaluate(build(HELD_OUT_SEED, held_out=True) if args.held_out else build(TUNING_SEED))
     print(table(res))
     print(f"({res.films} films, {sum(res.total.values())} questions, {res.seconds:.1f} s)")
     if args.failures:

@@ -45,7 +45,7 @@ from bot.answers import (
 )
 from bot.context import ContextStore, GuardedContext, MemoryContext
 from bot.index import Indexes, load_or_build
-from bot.intents import Kind, Role, Route, asks_about, classify, family, genre_words, own_words, plainly_asks
+from bot.intents import Kind, Role, Route, asks_about, classify, family, genre_words, heal, own_words, plainly_asks
 from bot.models import Aspect, Film, Intent, Label, Question, Review, Suggestion, Verdict
 from bot.passages import IndexRelevance
 from bot.picks import Across, Scored
@@ -374,7 +374,7 @@ class Engine:
         return NotFound(query, res.suggestions, related=res.related)
 
     async def _ask(self, q: Question) -> Answer:
-        text = clean(q.text, QUESTION_LIMIT)
+        text = heal(clean(q.text, QUESTION_LIMIT), self._word)  # "is it scarry?" asks if it is scary
         if not words(text):
             return Notice(Note.EMPTY_QUESTION, self._example)
         route = classify(text, self._relevance.vectors)  # what kind of answer the words ask for, decided first
@@ -449,6 +449,10 @@ class Engine:
             if found is not None and found.film is not None:
                 return found
         return None
+
+    def _word(self, word: str) -> bool:
+        """Whether a folded word is a word as typed: an English one or a title's (never healed as a typo)."""
+        return lexicon.rank(word) is not None or self._titles.knows_word(word)
 
     def _known(self, text: str) -> bool:
         """Whether any word of `text` is a word: an English one, or one of the reviews'."""

@@ -21,9 +21,13 @@ of answer the words ask for.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from rapidfuzz.distance import OSA
+
+from bot import lexicon
 from bot.text import fold
 from bot.vectors import WordVectors
 
@@ -338,6 +342,41 @@ _OWN_WORDS = {
     Kind.FACT: frozenset(_FACT_WORDS.split()),
     Kind.SUITABILITY: FEELS | AUDIENCES | frozenset(_SUITABILITY_WORDS.split()),
 }
+
+
+# The words the patterns above are made of, which a typo should not hide from them ("is it scarry?", "better than
+# the orignal?", "is it wroth watching?"): `heal` puts them back.
+_CUES = frozenset(
+    w
+    for w in (
+        FEELS | AUDIENCES | frozenset().union(*FAMILIES.values()) | frozenset(GENRES)
+        | frozenset(
+            f"{_SEQUEL_WORDS} {_FACT_WORDS} {_SUITABILITY_WORDS} original originals sequel sequels prequel predecessor "
+            "first recommend recommendation recommendations suggest suggestion suggestions worth watching watch "
+            "should would could review reviews reviewer verdict movie movies film films something anything".split()
+        )
+    )
+    if len(w) >= 4 and w.isalpha()
+)  # fmt: skip
+
+
+def heal(text: str, known: Callable[[str], bool]) -> str:
+    """`text` with each word that is no word (`known` is False: not English, not a title's) but one edit from
+    a word of the patterns spelt as that word: "is it scarry?" -> "is it scary?"."""
+
+    def fix(m: re.Match[str]) -> str:
+        typed = m.group(0)
+        w = typed.lower()
+        if len(w) < 4 or w in _CUES or known(w):
+            return typed
+        near = [c for c in _CUES if abs(len(c) - len(w)) <= 1 and OSA.distance(w, c, score_cutoff=1) <= 1]
+        if not near:
+            return typed
+        # the likeliest: letters swapped ("wroth": worth, not wrote), else the commonest word
+        best = min(near, key=lambda c: (sorted(c) != sorted(w), lexicon.rank(c) or 10**9))
+        return best.capitalize() if typed[0].isupper() else best
+
+    return re.sub(r"[A-Za-z]+", fix, text)
 
 
 def own_words(route: Route) -> frozenset[str]:

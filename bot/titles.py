@@ -627,6 +627,10 @@ class TitleIndex:
         found.sort(key=lambda t: (-t[0], -t[1]))
         return [s for _, _, s in found]
 
+    def knows_word(self, word: str) -> bool:
+        """Whether a folded word is one of the titles' words."""
+        return word in self._vocab
+
     def find_in(self, question: str) -> Resolution:
         """The film a free-text question names, if any.
 

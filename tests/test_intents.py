@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from bot import lexicon
 from bot.answers import Abstain, Comparison, Fact, FilmRanking, Note, NotFound, Notice, Picks, Snippets, VerdictCard
 from bot.cards import cards, plain
 from bot.engine import Engine
-from bot.intents import Kind, Role, classify
+from bot.intents import Kind, Role, classify, heal
 from bot.models import Film, Intent, Label, Question, Review
 from bot.render import text, to_json
 from bot.vectors import WordVectors
@@ -388,3 +389,30 @@ async def test_the_best_ending_ranks_films_by_their_ending_not_their_story(more:
     a = await ask(more, "which film has the best ending?")
     assert isinstance(a, FilmRanking) and a.films[0].film.id == "bow", text(a)
     assert "hour" not in {r.film.id for r in a.films}  # "ending" only hints at the story: no story sentence ranks
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("is it scarry?", "is it scary?"),
+        ("is it hilarous?", "is it hilarious?"),
+        ("better than the orignal?", "better than the original?"),
+        ("is it wroth watching?", "is it worth watching?"),  # letters swapped: worth, not "wrote"
+        ("Shoud I watch it?", "Should I watch it?"),  # the capital kept
+        ("who was the directer?", "who was the director?"),
+    ],
+)
+def test_a_typo_of_a_question_word_is_read_as_the_word(typed: str, meant: str) -> None:
+    assert heal(typed, lambda w: lexicon.rank(w) is not None) == meant
+
+
+@pytest.mark.parametrize("typed", ["is sacry movie scary?", "how is the scar?", "is it sweet?", "does it suck?"])
+def test_a_known_word_or_a_title_word_is_never_healed(typed: str) -> None:
+    titles = {"sacry"}  # a title's own word, though one edit from "scary"
+    assert heal(typed, lambda w: w in titles or lexicon.rank(w) is not None) == typed
+
+
+async def test_a_misspelt_feel_is_answered_as_the_feel(engine: Engine) -> None:
+    a = await ask(engine, "is alien scarry?")
+    assert isinstance(a, Snippets) and a.film is not None and a.film.id == "alien"
+    assert "most frightening film set in space" in text(a)

@@ -558,3 +558,23 @@ def test_the_title_index_is_the_same_in_every_process() -> None:
         assert done.returncode == 0, done.stderr[-2000:]
         outs.add(done.stdout)
     assert len(outs) == 1
+
+
+@pytest.mark.parametrize(
+    ("question", "relative"),
+    [
+        ("is Heat Wave any good?", "Heat"),
+        ("is heat wave any good?", "Heat"),
+        ("Heat wave any good?", "Heat"),
+        ("how is the music in The Return of the Mummy?", "The Mummy"),
+        ("is Shrek 2 a long one?", "Shrek"),
+        ("is the new Shrek any good?", "Shrek"),
+        ("IS HEAT WAVE ANY GOOD?", "Heat"),
+    ],
+)
+def test_a_longer_title_in_a_question_is_never_its_shorter_one(
+    firsts: TitleIndex, question: str, relative: str
+) -> None:
+    res = firsts.find_in(question)
+    assert res.outcome is not Outcome.MATCH, res
+    assert relative in _titles(res)

@@ -562,6 +562,8 @@ def _not_understood(films: dict[str, Film], ids: list[str], rng: random.Random, 
 
 # ---- checking -------------------------------------------------------------------------------------------------
 
+_SAYS_SO = frozenset({Note.NOT_UNDERSTOOD, Note.EMPTY_QUESTION, Note.WHICH_FILM})
+
 
 def _quotes(answer: Answer) -> list[str]:
     from benchmarks.quality import quoted
@@ -611,7 +613,9 @@ def check(case: Case, answer: Answer) -> bool:
         case "verdict":
             return isinstance(answer, VerdictCard) and all(r.verdict.quote for r in answer.reviews)
         case "not understood":
-            return isinstance(answer, Notice) and answer.note is Note.NOT_UNDERSTOOD
+            # "not understood" in any of the notices that say so and offer an example: no words at all, no film
+            # named for a question that needs one, or words that ask nothing
+            return isinstance(answer, Notice) and answer.note in _SAYS_SO
     return False
 
 

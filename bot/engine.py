@@ -45,7 +45,19 @@ from bot.answers import (
 )
 from bot.context import ContextStore, GuardedContext, MemoryContext
 from bot.index import Indexes, load_or_build
-from bot.intents import Kind, Role, Route, asks_about, classify, family, genre_words, heal, own_words, plainly_asks
+from bot.intents import (
+    Kind,
+    Role,
+    Route,
+    asks_about,
+    chatter,
+    classify,
+    family,
+    genre_words,
+    heal,
+    own_words,
+    plainly_asks,
+)
 from bot.models import Aspect, Film, Intent, Label, Question, Review, Suggestion, Verdict
 from bot.passages import IndexRelevance
 from bot.picks import Across, Scored
@@ -78,8 +90,20 @@ _NOT_TITLES = frozenset(
     "this that these those it its the a an my your our their his her them him me us you one ones movie movies "
     "film films flick pic picture review sequel original".split()
 )
-_LEAD_WORDS = frozenset("who whos what whats is was are it the a an in of for does do did how".split())
+_LEAD_WORDS = frozenset(
+    "who whos what whats is was are it the a an in of for does do did how so pls plz please lol thx thanks or not "
+    "really actually at all".split()
+)
 COMMON_WORD = 20_000  # a lower-case word at least this frequent (lexicon rank) is a word, not a title ("kids")
+
+
+def _without(tokens: list[str], part: list[str]) -> list[str]:
+    """`tokens` without the first run of them that is `part` (a title found in a question)."""
+    n = len(part)
+    for i in range(len(tokens) - n + 1):
+        if n and tokens[i : i + n] == part:
+            return tokens[:i] + tokens[i + n :]
+    return tokens
 
 
 def _may_be_title(tail: str, audience: bool) -> bool:
@@ -377,11 +401,16 @@ class Engine:
         text = heal(clean(q.text, QUESTION_LIMIT), self._word)  # "is it scarry?" asks if it is scary
         if not words(text):
             return Notice(Note.EMPTY_QUESTION, self._example)
+        if chatter(words(text)):  # "oops", "wait what": never pinned on the conversation's film
+            return Notice(Note.NOT_UNDERSTOOD, self._example)
         route = classify(text, self._relevance.vectors)  # what kind of answer the words ask for, decided first
         if route.kind is Kind.RECOMMEND:
             return self._recommend(route)
         if route.kind is Kind.RANKING:
-            return self._rank_films(route)
+            talked = route.alone and q.conversation and await self.context.get(q.conversation)
+            if not talked and not (route.named and self._titles.find_in(text).film is not None):
+                return self._rank_films(route)
+            route = Route(Kind.TOPIC)  # "best scene in jaws?" (or "best scene?" after talk of Jaws) asks of one film
         aspects = aspects_in(text)
         # A question plainly about a title found in it is not also resolved as one whole title (slow
         # when misspelt); a title worded like a question ("What About Bob?") still is.
@@ -398,6 +427,11 @@ class Engine:
             if not asking:
                 found = self._titles.find_in(text)
                 film = found.film
+        if film is not None and found is not None and set(words(found.named)) & own_words(route):
+            # the title's words are not the question's: "how is the music in A Nightmare on Elm Street?" asks
+            # nothing of nightmares, "is Funny Games any good?" nothing of laughs
+            again = classify(" ".join(_without(words(text), words(found.named))), self._relevance.vectors)
+            route = again if again.kind not in (Kind.RECOMMEND, Kind.RANKING) else route
         sure = found.confidence if film is not None and found is not None else 1.0
         title_words = words(film.title) if film else []
         if film is None:

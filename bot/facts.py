@@ -19,7 +19,22 @@ _NAME = rf"(?P<name>{_WORD}(?:\s+(?:(?:de|van|von|del|da|di|le|la)\s+)?{_WORD}){
 _POSSESSIVE = r"(?:'s|’s)"
 CUES: dict[Role, tuple[str, ...]] = {
     Role.DIRECTOR: ("directed", "director", "direction", "directs", "helmed", "filmmaker"),
-    Role.CAST: ("starring", "stars", "star", "plays", "played", "cast", "actor", "actress", "lead", "performance"),
+    Role.CAST: (
+        "starring",
+        "stars",
+        "star",
+        "plays",
+        "played",
+        "cast",
+        "actor",
+        "actress",
+        "lead",
+        "performance",
+        "role",
+        "leading",
+        "carries",
+        "headlines",
+    ),
     Role.WRITER: ("written", "writer", "screenplay", "script", "wrote", "screenwriter"),
     Role.COMPOSER: ("score", "music", "composer", "composed", "soundtrack"),
 }
@@ -35,6 +50,8 @@ _PATTERNS: dict[Role, tuple[re.Pattern[str], ...]] = {
         re.compile(rf"{_NAME}\s+(?:stars|starred|plays|played|is cast|leads|gives)\b"),
         re.compile(rf"{_NAME}{_POSSESSIVE}\s+(?:performance|turn|portrayal)\b"),
         re.compile(rf"\b(?:[Aa]ctor|[Aa]ctress|[Ll]ead),?\s+{_NAME}"),
+        re.compile(rf"{_NAME}\s+(?:carries|anchors|headlines|fronts)\b"),
+        re.compile(rf"{_NAME},?\s+(?:[a-z]+,?\s+){{0,6}}in the (?:leading|lead|title|main) role\b"),
     ),
     Role.WRITER: (
         re.compile(rf"\b(?:written|scripted|penned)\s+by\s+{_NAME}"),

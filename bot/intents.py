@@ -61,6 +61,8 @@ class Route:
     genre: str = ""  # "a good horror film": the genre word, as the reviews would write it
     role: Role | None = None
     feel: bool = False  # the ranking's topic is how films feel ("the scariest"), not a part of them ("the music")
+    named: bool = False  # a ranking only if the question names no film ("best ending?", not "best ending in jaws?")
+    alone: bool = False  # nor talks of one: "best ending?" after talk of Jaws asks about Jaws ("scariest film?" never)
 
 
 # Genre words as people say them -> the word the reviews use.
@@ -140,7 +142,18 @@ _FAMILY_OF.update({"children": "kids", "child": "kids", "kid": "kids", "family":
                    "frightening": "scary", "creepy": "scary", "terrifying": "scary", "spooky": "scary",
                    "hilarious": "funny", "fun": "funny", "short": "long", "gory": "violent", "bloody": "violent",
                    "slow": "boring", "depressing": "sad", "moving": "sad"})  # fmt: skip
-_SUPERLATIVES = {"best": "", "greatest": "", "finest": "", "top": "", "worst": ""}
+# Words a question asks a feel or an audience with, though no feel word is in it: "any laughs?", "will it give me
+# nightmares?", "what's the runtime?", "does it drag?".
+FEEL_CUES: dict[str, str] = {
+    **dict.fromkeys("laugh laughs laughing laughter jokes joke comedy comedic humor humour".split(), "funny"),
+    **dict.fromkeys("nightmares nightmare scares scare scared jumpscares frighten".split(), "scary"),
+    **dict.fromkeys("runtime hours minutes length drag drags lengthy".split(), "long"),
+    **dict.fromkeys("gore violence blood".split(), "violent"),
+    **dict.fromkeys("cry tears weep".split(), "sad"),
+}
+_FAMILY_OF.update(FEEL_CUES)
+_SUPERLATIVES = {"best": "", "greatest": "", "finest": "", "top": "", "worst": "", "weakest": "", "strongest": "",
+                 "poorest": ""}  # fmt: skip
 _NOT_SUPERLATIVES = frozenset(
     "interest honest forest guest quest contest request test west rest nest chest manifest protest latest "
     "suggest digest modest arrest invest harvest pest vest zest earnest lowest".split()
@@ -159,13 +172,26 @@ def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.I)
 
 
-_LIKE = _rx(r"\b(?:something|anything|films?|movies?|ones?|more)\s+(?:like|similar to)\s+(?P<like>.+?)[?.!]*$")
+_THANKS = r"(?:[\s,]+(?:pls|plz|please|thanks|thx|ty|lol))*"
+_LIKE = _rx(
+    r"\b(?:something|anything(?: else)?|films?|movies?|ones?|more|others?)\s+(?:like|similar to)\s+"
+    rf"(?P<like>.+?){_THANKS}[?.!]*$"
+    rf"|\b(?:in the same vein as|along the lines of|(?:films?|movies?|anything|something|what'?s|whats)\s+similar to)"
+    rf"\s+(?P<vein>.+?){_THANKS}[?.!]*$"
+    r"|\b(?:i|we)\s+(?:really\s+)?(?:loved|liked|enjoyed|love|like|dug)\s+(?P<loved>.+?)[,;.]?\s+(?:so\s+)?"
+    r"(?:what|anything|any|which|got|give)\b.*\b(?:else|similar|next|more)\b"
+)
 _SIMILAR = _rx(r"\b(?:similar to|like)\s+(?P<like>.+?)[?.!]*$")
 _RECOMMEND = _rx(
     r"\b(?:recommend|suggest)\s+(?:me|us|something|anything|a\b|an\b|some|any|films?|movies?|one|what)"
     r"|^\W*(?:recommend|suggest)\W*(?:me|something|anything|please)?\W*$"
     r"|\bwhat (?:should|can|could|shall) (?:i|we) (?:watch|see)\b|\bwhat to watch\b|\bsomething (?:good )?to watch\b"
     r"|\b(?:give|show) me (?:a|some|something)\b.*\b(?:films?|movies?|watch)\b|\bany (?:recommendations|suggestions)\b"
+    r"|\bwhat (?:would|do|can|could|should) you (?:recommend|suggest)\b|\b(?:top|your) picks\b"
+    r"|\bpick (?:me )?(?:a|one|something)\b|\b(?:a|any)\s+(?:film|movie)?\s*recs?\b"
+    r"|\bany (?:good |great )?(?:films|movies)\b(?!\s+(?:with|where))"
+    r"|\banything (?:good |worth (?:watching|seeing) )?(?:to watch|on|worth (?:watching|seeing))\b|\bany ideas\b"
+    r"|\bwhat should (?:i|we) watch next\b|\bwhat(?:'s| is) a good (?:film|movie)\b"
 )
 _GENRE = _rx(
     rf"\b(?:a|an|some|any|good|great|decent|fun|nice|best|top|favourite|favorite|recommend)\s+(?:good\s+|great\s+)?"
@@ -178,21 +204,34 @@ _RANK_WHICH = _rx(
 _RANK_THE = _rx(rf"\bthe\s+(?:(?:most|least)\s+(?P<adj>[a-z]+)|(?P<sup>[a-z]+))\s+{_FILM}\b")
 _RANK_SUP = _rx(r"\b(?:the\s+)?(?:(?P<mode>best|worst|greatest|finest|most|least)\s+(?P<what>[a-z][a-z\s-]*)|"
                 r"(?P<sup>[a-z]+est))\b")  # fmt: skip
+_COMPARES = (
+    r"(?:better|worse|as good|compare[sd]?|comparison|stack(?:s)? up|measures? up|lives? up|holds? up|improves?|"
+    r"improvement|improved|beats?|beaten|tops?|topped|outdo(?:es)?|outdone|surpass(?:es)?|superior|inferior|"
+    r"vs|versus|next to|matche?s? up)"
+)
+_ORIGINAL = (
+    r"(?:original|first(?:\s+(?:one|film|movie|part|installment|instalment))?|predecessor|earlier (?:one|film|movie)|"
+    r"last one|part (?:1|one|i)|1st (?:one|film|movie))"
+)
 _SEQUEL = _rx(
-    r"\b(?:better|worse|as good|compare[sd]?|comparison|stack(?:s)? up|measures? up|lives? up|holds? up|improves?)"
-    r"\b.*\b(?:original|first(?:\s+(?:one|film|movie|part|installment))?|predecessor|earlier one|last one)\b"
-    r"|\b(?:original|first one|first film|first movie|predecessor)\b.*\b(?:better|worse|compare[sd]?)\b"
+    rf"\b{_COMPARES}\b.*\b{_ORIGINAL}\b|\b{_ORIGINAL}\b.*\b{_COMPARES}\b"
     r"|\bhow does (?:it|the sequel|this one) compare\b"
 )
+# A title and a role noun, no question word: "Alien director?", "Heat cast?" ("how is the cast?" asks an opinion).
+_NAMING = r"^(?!\W*(?:how|what|whats|was|is|are|were|did|does|do)\b)(?!\W*(?:the|its|and)?\s*\w+\W*$).*\b"
 _FACTS: tuple[tuple[re.Pattern[str], Role], ...] = (
-    (_rx(r"\bwho\s+(?:directed|directs|direct|helmed|made)\b|\b(?:who|name)\b.*\bdirector\b|\bdirected by whom\b"),
-     Role.DIRECTOR),
+    (_rx(r"\bwho\s+(?:directed|directs|direct|helmed|made)\b|\b(?:who|name|which|whose)\b.*\bdirector\b"
+         r"|\bdirected by whom\b|\bbehind the camera\b|" + _NAMING + r"director\W*$"), Role.DIRECTOR),
     (_rx(r"\bwho\s+(?:composed|scored|did the (?:music|score|soundtrack)|wrote the (?:music|score|songs))\b"
          r"|\bwho\b.*\bcomposer\b"), Role.COMPOSER),
     (_rx(r"\bwho\s+(?:wrote|writes|penned|scripted)\b|\bwho\b.*\b(?:writer|screenwriter)\b"), Role.WRITER),
     (_rx(r"\bwho\s+(?:plays|played|stars|starred|acts|acted|is in|was in|are in|were in|appears)\b"
          r"|\bwho(?:'s|’s|\s+is|\s+was|\s+are)\s+(?:in it|in the cast|the (?:lead|star|hero|heroine|villain|main))"
-         r"|\b(?:who|which actors?)\b.*\b(?:cast|lead|actor|actress|stars?)\b"), Role.CAST),
+         r"|\b(?:who|which actors?)\b.*\b(?:cast|lead|actor|actress|stars?)\b"
+         r"|\bwho(?:'s|’s|\s+is|\s+was|\s+are|\s+were)\s+in\b|\bwhich (?:actor|actress|star)s?\b"
+         r"|\b(?:main|lead|leading) (?:actor|actress|star|character|role)\b"
+         r"|^\W*(?:the\s+)?(?:main\s+|lead\s+)?star of\b|" + _NAMING + r"cast\W*$"
+         r"|\bwho\s+(?:is|was)\s+(?:the\s+)?(?:main|lead)\b"), Role.CAST),
 )  # fmt: skip
 _AUDIENCE = _rx(
     r"\b(?:good|ok|okay|suitable|appropriate|safe|fine|alright|right|great|fun|ideal|too \w+|watchable)\s+"
@@ -204,7 +243,10 @@ _FEEL_HOW = _rx(r"^\W*how\s+(?P<feel>[a-z]+)\s+(?:is|was|are)\b")
 _VERDICT = _rx(
     r"\b(?:any good|worth (?:it|watching|seeing|a watch|the time|a look)|should i (?:watch|see)|verdict|"
     r"(?:would|do|did) (?:you|they|the reviewers?) recommend|recommend(?:ed)? (?:it|this|that)\b|is it good|"
-    r"is (?:it|this|that) (?:a )?good (?:film|movie|one)|did (?:you|they|the reviewers?) like|good or bad|thumbs)\b"
+    r"is (?:it|this|that) (?:a )?good (?:film|movie|one)|did (?:you|they|the reviewers?) like|good or bad|thumbs|"
+    r"worth (?:my|your|our) (?:time|money|while)|should (?:i|we) (?:bother|skip)|skip it|must[- ]see|yay or nay|"
+    r"how good (?:is|was)|would (?:i|we) (?:like|enjoy)|did (?:the )?(?:critics|reviewers|people) (?:like|love|enjoy)|"
+    r"good or not|hit or miss|^\W*rate)\b"
 )
 _REVIEW = _rx(r"^\W*(?:review( of)?|tell me about|what about|how about|summari[sz]e)\b")
 _ABOUT = _rx(r"^\W*(?:what|how) about\b")  # "what about the ending?" asks about a topic; "what about heat?" a film
@@ -292,8 +334,11 @@ def _ranking(text: str, vectors: WordVectors | None) -> Route | None:
             if mode:
                 rest = [w for w in m.group("what").lower().split() if w not in _FILLER]
                 rest = [w for w in rest if not re.fullmatch(_FILM, w)][:3]
-                topic = " ".join(rest[:1] if mode in ("most", "least") else rest)
                 worst, feel = mode in ("worst", "least"), mode in ("most", "least")
+                nouns = [w for w in rest[1:] if w not in GENRES]
+                if feel and nouns:  # "the most impressive special effects" ranks on the effects
+                    rest, feel = nouns, False
+                topic = " ".join(rest[:1] if feel else rest)
                 if topic or mode in ("best", "worst"):
                     break
             elif base := _base(m.group("sup").lower(), vectors):
@@ -302,6 +347,70 @@ def _ranking(text: str, vectors: WordVectors | None) -> Route | None:
     if which and not topic and not re.search(r"\b(?:best|worst|greatest|finest|top)\b", text, re.I):
         return None  # "which film is it?" ranks nothing
     return Route(Kind.RANKING, topic=topic, worst=worst, feel=feel)
+
+
+# A verb or participle ranked on, as the noun or feel the reviews write: "best acted" ranks the acting.
+_TOPIC_FORMS = {"acted": ("acting", False), "looking": ("look", False), "looks": ("look", False),
+                "laugh": ("funny", True), "laughs": ("funny", True), "scare": ("scary", True),
+                "scares": ("scary", True), "sounds": ("sound", False)}  # fmt: skip
+_ASKS = frozenset("which what whats is are was has have does do did will would film can could should".split())
+_GENRES_SAID = frozenset(GENRES)
+
+
+_QUALITY = {"best": False, "greatest": False, "finest": False, "top": False, "strongest": False, "worst": True,
+            "weakest": True, "poorest": True}  # fmt: skip
+_FILM_WORDS = frozenset("film films movie movies flick flicks picture pictures one ones".split())
+_CORPUS_TAIL = _rx(r"\b(?:of (?:all )?(?:the |your |these )?(?:films|movies|ones)|you(?:'ve| have| got)|on here|"
+                   r"here|in (?:your|the) (?:list|collection|library|corpus|catalogue|catalog))\b")  # fmt: skip
+_LINK = frozenset("for in on of with at about when".split())
+_PRONOUNS = frozenset("it this that its these those".split())
+
+
+def _superlative(text: str, vectors: WordVectors | None) -> Route | None:
+    """A ranking the patterns of `_ranking` miss, read word by word: a superlative ("best", "worst", "scariest",
+    "most beautiful") with what it ranks on, next to a film word or a "which", or alone ("best soundtrack?").
+    A bare one (no film word, no "which") may still be about one film the question names: `named` is set so the
+    engine looks for a title first ("best scene in jaws?")."""
+    toks = re.findall(r"[a-z]+", re.sub(r"['’]s\b", "", text.lower()))
+    at = next((i for i, w in enumerate(toks) if w in _QUALITY or w in ("most", "least") or _base(w, vectors)), None)
+    if at is None or any(w in _PRONOUNS for w in toks):
+        return None  # "what's the best part of it?" is about one film
+    sup, topic, feel = toks[at], "", False
+    worst = _QUALITY.get(sup, sup == "least")
+    after = toks[at + 1 :]
+    content = [w for w in after if w not in _FILLER and w not in _FILM_WORDS and w not in _LINK]
+    if sup in ("most", "least") and after and after[0] not in _FILLER | _FILM_WORDS:
+        nxt = after[1:2]
+        if nxt and nxt[0] not in _FILLER | _FILM_WORDS | _LINK:
+            topic = " ".join(
+                w for w in after[1:4] if w not in _FILLER | _FILM_WORDS | _LINK
+            )  # "most impressive effects"
+            worst = False
+        else:
+            topic, feel = after[0], True  # "the most terrifying movie"
+    elif base := (_base(sup, vectors) if sup not in _QUALITY else ""):
+        topic, feel = base, True
+    elif sup in ("most", "least") or not content or after[0] in _FILM_WORDS:
+        # "which movie looks the best", "make me laugh the most", "top movie for acting"
+        if after and after[0] in _FILM_WORDS and (link := [i for i, w in enumerate(after) if w in _LINK]):
+            topic = " ".join(w for w in after[link[0] + 1 :] if w not in _FILLER | _FILM_WORDS)[:40]
+        if not topic:
+            before = [w for w in toks[:at] if w not in _FILLER | _FILM_WORDS | _LINK and w not in _ASKS]
+            topic = before[-1] if before else ""
+            feel = sup in ("most", "least") and bool(topic)
+    else:
+        topic = " ".join(content[:3])
+    if topic in _GENRES_SAID or topic in _ASKS:
+        topic = ""
+    topic, feel = _TOPIC_FORMS.get(topic, (topic, feel))
+    which = any(w in ("which", "what", "whats") for w in toks[:at])
+    film_word = any(w in _FILM_WORDS or w in GENRES for w in toks) or bool(_CORPUS_TAIL.search(text))
+    if not (which and film_word) and len([w for w in toks if w not in _FILLER]) > 4:
+        return None
+    if which and not film_word:
+        return None  # "what's the best scene in jaws?" asks about one film
+    return Route(Kind.RANKING, topic=topic, worst=worst, feel=feel, named=not (which and film_word),
+                 alone=not (which or film_word))  # fmt: skip
 
 
 def _genre(text: str) -> str:
@@ -316,7 +425,35 @@ def _genre(text: str) -> str:
     return GENRES[word]
 
 
+_AGE = _rx(r"\b\d{1,2}\s*(?:yo|y/o|yrs?\s*old|years?[- ]olds?|year olds?)\b")
+_WITH = _rx(
+    r"\b(?:can|could|should|may)\s+(?:my|the|our|a)\s+(?:[\w'’]+\s+){0,2}(?:kids?|children|son|daughter|teens?|family|"
+    r"toddlers?)\s+(?:watch|see)\b|\bwatch\b.*\bwith\s+(?:my|the|our)\s+(?:\w+\s+)?(?:kids?|children|son|"
+    r"daughter|family|teens?|parents|grandparents|mum|mom|dad|toddlers?)\b|\b(?:a\s+)?(?:family|kids|children'?s)"
+    r"\s+(?:film|movie|flick)\b|\bto watch alone\b"
+)
+_ASKED = _rx(
+    r"^\W*(?:is|was|are|isn'?t|does|did|do|will|would|can|could|should|how|any|what'?s|whats|what is)\b|\?\s*$"
+)
+
+# How long a film is, not how long a part of it lasts ("how long did the dialogue last?").
+_LENGTH = _rx(
+    r"\bhow long\b(?!\s+(?:is|was|are|were|does|did|do)\s+the\s+(?!film|movie|runtime|running)\w+)"
+    r"|\b(?:too|enough)\s+(?:long|short)\b|\b(?:long|short)\s+(?:one|enough)\b"
+)
+
+
 def _suitability(text: str, vectors: WordVectors | None) -> bool:
+    if _AGE.search(text) or _WITH.search(text):
+        return True
+    if _ASKED.search(text) and not _VERDICT.search(text):
+        said = re.findall(r"[a-z]+", text.lower())
+        if any(w in FEEL_CUES for w in said) or (
+            _FEEL_IS.match(text) is None and any(w in FEELS and w not in ("fun", "long", "short") for w in said)
+        ):
+            return True  # "any laughs in it?", "will it give me nightmares?", "how creepy is it?"
+        if _LENGTH.search(text):
+            return True  # "how long does it run?", "is it short enough for a weeknight?"
     if (m := _AUDIENCE.search(text)) is not None:
         who = m.groupdict().get("who")
         return who is None or fold(who) in AUDIENCES
@@ -330,17 +467,23 @@ def _suitability(text: str, vectors: WordVectors | None) -> bool:
 
 # The words a route's own patterns are made of: never a title's, so title search looks past them
 # ("who directed jaws?" names Jaws, not a film called "Directed Jaws").
-_SEQUEL_WORDS = "better worse compare compares compared comparison stack stacks measure measures improve improves"
+_SEQUEL_WORDS = (
+    "better worse compare compares compared comparison stack stacks measure measures improve improves improvement "
+    "improved beat beats beaten top tops topped outdo outdoes outdone surpass surpasses superior inferior vs versus"
+)
 _FACT_WORDS = (
     "directed direct directs director helmed composed scored composer wrote write writes writer screenwriter penned "
     "scripted plays played stars starred star starring acts acted appears lead leads cast hero heroine villain actor "
-    "actors actress"
+    "actors actress main character behind camera role leading name which"
 )
-_SUITABILITY_WORDS = "good ok okay suitable appropriate safe fine alright ideal watchable friendly"
+_SUITABILITY_WORDS = (
+    "good ok okay suitable appropriate safe fine alright ideal watchable friendly too enough one give make me alone "
+    "watch year years old yo weeknight"
+)
 _OWN_WORDS = {
-    Kind.SEQUEL: frozenset(_SEQUEL_WORDS.split()),
+    Kind.SEQUEL: frozenset(_SEQUEL_WORDS.split()) | {"original", "first", "one", "part", "predecessor"},
     Kind.FACT: frozenset(_FACT_WORDS.split()),
-    Kind.SUITABILITY: FEELS | AUDIENCES | frozenset(_SUITABILITY_WORDS.split()),
+    Kind.SUITABILITY: FEELS | AUDIENCES | frozenset(FEEL_CUES) | frozenset(_SUITABILITY_WORDS.split()),
 }
 
 
@@ -373,10 +516,25 @@ def heal(text: str, known: Callable[[str], bool]) -> str:
         if not near:
             return typed
         # the likeliest: letters swapped ("wroth": worth, not wrote), else the commonest word
-        best = min(near, key=lambda c: (sorted(c) != sorted(w), lexicon.rank(c) or 10**9))
+        best = min(near, key=lambda c: (sorted(c) != sorted(w), lexicon.rank(c) or 10**9, c))
         return best.capitalize() if typed[0].isupper() else best
 
     return re.sub(r"[A-Za-z]+", fix, text)
+
+
+# Words of chat, not of a question about films: a member talking to the room or to the bot ("oops", "wait
+# what", "ok but why", "ugh wrong button"). A question made only of these (and stopwords) is not understood.
+_CHAT = frozenset(
+    "ok okay oops oopsie huh hm hmm hmmm ugh ah ahh oh ohh uh um umm er wait what why lol lmao haha hahaha wow "
+    "whoa yeah yea yes yep no nope nah sorry nevermind nvm mind wrong button typo mistake meant mean again called "
+    "ignore that this it so but and or then well right sure cool nice thanks thank thx ty k kk hey hi hello yo "
+    "sup test testing one".split()
+)
+
+
+def chatter(tokens: list[str]) -> bool:
+    """Whether a question's folded words are all chat ("oops", "wait what"): no question about a film."""
+    return bool(tokens) and all(w in _CHAT for w in tokens)
 
 
 def own_words(route: Route) -> frozenset[str]:
@@ -388,11 +546,15 @@ def classify(text: str, vectors: WordVectors | None = None) -> Route:
     """The route of a question (its title left in: patterns look at the asking words around it)."""
     like = _LIKE.search(text) or (_SIMILAR.search(text) if re.search(r"\b(recommend|suggest)", text, re.I) else None)
     if like is not None:
-        return Route(Kind.RECOMMEND, like=like.group("like").strip(" \"“”'"), genre=_genre(text))
+        said = next(g for g in (like.groupdict().get(k) for k in ("like", "vein", "loved")) if g)
+        return Route(Kind.RECOMMEND, like=said.strip(" \"“”'"), genre=_genre(text))
     genre = _genre(text)
     if _RECOMMEND.search(text) or (genre and not _FEEL_IS.match(text)):
         return Route(Kind.RECOMMEND, genre=genre)
-    if (ranked := _ranking(text, vectors)) is not None:
+    ranked = _ranking(text, vectors)
+    if ranked is None or (not ranked.topic and not ranked.worst):
+        ranked = _superlative(text, vectors) or ranked
+    if ranked is not None:
         return ranked
     if _SEQUEL.search(text):
         return Route(Kind.SEQUEL)

@@ -416,3 +416,123 @@ async def test_a_misspelt_feel_is_answered_as_the_feel(engine: Engine) -> None:
     a = await ask(engine, "is alien scarry?")
     assert isinstance(a, Snippets) and a.film is not None and a.film.id == "alien"
     assert "most frightening film set in space" in text(a)
+
+
+# Wordings beyond the patterns' first forms, one class of each intent (written for these tests, not taken from
+# any benchmark part).
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # a comparison and the original, in either order, any verb of comparing
+        ("does the sequel beat the first film?", Kind.SEQUEL),
+        ("is it an improvement over the original?", Kind.SEQUEL),
+        ("original vs sequel, which wins?", Kind.SEQUEL),
+        ("did they outdo part 1?", Kind.SEQUEL),
+        # an age, watching with someone, a family film, a feel's cue word
+        ("fine for a 9 year old?", Kind.SUITABILITY),
+        ("can my little brother's kids watch it?", Kind.SUITABILITY),
+        ("could i watch it with my daughter?", Kind.SUITABILITY),
+        ("is it a family film?", Kind.SUITABILITY),
+        ("does it have many jokes?", Kind.SUITABILITY),
+        ("will it give me nightmares?", Kind.SUITABILITY),
+        ("how many minutes is it?", Kind.SUITABILITY),
+        ("how long does it run?", Kind.SUITABILITY),
+        # a superlative with what it ranks on, next to a film word or a "which", or alone
+        ("scariest film?", Kind.RANKING),
+        ("best score?", Kind.RANKING),
+        ("which one looks the best?", Kind.RANKING),
+        ("most gorgeous movie here?", Kind.RANKING),
+        ("which film has the most memorable villain", Kind.RANKING),
+        # a request with no film, or a film to be like
+        ("what do you recommend?", Kind.RECOMMEND),
+        ("got any movie recs", Kind.RECOMMEND),
+        ("anything worth watching tonight?", Kind.RECOMMEND),
+        ("i really enjoyed Heat, anything else like that?", Kind.RECOMMEND),
+        ("films in the same vein as Alien please", Kind.RECOMMEND),
+        # a role noun asked after
+        ("who's in Heat?", Kind.FACT),
+        ("which actress stars in it?", Kind.FACT),
+        ("Alien director?", Kind.FACT),
+        ("who was behind the camera?", Kind.FACT),
+        # a verdict asked in other words
+        ("is it worth my money?", Kind.VERDICT),
+        ("should we skip it?", Kind.VERDICT),
+        ("did the critics love it?", Kind.VERDICT),
+        ("Heat: yay or nay?", Kind.VERDICT),
+        # and what stays a question about one film
+        ("what's the best scene in jaws?", Kind.TOPIC),
+        ("is it the best film ever?", Kind.TOPIC),
+        ("how is the story?", Kind.TOPIC),
+    ],
+)
+def test_each_intent_in_other_words(question: str, kind: Kind) -> None:
+    assert classify(question, WordVectors.default()).kind is kind, classify(question)
+
+
+def test_what_a_superlative_ranks_on() -> None:
+    vectors = WordVectors.default()
+    got = {q: (r.topic, r.worst, r.feel) for q in (
+        "which film has the most impressive special effects?", "worst acted film?", "which movie has the weakest cast?",
+        "scariest film?", "which movie looks the best?", "which film will make me laugh the most?",
+    ) for r in [classify(q, vectors)]}  # fmt: skip
+    assert got == {
+        "which film has the most impressive special effects?": ("special effects", False, False),
+        "worst acted film?": ("acting", True, False),
+        "which movie has the weakest cast?": ("cast", True, False),
+        "scariest film?": ("scary", False, True),
+        "which movie looks the best?": ("look", False, False),
+        "which film will make me laugh the most?": ("funny", False, True),
+    }
+    assert classify("if we liked The Hollow Orchard, what should we watch next?").like == "The Hollow Orchard"
+    assert classify("more like heat pls").like == "heat"
+
+
+async def test_a_bare_superlative_ranks_films_unless_one_is_named_or_talked_of(engine: Engine) -> None:
+    assert isinstance(await ask(engine, "best score?", "bare-1"), FilmRanking)
+    named = await ask(engine, "best score in jaws?", "bare-2")
+    assert not isinstance(named, FilmRanking) and named.film is not None and named.film.id == "jaws"  # type: ignore[union-attr]
+    await engine.answer(Question(Intent.REVIEW, "alien", "bare-3"))
+    talked = await ask(engine, "best sets?", "bare-3")
+    assert isinstance(talked, Snippets) and talked.film is not None and talked.film.id == "alien", text(talked)
+    assert isinstance(await ask(engine, "scariest film?", "bare-3"), FilmRanking)  # a film word: across films
+
+
+async def test_a_title_is_found_past_the_words_of_its_question(engine: Engine) -> None:
+    a = await ask(engine, "is Heat too violent for kids?", "past-1")
+    assert not isinstance(a, NotFound) and a.film is not None and a.film.id == "heat", text(a)  # type: ignore[union-attr]
+    b = await ask(engine, "does The Deep Blue Return beat the first one", "past-2")
+    assert isinstance(b, Comparison) and b.film.id == "deep", text(b)
+    c = await ask(engine, "name the director of jaws pls", "past-3")
+    assert isinstance(c, Fact) and c.film.id == "jaws" and c.names[0] == "Steven Spielberg", text(c)
+
+
+def test_a_name_in_the_leading_role_is_the_cast() -> None:
+    from bot.facts import names
+
+    found = names(Role.CAST, ["Maria Ortega, fierce and funny, is superb in the leading role.", "Ana carries it."])
+    assert [f.name for f in found] == ["Maria Ortega", "Ana"]
+
+
+@pytest.mark.parametrize("said", ["oops", "hmm, wait what", "ok but why", "sorry wrong button", "nvm, ignore that"])
+async def test_chat_is_not_understood_and_the_film_talked_of_stays(engine: Engine, said: str) -> None:
+    await engine.answer(Question(Intent.REVIEW, "alien", "chat"))
+    a = await ask(engine, said, "chat")
+    assert isinstance(a, Notice) and a.note is Note.NOT_UNDERSTOOD, text(a)
+    b = await ask(engine, "is it scary?", "chat")
+    assert isinstance(b, Snippets) and b.film is not None and b.film.id == "alien"
+
+
+async def test_a_titles_own_feel_words_are_not_the_question() -> None:
+    films = (
+        _film("nm", "A Nightmare on Elm Street", 1984, ("Ana", "The music is a haunting lullaby. The dream "
+              "sequences are terrifying.", "8/10")),
+        _film("sm", "Scary Movie", 2000, ("Ben", "The jokes land and the score is cheap. It is not scary at all, "
+              "only silly.", "6/10")),
+    )  # fmt: skip
+    engine = Engine(films)
+    a = await ask(engine, "how is the music in a nightmare on elm street?", "own-1")
+    assert isinstance(a, Snippets) and a.film is not None and a.film.id == "nm"
+    assert a.quotes[0].text == "The music is a haunting lullaby.", text(a)
+    b = await ask(engine, "is a nightmare on elm street scary?", "own-2")  # the question's own feel is asked
+    assert isinstance(b, Snippets) and b.film is not None and b.film.id == "nm"
+    assert "The dream sequences are terrifying." in [q.text for q in b.quotes], text(b)

@@ -431,6 +431,8 @@ _WITH = _rx(
     r"toddlers?)\s+(?:watch|see)\b|\bwatch\b.*\bwith\s+(?:my|the|our)\s+(?:\w+\s+)?(?:kids?|children|son|"
     r"daughter|family|teens?|parents|grandparents|mum|mom|dad|toddlers?)\b|\b(?:a\s+)?(?:family|kids|children'?s)"
     r"\s+(?:film|movie|flick)\b|\bto watch alone\b"
+    r"|\b(?:show|take|bring)\b.*\bto\s+(?:my|the|our)\s+(?:\w+\s+)?(?:kids?|children|son|daughter|teens?|family|"
+    r"class|students|toddlers?)\b"
 )
 _ASKED = _rx(
     r"^\W*(?:is|was|are|isn'?t|does|did|do|will|would|can|could|should|how|any|what'?s|whats|what is)\b|\?\s*$"

@@ -572,9 +572,9 @@ class TitleIndex:
             out.append((score * 0.9, self._keys[pool[j]].film))
         return out
 
-    def _spans(self, tokens: list[str]) -> list[_Span]:
-        """Titles named by runs of `tokens`, best first: exact keys (longest first), else the spans spelt
-        most like a title, resolved in full."""
+    def _spans(self, tokens: list[str], spelt: bool = False) -> list[_Span]:
+        """Titles named by runs of `tokens`, best first: exact keys (longest first), else (or with `spelt`) the
+        spans spelt most like a title, resolved in full."""
         if not tokens:
             return []
         spans: list[tuple[int, int]] = []
@@ -583,8 +583,8 @@ class TitleIndex:
             for j in range(min(len(tokens), i + 10), i, -1):
                 part = tokens[i:j]
                 glued = part[0] in _GLUE or part[-1] in _GLUE
-                if not glued:
-                    spans.append((i, j))
+                if not glued or (j - i > 1 and part[0] in _TITLE_LINKS and part[-1] not in _GLUE):
+                    spans.append((i, j))  # also "on the waterfwront": a title may start with a link word
                 # An exact title may start or end with a question's words ("Now You See Me"), not be all of them.
                 elif j - i < 2 or all(t in _GLUE for t in part):
                     continue
@@ -608,7 +608,9 @@ class TitleIndex:
                         exact.append(_Span(i, j + 1, self.films[dated[0]], 100.0, True, True))
                     else:
                         exact += [_Span(i, j, self.films[f], 80.0, True, False) for f in sorted(owners)]
-        if exact:
+        # "who made guardans?": the film called Made is the question's verb, so it does not stop the fuzzy search
+        exact = [s for s in exact if not _question_verb(tokens, s.start, s.end)]
+        if exact and not spelt:
             return sorted(exact, key=lambda s: (-(s.end - s.start), -len(" ".join(tokens[s.start : s.end]))))
         worth = [(i, j) for i, j in spans if len(" ".join(tokens[i:j])) >= 6]
         if self._grams is not None:  # at scale: only the few spans spelt most like a title the question could name
@@ -627,6 +629,18 @@ class TitleIndex:
         found.sort(key=lambda t: (-t[0], -t[1]))
         return [s for _, _, s in found]
 
+    def _misspelt_around(self, tokens: list[str], span: _Span) -> _Span | None:
+        """A longer title around an exact one, when the question has a word that is no word (a slip): "is knifee
+        in the water scary?" names Knife in the Water, not Water; "is love is the devinl scary?" not Love."""
+        outside = tokens[: span.start] + tokens[span.end :]
+        if not any(not _frame(t) and not t.isdigit() and lexicon.rank(t) is None for t in outside):
+            return None
+        for s in self._spans(tokens, spelt=True):
+            inside = s.start <= span.start and span.end <= s.end and (s.end - s.start) > (span.end - span.start)
+            if inside and s.film.id != span.film.id and not _question_verb(tokens, s.start, s.end):
+                return s
+        return None
+
     def knows_word(self, word: str) -> bool:
         """Whether a folded word is one of the titles' words."""
         return word in self._vocab
@@ -640,6 +654,7 @@ class TitleIndex:
         suggestion, with `named` set to the words that name the film asked for.
         """
         tokens = words(question)
+        colons = _colons(question, len(tokens))
         for quoted in re.findall(r"[\"“']([^\"”']{2,120})[\"”']", question):
             res = self.resolve(quoted)
             if res.film is not None and not _quoted_inside(tokens, words(quoted), res.film):
@@ -653,9 +668,15 @@ class TitleIndex:
                 continue  # "toy" inside "toy story 3" (a sequel of Toy Story), or inside "toy story" (a series)
             if _question_verb(tokens, span.start, span.end):
                 continue  # "who made jaws?" does not ask about Made, nor "how long does jaws run?" about Run
-            reach = _contradiction(tokens, span.start, span.end, span.film) or _longer_tail(tokens, span)
+            reach = (
+                _contradiction(tokens, span.start, span.end, span.film)
+                or _longer_tail(tokens, span)
+                or _subtitled(tokens, span, colons)
+            )
             vetoed.append((*(reach or (span.start, span.end)), span.start, span.end))  # "toy" inside "toy story"
             if reach is None and span.sure:
+                if span.exact and (longer := self._misspelt_around(tokens, span)) is not None:
+                    return _match(longer.film, longer.score, " ".join(tokens[longer.start : longer.end]))
                 return _match(span.film, span.score, " ".join(tokens[span.start : span.end]))
             if reach is None:  # a key that names the film only in part ("Charlie's Angels" of its sequel)
                 unsure.append((span.score, span.film))
@@ -664,6 +685,11 @@ class TitleIndex:
                 relatives.append((span.score, span.film))
                 named = named or " ".join(tokens[reach[0] : reach[1]])
         if relatives:
+            # the longer title asked for may be here, typed with a slip ("is tales oaf manhattan scary?" is not
+            # Manhattan): its words are looked up as `/review` would, vetoes and all
+            whole = self.resolve(named)
+            if whole.outcome is Outcome.MATCH and whole.film is not None:
+                return replace(whole, named=named)
             return Resolution(Outcome.NOT_FOUND, None, _suggestions(relatives[:3]), related=True, named=named)
         if unsure:
             return Resolution(Outcome.AMBIGUOUS, None, _suggestions(unsure[:3]), named=unsure_named)
@@ -790,12 +816,17 @@ _FRAME = (
             "scary enjoyable interesting summary summarise summarize opinion opinions thoughts rate rating rated "
             "thought liked loved hated enjoy enjoyed recommend recommended tonight today now again "
             "there some anything something know say reviewer critic critics they them their us we our "
-            "he she his her him"
+            "he she his her him yay nay pls plz lol"
         ).split()
     )
 ) - {"sequel", "original", "first"}
 # After a title, words that name another film of its series ("shrek sequel", "rocky part 4").
 _SERIES = frozenset("sequel sequels prequel remake reboot part pt chapter episode vol volume returns too".split())
+# After "too", the words of a question about the film ("too scary", "too long for kids").
+_TOO_WHAT = frozenset(
+    "much many long short scary violent gory bloody graphic dark slow boring sad intense mature adult young old "
+    "weird silly cheesy frightening creepy disturbing upsetting explicit complicated confusing loud late".split()
+)
 _NUMERAL = frozenset(
     "ii iii iv vi vii viii ix xi xii two three four five six seven eight nine ten eleven twelve deux".split()
 )
@@ -862,6 +893,38 @@ def _longer_tail(tokens: list[str], span: _Span) -> tuple[int, int] | None:
     return None
 
 
+def _colons(question: str, n: int) -> frozenset[int]:
+    """The positions of the words a colon (or a spaced dash) follows: "Ju-on: The Grudge" -> {1}."""
+    parts = re.split(r"\s*:\s*|\s+[-–—]\s+", question)
+    if len(parts) < 2:
+        return frozenset()
+    ends, at = [], 0
+    for part in parts[:-1]:
+        at += len(words(part))
+        ends.append(at - 1)
+    at += len(words(parts[-1]))
+    return frozenset(e for e in ends if e >= 0) if at == n else frozenset()
+
+
+def _subtitled(tokens: list[str], span: _Span, colons: frozenset[int]) -> tuple[int, int] | None:
+    """The words of a longer title when a colon joins the title found to a title's words, not a question's: a
+    main title before it ("Ju-on: The Grudge" is not The Grudge) or a subtitle after it ("Goon: Last of the
+    Enforcers" is not Goon). "Heat: any good?" and "Jaws: too scary for kids?" still ask about the film."""
+    start, end = span.start, span.end
+    before = [i for i in range(start - 1, max(start - 4, -1), -1) if not _frame(tokens[i]) and tokens[i] not in _VERBS]
+    if start - 1 in colons and before:  # "ju-on: the grudge" ("on" is a link, "ju" is not)
+        lo = before[-1]
+        while lo > 0 and not _frame(tokens[lo - 1]):
+            lo -= 1
+        return (lo, end)
+    if end - 1 in colons and end < len(tokens) and not _frame(tokens[end]) and not tokens[end].isdigit():
+        hi = end + 1
+        while hi < len(tokens) and not _frame(tokens[hi]):
+            hi += 1
+        return (start, hi)
+    return None
+
+
 def _question_verb(tokens: list[str], start: int, end: int) -> bool:
     """Whether the one word at `start` is the question's verb (see `_VERBS`), not a title: after the subject
     ("who made ..."), or after the title an auxiliary asks about ("does jaws run long?")."""
@@ -882,6 +945,8 @@ def _contradiction(tokens: list[str], start: int, end: int, film: Film) -> tuple
         after = tokens[end]
         if after.isdigit() and len(after) == 4 and film.year is not None and abs(int(after) - film.year) <= 1:
             pass  # "halloween 2018" for the 2018 film
+        elif after == "too" and end + 1 < len(tokens) and tokens[end + 1] in _TOO_WHAT:
+            pass  # "is jaws too scary?" asks how scary Jaws is; "look who's talking too" is a sequel
         elif after.isdigit() or after in _NUMERAL or after in _SERIES:
             hi = end + 1
         elif after in _VERBS and any(t in _AUXILIARIES for t in tokens[:start]):
@@ -999,7 +1064,7 @@ class _Grams:
             return []
         touched, counts = self._counts((self.state["grams"][i] for i in rows), 1 << 62)
         shared = counts[touched]
-        ok = np.unique(touched[(shared * 2 >= self.rare[touched]) & (shared >= 2)])
+        ok = np.unique(touched[(shared * 3 >= self.rare[touched]) & (shared >= 2)])  # a third: "foxfrie" is near
         return [self.texts[n] for n in ok[np.argsort(-counts[ok], kind="stable")][:200].tolist()]
 
 

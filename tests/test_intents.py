@@ -433,6 +433,8 @@ async def test_a_misspelt_feel_is_answered_as_the_feel(engine: Engine) -> None:
         ("can my little brother's kids watch it?", Kind.SUITABILITY),
         ("could i watch it with my daughter?", Kind.SUITABILITY),
         ("is it a family film?", Kind.SUITABILITY),
+        ("can we show it to our students?", Kind.SUITABILITY),
+        ("should i take Heat to my teenage son?", Kind.SUITABILITY),
         ("does it have many jokes?", Kind.SUITABILITY),
         ("will it give me nightmares?", Kind.SUITABILITY),
         ("how many minutes is it?", Kind.SUITABILITY),

@@ -570,6 +570,9 @@ def test_the_title_index_is_the_same_in_every_process() -> None:
         ("is Shrek 2 a long one?", "Shrek"),
         ("is the new Shrek any good?", "Shrek"),
         ("IS HEAT WAVE ANY GOOD?", "Heat"),
+        ("does Heat: The Reckoning hold up?", "Heat"),  # a subtitle after a colon: a longer title
+        ("who made Ju-on: Alien?", "Alien"),  # a main title before one
+        ("is logan - the lost years any good?", "Logan"),  # a spaced dash joins a subtitle too
     ],
 )
 def test_a_longer_title_in_a_question_is_never_its_shorter_one(
@@ -578,3 +581,54 @@ def test_a_longer_title_in_a_question_is_never_its_shorter_one(
     res = firsts.find_in(question)
     assert res.outcome is not Outcome.MATCH, res
     assert relative in _titles(res)
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("Heat: any good?", "Heat"),  # after a colon, the question's words
+        ("Alien: too scary for my kids?", "Alien"),
+        ("The Mummy: yay or nay?", "The Mummy"),
+        ("quick question: is heat good?", "Heat"),
+        ("is alien too scary for a ten year old?", "Alien"),  # "too" and a feel: no sequel
+        ("is heat too long?", "Heat"),
+        ("Battle: Los Angeles, is it good?", "Battle: Los Angeles"),  # the title's own colon
+    ],
+)
+def test_a_colon_or_too_before_the_questions_words_keeps_the_title(
+    firsts: TitleIndex, question: str, title: str
+) -> None:
+    res = firsts.find_in(question)
+    assert res.outcome is Outcome.MATCH and res.film is not None and res.film.title == title, res
+
+
+SLIPS = TitleIndex(
+    [
+        film("Made", 2001),
+        film("Guardians", 2017),
+        film("Manhattan", 1979),
+        film("Tales of Manhattan", 1942),
+        film("Water", 2005),
+        film("Knife in the Water", 1962),
+        film("Love", 2015),
+        film("Love Is the Devil", 1998),
+        film("Heat", 1995),
+        film("On the Waterfront", 1954),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("who made guardans?", "Guardians"),  # the film called Made is the question's verb: the slip is still read
+        ("is tales oaf manhattan scary?", "Tales of Manhattan"),  # the longer title, typed with a slip
+        ("is knifee in the water scary?", "Knife in the Water"),  # not Water
+        ("is love is the devinl any good?", "Love Is the Devil"),  # not Love
+        ("is on the waterfrnt too long?", "On the Waterfront"),  # a title that starts with a link word
+        ("how is the catering in heat?", "Heat"),  # no slip: a topic of Heat, as before
+    ],
+)
+def test_a_title_typed_with_a_slip_inside_a_question_is_the_one_asked(question: str, title: str) -> None:
+    res = SLIPS.find_in(question)
+    assert res.outcome is Outcome.MATCH and res.film is not None and res.film.title == title, res

@@ -152,8 +152,9 @@ FEEL_CUES: dict[str, str] = {
     **dict.fromkeys("cry tears weep".split(), "sad"),
 }
 _FAMILY_OF.update(FEEL_CUES)
-_SUPERLATIVES = {"best": "", "greatest": "", "finest": "", "top": "", "worst": "", "weakest": "", "strongest": "",
-                 "poorest": ""}  # fmt: skip
+# Superlatives of quality, not of a feel, and whether each asks for the bottom ("weakest cast").
+_QUALITY = {"best": False, "greatest": False, "finest": False, "top": False, "strongest": False, "worst": True,
+            "weakest": True, "poorest": True}  # fmt: skip
 _NOT_SUPERLATIVES = frozenset(
     "interest honest forest guest quest contest request test west rest nest chest manifest protest latest "
     "suggest digest modest arrest invest harvest pest vest zest earnest lowest".split()
@@ -259,7 +260,7 @@ _ASKING = _rx(
 
 def _base(word: str, vectors: WordVectors | None) -> str:
     """The adjective a superlative is made of: "scariest" -> "scary", "saddest" -> "sad", "longest" -> "long"."""
-    if word in _SUPERLATIVES or not word.endswith("est") or word in _NOT_SUPERLATIVES or len(word) < 5:
+    if word in _QUALITY or not word.endswith("est") or word in _NOT_SUPERLATIVES or len(word) < 5:
         return ""
     stem = word[:-3]
     forms = [stem[:-1] + "y" if stem.endswith("i") else "", stem + "e", stem]
@@ -354,16 +355,14 @@ _TOPIC_FORMS = {"acted": ("acting", False), "looking": ("look", False), "looks":
                 "laugh": ("funny", True), "laughs": ("funny", True), "scare": ("scary", True),
                 "scares": ("scary", True), "sounds": ("sound", False)}  # fmt: skip
 _ASKS = frozenset("which what whats is are was has have does do did will would film can could should".split())
-_GENRES_SAID = frozenset(GENRES)
 
 
-_QUALITY = {"best": False, "greatest": False, "finest": False, "top": False, "strongest": False, "worst": True,
-            "weakest": True, "poorest": True}  # fmt: skip
 _FILM_WORDS = frozenset("film films movie movies flick flicks picture pictures one ones".split())
 _CORPUS_TAIL = _rx(r"\b(?:of (?:all )?(?:the |your |these )?(?:films|movies|ones)|you(?:'ve| have| got)|on here|"
                    r"here|in (?:your|the) (?:list|collection|library|corpus|catalogue|catalog))\b")  # fmt: skip
 _LINK = frozenset("for in on of with at about when".split())
 _PRONOUNS = frozenset("it this that its these those".split())
+_NOT_TOPIC = _FILLER | _FILM_WORDS | _LINK  # words around a superlative that are not what it ranks on
 
 
 def _superlative(text: str, vectors: WordVectors | None) -> Route | None:
@@ -378,29 +377,27 @@ def _superlative(text: str, vectors: WordVectors | None) -> Route | None:
     sup, topic, feel = toks[at], "", False
     worst = _QUALITY.get(sup, sup == "least")
     after = toks[at + 1 :]
-    content = [w for w in after if w not in _FILLER and w not in _FILM_WORDS and w not in _LINK]
+    content = [w for w in after if w not in _NOT_TOPIC]
     if sup in ("most", "least") and after and after[0] not in _FILLER | _FILM_WORDS:
         nxt = after[1:2]
-        if nxt and nxt[0] not in _FILLER | _FILM_WORDS | _LINK:
-            topic = " ".join(
-                w for w in after[1:4] if w not in _FILLER | _FILM_WORDS | _LINK
-            )  # "most impressive effects"
+        if nxt and nxt[0] not in _NOT_TOPIC:  # "the most impressive special effects" ranks on the effects
+            topic = " ".join(w for w in after[1:4] if w not in _NOT_TOPIC)
             worst = False
         else:
             topic, feel = after[0], True  # "the most terrifying movie"
-    elif base := (_base(sup, vectors) if sup not in _QUALITY else ""):
+    elif base := _base(sup, vectors):
         topic, feel = base, True
     elif sup in ("most", "least") or not content or after[0] in _FILM_WORDS:
         # "which movie looks the best", "make me laugh the most", "top movie for acting"
         if after and after[0] in _FILM_WORDS and (link := [i for i, w in enumerate(after) if w in _LINK]):
             topic = " ".join(w for w in after[link[0] + 1 :] if w not in _FILLER | _FILM_WORDS)[:40]
         if not topic:
-            before = [w for w in toks[:at] if w not in _FILLER | _FILM_WORDS | _LINK and w not in _ASKS]
+            before = [w for w in toks[:at] if w not in _NOT_TOPIC and w not in _ASKS]
             topic = before[-1] if before else ""
             feel = sup in ("most", "least") and bool(topic)
     else:
         topic = " ".join(content[:3])
-    if topic in _GENRES_SAID or topic in _ASKS:
+    if topic in GENRES or topic in _ASKS:
         topic = ""
     topic, feel = _TOPIC_FORMS.get(topic, (topic, feel))
     which = any(w in ("which", "what", "whats") for w in toks[:at])

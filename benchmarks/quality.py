@@ -44,10 +44,10 @@ CREDITS = (
     "file: benchmarks only, never redistributed); word vectors from GloVe 6B (J. Pennington, R. Socher & C. D. "
     "Manning, EMNLP 2014), PDDL 1.0."
 )
-REPORT_SEED = 83  # title queries are reported on seed 83 (query and split); the rules were tuned on other seeds
+REPORT_SEED = 101  # title queries are reported on seed 101 (query and split); the rules were tuned on other seeds
 TUNED_ON = (
-    "query/split seed pairs 1/3, 2/4 and 3/2; 23/23, 29/29, 41/41, 47/47 and 61/5 were each looked at once, as "
-    "earlier reports (earlier work: 7/11, 11/5, 13/6, 99, 5)"
+    "query/split seed pairs 1/3, 2/4 and 3/2; 23/23, 29/29, 41/41, 47/47, 61/5 and 83/83 were each looked at once, "
+    "as earlier reports (earlier work: 7/11, 11/5, 13/6, 99, 5)"
 )
 
 

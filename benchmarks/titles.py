@@ -58,7 +58,21 @@ class Suite:
     queries: list[Query]
 
 
+_NUMERAL_WORD = re.compile(r"(?<![\w'])(?:[IVX]+|[ivx]{2,})(?![\w'])")
+
+
 def _typo(text: str, rng: random.Random, n: int) -> str:
+    """`text` with `n` typos, none of them in a Roman numeral: a slip that turns "Hatchet III" into "Hatchet II"
+    or "Rocky IV" into "Rocky VI" names another film, so it is no typo of this one."""
+    numerals = _NUMERAL_WORD.findall(text)
+    for _ in range(20):
+        typed = _slips(text, rng, n)
+        if _NUMERAL_WORD.findall(typed) == numerals:
+            return typed
+    return text
+
+
+def _slips(text: str, rng: random.Random, n: int) -> str:
     chars = list(text)
     for _ in range(n):
         letters = [i for i, c in enumerate(chars) if c.isalpha()]
@@ -80,7 +94,7 @@ def _typo(text: str, rng: random.Random, n: int) -> str:
 def _numeral_variant(title: str, rng: random.Random) -> str | None:
     for forms in _NUMERALS:
         for form in sorted(forms, key=len, reverse=True):
-            pattern = rf"(?<![\w]){re.escape(form)}(?![\w])"
+            pattern = rf"(?<![\w-]){re.escape(form)}(?![\w-])"  # not "Thirty-Two", a number of its own
             if re.search(pattern, title):
                 other = rng.choice([f for f in forms if f != form])
                 return re.sub(pattern, other, title, count=1)
@@ -210,7 +224,7 @@ def _short_names(
         if m := re.search(r"(?<![\w.'])([1-9][0-9]?)(?![\w.'])", f.title):
             return (f.title[: m.start()] + _in_words(int(m.group(1))) + f.title[m.end() :]).lower()
         for n in range(1, 20):
-            if m := re.search(rf"\b{_NUMBER_NAMES[n]}\b", f.title, re.I):
+            if m := re.search(rf"(?<![\w-]){_NUMBER_NAMES[n]}(?![\w-])", f.title, re.I):
                 return (f.title[: m.start()] + str(n) + f.title[m.end() :]).lower()
         return None
 

@@ -29,7 +29,7 @@ from rapidfuzz.distance import OSA
 
 from bot import lexicon
 from bot.models import Film, Suggestion
-from bot.text import ARTICLES, clean, fold, normalise, normalise_words, shorten, split_year, words
+from bot.text import ARTICLES, SPELT, clean, fold, normalise, normalise_words, shorten, split_year, words
 from bot.titleparse import LINKS, collapse_initials, common_word, parse, short_names
 
 # A sure match needs a high score and some lead over the next film, or a fair score and a wide
@@ -170,6 +170,43 @@ def _rarer(word: str, key_words: Sequence[str]) -> bool:
     return theirs is not None and (mine is None or mine >= 4 * theirs)
 
 
+def _spelt_numbers(query: str, missing: frozenset[str], vocab: frozenset[str] | set[str]) -> tuple[str, int]:
+    """`query` with a misspelt number word read as the number a key has and the query lacks ("tell no oen" ->
+    "tell no 1" for Tell No One), and how many such typos there were. A real word is never read so ("tow")."""
+    if not missing:
+        return query, 0
+    out, typos = [], 0
+    for word in query.split():
+        if word.isalpha() and len(word) >= 3 and not _real_word(word, vocab):
+            for digit in missing:
+                if any(OSA.distance(word, name, score_cutoff=1) <= 1 for name in SPELT.get(digit, ())):
+                    word, typos = digit, typos + 1
+                    break
+        out.append(word)
+    return " ".join(out), typos
+
+
+def _respaced(tokens: list[str], vocab: frozenset[str] | set[str]) -> list[str]:
+    """The query's words with a moved space put back where that makes both sides words: "secret life o fpets" is
+    "... of pets" (so Pets is read as a word the title lacks), "operation dumb odrop" is "... dumbo drop"."""
+    out = list(tokens)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        if a.isdigit() or b.isdigit():
+            continue
+        # the word that is no word gives its edge letter to its neighbour, and is a word of 3 letters or more
+        # without it ("fpets" -> "pets"; not "tne" -> "ne", which would make "of tne" "oft ne")
+        if not _real_word(b, vocab) and len(b) >= 4:
+            left, right = a + b[0], b[1:]
+        elif not _real_word(a, vocab) and len(a) >= 4:
+            left, right = a[:-1], a[-1] + b
+        else:
+            continue
+        if _real_word(left, vocab) and _real_word(right, vocab):
+            out[i], out[i + 1] = left, right
+    return out
+
+
 def _inflected(word: str, key_words: Sequence[str]) -> bool:
     """Whether `word` is a key word with or without a plural or possessive "s" or a past "d" ("reflection",
     "bueller's", "create" for "created")."""
@@ -196,32 +233,36 @@ def _relative(query_words: Sequence[str], key_words: Sequence[str]) -> bool:
 
 def _score(
     query: str,
+    q_words: Sequence[str],
     key: _Key,
     year: int | None,
     film: Film,
     vocab: frozenset[str] | set[str],
     weight: float,
 ) -> _Scored:
-    """How well `key` matches `query`, and what contradicts it."""
-    edits = _typo_edits(query, key.text)
+    """How well `key` matches `query` (whose words are `q_words`, see `_respaced`), and what contradicts it."""
+    k_nums = _numbers(key.text)
+    query, spelt = _spelt_numbers(query, k_nums - _numbers(query), vocab)
+    edits = min(_typo_edits(query, key.text) + spelt, 4)  # 4 stands for more than 3
     base = max(
         fuzz.ratio(query, key.text),
         OSA.normalized_similarity(query, key.text) * 100,  # a swapped pair of letters is one typo
         fuzz.token_sort_ratio(query, key.text) - 18,
         _typo_score(query, key.text, edits),
     )
+    if spelt:  # a misspelt number word ("Tell No Oen") is a typo like any other, not an exact match
+        base = min(base, _typo_score(query, key.text, edits))
+        q_words = query.split()
     typos_only = True
     veto = Veto.NONE
     if len(query) >= 5 and key.text.startswith(query + " ") and base < PREFIX_FLOOR:
         base, typos_only = PREFIX_FLOOR, False  # the first words of a title: worth suggesting, no more
     score = base * weight
-    q_nums, k_nums = _numbers(query), _numbers(key.text)
-    if q_nums != k_nums:
+    if _numbers(query) != k_nums:
         score -= NUMBER_MISS  # asking for "Part 2" when only the first film is here is a miss, and the reverse
         typos_only, veto = False, Veto.NUMBER
     key_words = key.text.split()
     letters = key.text.replace(" ", "")
-    q_words = query.split()
     # Words that name the film, shared by query and key: one real word far rarer than the title word it looks like,
     # where another of the title's words agrees, is a typo ("The Tory of the Weeping Camel", "Boyd Shots"); a word about
     # as common, or alone, is another film ("Bride and Prejudice", "Mommy", "Hot Shots").
@@ -268,6 +309,9 @@ def _score(
     plural = query in (key.text + "s", key.text + "es") or key.text in (query + "s", query + "es")
     short = len(letters) <= 4 or (edits > 1 and len(letters) <= 8)
     sure = not veto and key.kind not in _PARTIAL and (not edits or " " in key.text or not (short or plural))
+    # a subtitle is often another film's whole title: typed with a slip, it is a "did you mean" ("Last Mna
+    # Standing" may be Last Man Standing as much as Undisputed II: Last Man Standing)
+    sure = sure and not (edits and key.kind == "sub")
     # a year one off may be the same film (festival and release years) or its remake; typos need letters to hide in
     sure = sure and (year is None or film.year is None or year == film.year) and edits * 4 <= len(letters)
     if edits and len(query.split()) < len(key_words):
@@ -443,9 +487,10 @@ class TitleIndex:
             queries += [(q, vyear) for q in dict.fromkeys((query, collapse_initials(query))) if q]
         best: dict[int, _Scored] = {}
         for query, vyear in queries:
+            q_words = _respaced(query.split(), self._vocab)
             for n in [*self._candidates(query, max(limit * 2, 30)), *self._longer(query)]:
                 key = self._keys[n]
-                scored = _score(query, key, vyear, self.films[key.film], self._vocab, self._key_weights[n])
+                scored = _score(query, q_words, key, vyear, self.films[key.film], self._vocab, self._key_weights[n])
                 old = best.get(key.film)
                 if old is None or (scored.score, not scored.veto) > (old.score, not old.veto):
                     best[key.film] = scored
@@ -633,7 +678,8 @@ class TitleIndex:
         """A longer title around an exact one, when the question has a word that is no word (a slip): "is knifee
         in the water scary?" names Knife in the Water, not Water; "is love is the devinl scary?" not Love."""
         outside = tokens[: span.start] + tokens[span.end :]
-        if not any(not _frame(t) and not t.isdigit() and lexicon.rank(t) is None for t in outside):
+        # a misspelt "movie" is a slip too: "does epic ymovie hold up?" names Epic Movie, not Epic
+        if not any((not _frame(t) or movie_word(t)) and not t.isdigit() and lexicon.rank(t) is None for t in outside):
             return None
         for s in self._spans(tokens, spelt=True):
             inside = s.start <= span.start and span.end <= s.end and (s.end - s.start) > (span.end - span.start)
@@ -662,17 +708,14 @@ class TitleIndex:
         relatives: list[tuple[float, Film]] = []
         unsure: list[tuple[float, Film]] = []
         named = unsure_named = ""
+        wide = (0, 0)
         vetoed: list[tuple[int, int, int, int]] = []
         for span in self._spans(tokens):
             if any(lo <= span.start and span.end <= hi and (i, j) != (span.start, span.end) for lo, hi, i, j in vetoed):
                 continue  # "toy" inside "toy story 3" (a sequel of Toy Story), or inside "toy story" (a series)
             if _question_verb(tokens, span.start, span.end):
                 continue  # "who made jaws?" does not ask about Made, nor "how long does jaws run?" about Run
-            reach = (
-                _contradiction(tokens, span.start, span.end, span.film)
-                or _longer_tail(tokens, span)
-                or _subtitled(tokens, span, colons)
-            )
+            reach = _reach(tokens, span, colons)
             vetoed.append((*(reach or (span.start, span.end)), span.start, span.end))  # "toy" inside "toy story"
             if reach is None and span.sure:
                 if span.exact and (longer := self._misspelt_around(tokens, span)) is not None:
@@ -683,10 +726,19 @@ class TitleIndex:
                 unsure_named = unsure_named or " ".join(tokens[span.start : span.end])
             else:
                 relatives.append((span.score, span.film))
-                named = named or " ".join(tokens[reach[0] : reach[1]])
+                if reach[1] - reach[0] > wide[1] - wide[0]:  # the widest run of title words names the film asked
+                    wide = reach
+                    named = " ".join(tokens[reach[0] : reach[1]])
         if relatives:
-            # the longer title asked for may be here, typed with a slip ("is tales oaf manhattan scary?" is not
-            # Manhattan): its words are looked up as `/review` would, vetoes and all
+            # the longer title asked for may be here, typed with a slip: the longest title spelt around the words
+            # that name it ("does big trouuble in little china hold up?" is neither Big nor Big Trouble) ...
+            around = [s for s in self._spans(tokens, spelt=True) if s.start <= wide[0] and wide[1] <= s.end]
+            best = max(around, key=lambda s: s.end - s.start, default=None)
+            if best is not None and not _question_verb(tokens, best.start, best.end):
+                if (outer := _reach(tokens, best, colons)) is None:
+                    return _match(best.film, best.score, " ".join(tokens[best.start : best.end]))
+                named = " ".join(tokens[min(outer[0], wide[0]) : max(outer[1], wide[1])])  # it is inside one too
+            # ... or those words looked up as `/review` would, vetoes and all ("is tales oaf manhattan scary?")
             whole = self.resolve(named)
             if whole.outcome is Outcome.MATCH and whole.film is not None:
                 return replace(whole, named=named)
@@ -840,7 +892,8 @@ _TITLE_FRAME = frozenset(
 )
 
 
-_BARE = frozenset("a an the of film movie".split())
+# Words around a title in `/review` that ask nothing: "Stuck on You" and "Stand by Me" are not Stuck and Stand.
+_BARE = frozenset("a an the of on in at by to for and or it its i me you we us my your film movie".split())
 
 
 # Words that join a title's words: a question's words after them may still be the title's ("the queen of ...").
@@ -882,6 +935,15 @@ def _quoted_inside(tokens: list[str], quoted: list[str], film: Film) -> bool:
 _TAIL_START = frozenset("in of about for from on".split())
 
 
+def _reach(tokens: list[str], span: _Span, colons: dict[int, int]) -> tuple[int, int] | None:
+    """None when a title found in a question is the one asked, else the run of words naming the film that is."""
+    return (
+        _contradiction(tokens, span.start, span.end, span.film)
+        or _longer_tail(tokens, span)
+        or _subtitled(tokens, span, colons)
+    )
+
+
 def _longer_tail(tokens: list[str], span: _Span) -> tuple[int, int] | None:
     """The words a question ends on after "in", "of", "about"... when they name more than the title found in
     them: "how is the music in the town that dreaded sundown?" does not ask about The Town."""
@@ -893,36 +955,88 @@ def _longer_tail(tokens: list[str], span: _Span) -> tuple[int, int] | None:
     return None
 
 
-def _colons(question: str, n: int) -> frozenset[int]:
-    """The positions of the words a colon (or a spaced dash) follows: "Ju-on: The Grudge" -> {1}."""
+def _colons(question: str, n: int) -> dict[int, int]:
+    """The positions of the words a colon (or a spaced dash) follows ("Ju-on: The Grudge" -> {1: ...}), each with
+    how many words after it are written as a title's ("Daria: Is It College Yet?" -> {0: 4}; see `_titled`)."""
     parts = re.split(r"\s*:\s*|\s+[-–—]\s+", question)
     if len(parts) < 2:
-        return frozenset()
-    ends, at = [], 0
-    for part in parts[:-1]:
+        return {}
+    ends: dict[int, int] = {}
+    at = 0
+    cased = not question.istitle() and not question.isupper()  # a question typed all in capitals says nothing
+    for part, after in itertools.pairwise(parts):
         at += len(words(part))
-        ends.append(at - 1)
+        ends[at - 1] = _titled(after) if cased else 0
     at += len(words(parts[-1]))
-    return frozenset(e for e in ends if e >= 0) if at == n else frozenset()
+    return {e: t for e, t in ends.items() if e >= 0} if at == n else {}
 
 
-def _subtitled(tokens: list[str], span: _Span, colons: frozenset[int]) -> tuple[int, int] | None:
+_ASKS = frozenset("is are was were does do did can could should would will how what which who whos why".split())
+_SMALL = frozenset("a an the of to in on at for and or by with from".split())
+
+
+def _titled(text: str) -> int:
+    """How many words `text` starts with that are written as a title is (capitals, small words between), when at
+    least two are capitalised: "Is It College Yet?" -> 4; "Is it funny?" -> 0."""
+    run = capitals = 0
+    tokens = text.split()
+    for i, tok in enumerate(tokens):
+        if tok[:1].isupper() or tok[:1].isdigit():
+            capitals += 1
+        elif not (tok in _SMALL and i + 1 < len(tokens) and tokens[i + 1][:1].isupper()):
+            break
+        run += 1
+    return run if capitals >= 2 else 0
+
+
+def _subtitled(tokens: list[str], span: _Span, colons: dict[int, int]) -> tuple[int, int] | None:
     """The words of a longer title when a colon joins the title found to a title's words, not a question's: a
     main title before it ("Ju-on: The Grudge" is not The Grudge) or a subtitle after it ("Goon: Last of the
-    Enforcers" is not Goon). "Heat: any good?" and "Jaws: too scary for kids?" still ask about the film."""
+    Enforcers" is not Goon, "Daria: Is It College Yet?" is not Daria: Is It Fall Yet?, whose main title is
+    Daria). "Heat: any good?" and "Jaws: too scary for kids?" still ask about the film."""
     start, end = span.start, span.end
+    for colon, titled in colons.items():  # capitals after a colon: a subtitle, whatever its words ...
+        if titled < 2 or colon + 1 >= len(tokens):
+            continue
+        # ... unless they ask ("Heat: Is It Good?"), and the film found has no other subtitle they could be
+        asks = tokens[colon + 1] in _ASKS
+        if end - 1 <= colon <= end + 1 and not (asks and not parse(span.film.title).subtitles):
+            return (start, min(colon + 1 + titled, len(tokens)))  # "Daria: Is It College Yet?", "Doctor Who: A ..."
+        if colon < start and end <= colon + 1 + titled and not _frame(tokens[colon]) and not asks:
+            lo = colon
+            while lo > 0 and not _frame(tokens[lo - 1]):
+                lo -= 1
+            return (lo, min(colon + 1 + titled, len(tokens)))  # "Ace Ventura: When Nature Calls"
     before = [i for i in range(start - 1, max(start - 4, -1), -1) if not _frame(tokens[i]) and tokens[i] not in _VERBS]
     if start - 1 in colons and before:  # "ju-on: the grudge" ("on" is a link, "ju" is not)
         lo = before[-1]
         while lo > 0 and not _frame(tokens[lo - 1]):
             lo -= 1
         return (lo, end)
+    # further inside a subtitle: "homeward bound ii: lost in san francisco" is not San Francisco
+    last = max((c for c in colons if c < start - 1), default=None)
+    if last is not None and not _frame(tokens[last]) and start - last - 1 <= 4:
+        between = tokens[last + 1 : start]
+        if all(not _frame(t) or t in _TITLE_LINKS for t in between) and any(not _frame(t) for t in between):
+            lo, hi = last, end
+            while lo > 0 and not _frame(tokens[lo - 1]):
+                lo -= 1
+            return (lo, _title_end(tokens, hi))
     if end - 1 in colons and end < len(tokens) and not _frame(tokens[end]) and not tokens[end].isdigit():
         hi = end + 1
         while hi < len(tokens) and not _frame(tokens[hi]):
             hi += 1
         return (start, hi)
     return None
+
+
+def _title_end(tokens: list[str], hi: int) -> int:
+    """Where a subtitle's words from `hi` on end: across link words between its words ("lost in san francisco")."""
+    while hi < len(tokens) and (
+        not _frame(tokens[hi]) or (tokens[hi] in _TITLE_LINKS and hi + 1 < len(tokens) and not _frame(tokens[hi + 1]))
+    ):
+        hi += 1
+    return hi
 
 
 def _question_verb(tokens: list[str], start: int, end: int) -> bool:

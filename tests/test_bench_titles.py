@@ -83,3 +83,23 @@ def test_mark_sequels_marks_numbers_and_subtitles_not_longer_titles() -> None:
     ]
     marked = {f.title: f.sequel_of for f in bt.mark_sequels(films) if f.is_sequel}
     assert marked == {"Halloween: Resurrection": "Halloween", "Shrek 2": "Shrek"}
+
+
+@pytest.mark.parametrize("title", ["Hatchet III", "Rocky IV", "Weekend at Bernie's II", "Star Trek III: The Search"])
+def test_a_typo_never_changes_a_sequel_numeral(title: str) -> None:
+    import random
+    import re
+
+    rng = random.Random(3)
+    numeral = re.search(r"\b[IVX]+\b", title)
+    assert numeral is not None
+    for _ in range(300):
+        typed = bt._typo(title, rng, 2)
+        assert re.search(rf"(?<![\w']){numeral.group(0)}(?![\w'])", typed), typed
+
+
+def test_a_compound_number_word_is_not_a_sequel_number() -> None:
+    import random
+
+    thirty_two = Film("f", "Thirty-Two Short Films About Glenn Gould", 1993)
+    assert bt._numeral_variant(thirty_two.title, random.Random(0)) is None

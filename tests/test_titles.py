@@ -632,3 +632,91 @@ SLIPS = TitleIndex(
 def test_a_title_typed_with_a_slip_inside_a_question_is_the_one_asked(question: str, title: str) -> None:
     res = SLIPS.find_in(question)
     assert res.outcome is Outcome.MATCH and res.film is not None and res.film.title == title, res
+
+
+FOURTH = TitleIndex(
+    [
+        film("The Cat o' Nine Tails", 1971),
+        film("Tell No One", 2006),
+        film("Three Outlaw Samurai", 1964),
+        film("The Secret Life of Bees", 2008),
+        film("Operation Dumbo Drop", 1995),
+        film("Stuck", 2007),
+        film("Stand", 2019),
+        film("Undisputed II: Last Man Standing", 2006),
+        film("Homeward Bound: The Incredible Journey", 1993),
+        film("San Francisco", 1936),
+        film("Earth", 1998),
+        film("Nature Calls", 2012),
+        film("The Doctor", 1991),
+        film("Daria: Is It Fall Yet?", 2000),
+        film("Big", 1988),
+        film("Big Trouble", 2002),
+        film("Big Trouble in Little China", 1986),
+        film("Epic", 2013),
+        film("Epic Movie", 2007),
+        film("Borat: Cultural Learnings of America for Make Benefit Glorious Nation of Kazakhstan", 2006),
+        film("Heat", 1995),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("The Cat o' Ninu Tails", "The Cat o' Nine Tails"),  # a misspelt number word is a typo, not another number
+        ("Tell No Oen", "Tell No One"),
+        ("nhree Outlaw Samurai", "Three Outlaw Samurai"),
+        ("Operation Dumb oDrop", "Operation Dumbo Drop"),  # a moved space put back
+    ],
+)
+def test_a_misspelt_number_word_or_a_moved_space_is_a_typo(query: str, title: str) -> None:
+    res = FOURTH.lookup(query)
+    assert res.outcome is Outcome.MATCH and res.film is not None and res.film.title == title, res
+
+
+@pytest.mark.parametrize(
+    ("query", "near"),
+    [
+        ("The Secret Life o fPets", "The Secret Life of Bees"),  # "of pets": Pets is a word Bees is not
+        ("Stuck on You", "Stuck"),  # the words around a title ask nothing: a longer title
+        ("Stand by Me", "Stand"),
+        ("Last Mna Standing", "Undisputed II: Last Man Standing"),  # a subtitle typed with a slip may be a title
+        ("tow outlaw samurai", "Three Outlaw Samurai"),  # a real word is never read as a misspelt number
+    ],
+)
+def test_an_absent_film_that_looks_like_one_here_is_not_answered(query: str, near: str) -> None:
+    res = FOURTH.lookup(query)
+    assert res.outcome is not Outcome.MATCH, res
+
+
+@pytest.mark.parametrize(
+    ("question", "relative"),
+    [
+        ("who made Homeward Bound II: Lost in San Francisco?", "San Francisco"),  # inside a subtitle
+        ("is Hellraiser III: Hell on Earth scary?", "Earth"),
+        ("does Ace Ventura: When Nature Calls hold up?", "Nature Calls"),  # a subtitle written as one
+        ("does Doctor Who: A Christmas Carol hold up?", "The Doctor"),
+        ("does Daria: Is It College Yet? hold up?", "Daria: Is It Fall Yet?"),  # another subtitle of its main title
+    ],
+)
+def test_a_title_inside_another_films_subtitle_is_not_answered(question: str, relative: str) -> None:
+    res = FOURTH.find_in(question)
+    assert res.outcome is not Outcome.MATCH, res
+    assert relative in _titles(res), res
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("does Big Trouuble in Little China hold up?", "Big Trouble in Little China"),  # neither Big nor Big Trouble
+        ("does Epic yMovie hold up?", "Epic Movie"),  # a misspelt "movie" is a slip, not the word
+        ("does Daria: Is It Fal Yet? hold up?", "Daria: Is It Fall Yet?"),
+        ("Borat: Is it funny?", "Borat: Cultural Learnings of America for Make Benefit Glorious Nation of Kazakhstan"),
+        ("Heat: any good?", "Heat"),
+        ("is heat too long?", "Heat"),
+    ],
+)
+def test_the_longest_title_spelt_in_a_question_is_the_one_asked(question: str, title: str) -> None:
+    res = FOURTH.find_in(question)
+    assert res.outcome is Outcome.MATCH and res.film is not None and res.film.title == title, res

@@ -446,9 +446,14 @@ class Engine:
                 film = self.film(film_id)
                 if film is None:  # the film talked about left the corpus (a reload removed its reviews)
                     return Notice(Note.UNKNOWN_FILM)
-        terms = terms_of(text, exclude=title_words)
-        if title_words:  # "is the straight story any good?" asks nothing about a story
-            aspects = aspects_in(" ".join(w for w in words(text) if w not in set(title_words)))
+        named = words(found.named) if film is not None and found is not None else []
+        if named and (rest := _without(words(text), named)) != words(text):
+            # the question without the words that named the film: "is scary movie scary?" still asks how scary
+            terms, aspects = terms_of(" ".join(rest)), aspects_in(" ".join(rest))
+        else:
+            terms = terms_of(text, exclude=title_words)
+            if title_words:  # "is the straight story any good?" asks nothing about a story
+                aspects = aspects_in(" ".join(w for w in words(text) if w not in set(title_words)))
         if film is None:
             if route.kind in (Kind.SEQUEL, Kind.FACT, Kind.SUITABILITY, Kind.VERDICT):
                 return Notice(Note.WHICH_FILM, self._example)

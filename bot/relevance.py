@@ -505,8 +505,7 @@ class Relevance:
         self, question: str, title: str = "", df: Idf | None = None
     ) -> tuple[list[str], list[str], list[int], list[float]]:
         """The question's words (the title's left out), its term words, each one's first place and IDF."""
-        skip = set(words(title))
-        seq = [w for w in words(question) if w not in skip]
+        seq = _without_title(words(question), words(title))
         places: dict[str, int] = {}
         for i, w in enumerate(seq):
             if w not in self._stop and not w.isdigit():
@@ -792,6 +791,23 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(?:is|are|was|were) (?:there|the) (?P<x>.+)$"), "{x}"),
 ]
 _TRAIL = re.compile(r"\s+(?:in it|at all|in the film|in the movie|in this film|in this movie|overall)$")
+
+
+def _without_title(tokens: list[str], title: list[str]) -> list[str]:
+    """`tokens` without the title's words: the run that spells it, else each title word once. Only the title goes:
+    "is scary movie scary?" still asks whether it is scary."""
+    n = len(title)
+    for i in range(len(tokens) - n + 1):
+        if n and tokens[i : i + n] == title:
+            return tokens[:i] + tokens[i + n :]
+    left = list(title)
+    out = []
+    for w in tokens:
+        if w in left:
+            left.remove(w)
+        else:
+            out.append(w)
+    return out
 
 
 def topic_of(question: str, title: str = "") -> str:

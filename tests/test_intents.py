@@ -538,3 +538,38 @@ async def test_a_titles_own_feel_words_are_not_the_question() -> None:
     b = await ask(engine, "is a nightmare on elm street scary?", "own-2")  # the question's own feel is asked
     assert isinstance(b, Snippets) and b.film is not None and b.film.id == "nm"
     assert "The dream sequences are terrifying." in [q.text for q in b.quotes], text(b)
+
+
+SCARY_MOVIE = _film(
+    "scary",
+    "Scary Movie",
+    2000,
+    (
+        "Hal",
+        "Scary Movie is a crude spoof that is never frightening. "
+        "The jokes land about half the time. Anna Faris is very funny.",
+        "5/10",
+    ),
+)
+FUNNY_GAMES = _film(
+    "games",
+    "Funny Games",
+    1997,
+    ("Ida", "Funny Games is a cold and cruel thriller, not funny at all. The violence is hard to watch.", "6/10"),
+)
+TITLED = Engine((*FILMS, SCARY_MOVIE, FUNNY_GAMES))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted", "topic"),
+    [
+        ("is scary movie scary?", "never frightening", "On whether it is scary:"),
+        ("how scary is Scary Movie?", "never frightening", "On how scary it is:"),
+        ("is funny games funny?", "not funny at all", "On whether it is funny:"),
+        ("is scary movie funny?", "Anna Faris is very funny", "On whether it is funny:"),
+    ],
+)
+async def test_a_feel_the_title_also_names_is_still_asked(question: str, quoted: str, topic: str) -> None:
+    a = await ask(TITLED, question, "titled")
+    assert isinstance(a, Snippets) and a.film is not None, a
+    assert quoted in a.quotes[0].text and topic in text(a)

@@ -406,16 +406,20 @@ class Engine:
         route = classify(text, self._relevance.vectors)  # what kind of answer the words ask for, decided first
         if route.kind is Kind.RECOMMEND:
             return self._recommend(route)
+        found: Resolution | None = None
         if route.kind is Kind.RANKING:
             talked = route.alone and q.conversation and await self.context.get(q.conversation)
-            if not talked and not (route.named and self._titles.find_in(text).film is not None):
+            if route.named and not talked:
+                found = self._titles.find_in(text)
+            if not talked and (found is None or found.film is None):
                 return self._rank_films(route)
             route = Route(Kind.TOPIC)  # "best scene in jaws?" (or "best scene?" after talk of Jaws) asks of one film
         aspects = aspects_in(text)
         # A question plainly about a title found in it is not also resolved as one whole title (slow
         # when misspelt); a title worded like a question ("What About Bob?") still is.
         asking = plainly_asks(text, bool(aspects)) or route.kind is not Kind.TOPIC
-        found = self._titles.find_in(text) if asking else None
+        if found is None and asking:  # found once: a ranking that names a film has looked already
+            found = self._titles.find_in(text)
         own = own_words(route)
         if own and (found is None or found.film is None):  # "who directed jaws?": the title past the route's words
             found = self._past(text, own) or found

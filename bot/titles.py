@@ -194,15 +194,16 @@ def _respaced(tokens: list[str], vocab: frozenset[str] | set[str]) -> list[str]:
         a, b = out[i], out[i + 1]
         if a.isdigit() or b.isdigit():
             continue
-        # the word that is no word gives its edge letter to its neighbour, and is a word of 3 letters or more
-        # without it ("fpets" -> "pets"; not "tne" -> "ne", which would make "of tne" "oft ne")
-        if not _real_word(b, vocab) and len(b) >= 4:
-            left, right = a + b[0], b[1:]
-        elif not _real_word(a, vocab) and len(a) >= 4:
-            left, right = a[:-1], a[-1] + b
+        # the word that is no word gives its edge letter to its neighbour and is a word of 4 letters or more
+        # without it, and the neighbour becomes a title's word ("o fpets" -> "of pets"; not "of tne" -> "oft ne",
+        # nor "fire dcon" -> "fired con": a slip inside a short word is just a slip)
+        if not _real_word(b, vocab) and len(b) >= 5:
+            left, right, grown = a + b[0], b[1:], 0
+        elif not _real_word(a, vocab) and len(a) >= 5:
+            left, right, grown = a[:-1], a[-1] + b, 1
         else:
             continue
-        if _real_word(left, vocab) and _real_word(right, vocab):
+        if (left, right)[grown] in vocab and _real_word((left, right)[1 - grown], vocab):
             out[i], out[i + 1] = left, right
     return out
 

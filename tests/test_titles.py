@@ -657,6 +657,7 @@ FOURTH = TitleIndex(
         film("Epic Movie", 2007),
         film("Borat: Cultural Learnings of America for Make Benefit Glorious Nation of Kazakhstan", 2006),
         film("Heat", 1995),
+        film("Fire Down Below", 1997),
     ]
 )
 
@@ -664,6 +665,7 @@ FOURTH = TitleIndex(
 @pytest.mark.parametrize(
     ("query", "title"),
     [
+        ("Fire Dcon Below", "Fire Down Below"),  # a slip in a short word moves no space ("fired con")
         ("The Cat o' Ninu Tails", "The Cat o' Nine Tails"),  # a misspelt number word is a typo, not another number
         ("Tell No Oen", "Tell No One"),
         ("nhree Outlaw Samurai", "Three Outlaw Samurai"),

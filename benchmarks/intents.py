@@ -53,6 +53,7 @@ from bot.models import Film, Intent, Label, Question, Review
 TUNING_SEED = 12  # the corpus and phrasings the engine was tuned on
 HELD_OUT_SEED = 2026  # another corpus, asked in the held-out phrasings
 FRESH_SEED = 4242  # a third corpus, asked in phrasings written before the engine was run on them
+FOURTH_SEED = 9191  # a fourth, asked in phrasings written after the third part was fixed, before any run on them
 INTENTS = ("sequel", "suitability", "ranking", "recommend", "fact", "verdict", "not understood")
 _COMPARES = re.compile(
     r"\b(sequels?|originals?|first (film|movie|one|installment)|predecessors?|franchise|lives? up|continuation|"
@@ -329,6 +330,112 @@ FRESH = Phrasing(
 )  # fmt: skip
 
 
+# Written 2026-12-04, after the third part's failures were read and fixed, before the engine was ever run on it: a
+# politer, wordier new member (British spellings, a few typos, requests that are not about films), other planted
+# sentences, every template asked in turn. Its first run is the honest figure for the rules as they stand.
+FOURTH = Phrasing(
+    sayings=("It builds on the original and improves it in almost every way.",
+             "Compared with the original it feels thin and rushed.",
+             "It is every bit the equal of the original.", "It cannot hold a candle to the original."),
+    sequel_questions=("could you tell me if the sequel is better than the first film?",
+                      "is {t} an upgrade on the original?",
+                      "how does this one compare to the original?", "is the second film worse than the first?",
+                      "does {t} surpass the original?", "first film or sequel - which should I pick?",
+                      "is {t} as strong as the first instalment?", "does the sequel live up to the first one?",
+                      "is {t} a step down from the original?", "how does {t} rate against the first film?",
+                      "did the sequel manage to beat the original?", "is part two better than part one?",
+                      "original or {t}, which is better?", "would you say {t} improves on the first movie?"),
+    feels={
+        "kids": ("The swearing and the bloody violence make it a poor choice for young audiences.",
+                 ("would {t} be ok for a family movie night?", "is {t} appropriate for a twelve year old?",
+                  "can children watch {t}?", "is {t} too much for my nine year old?", "should kids see {t}?",
+                  "is {t} safe for the little ones?", "is {t} suitable for teenagers?",
+                  "any reason not to show {t} to my children?"),
+                 "young audiences", _TUNING_FEELS["kids"][3] + " audiences swearing violence violent bloody"),
+        "scary": ("The tension is relentless and several scenes left me genuinely shaken.",
+                  ("is {t} properly frightening?", "will {t} keep me up at night?", "how scary would you say {t} is?",
+                   "is {t} the kind of film that scares you?", "is {t} too intense for a scaredy cat?",
+                   "does {t} have any frightening moments?", "is {t} horrifying?", "is {t} creepy at all?"),
+                  "shaken",
+                  _TUNING_FEELS["scary"][3] + " tension tense shaken intense relentless nightmare nightmares"),
+        "funny": ("I laughed out loud many times; the comic timing is superb.",
+                  ("is {t} a laugh?", "will {t} cheer me up with some laughs?", "does {t} have much humour?",
+                   "how funny would you say {t} is?", "is {t} amusing?", "is there any comedy in {t}?",
+                   "is {t} funy?", "is {t} supposed to be funny?"),
+                  "laughed out loud", _TUNING_FEELS["funny"][3] + " comic laughed timing"),
+        "long": ("It clocks in at two hours and forty minutes, and it could lose half an hour.",
+                 ("how long is {t} roughly?", "is {t} a long watch?", "what's the length of {t}?", "is {t} overlong?",
+                  "can i finish {t} in under two hours?", "does {t} go on too long?",
+                  "how much time do I need for {t}?", "is {t} lengthy?"),
+                 "forty minutes", _TUNING_FEELS["long"][3] + " clocks forty half"),
+    },
+    directed="The film is the work of director {name}, whose touch is light.",
+    stars="In the title role, {name} gives a career-best performance.",
+    director_questions=("who was the director on {t}?", "could you tell me who directed {t}?",
+                        "{t} was directed by whom?", "who is responsible for directing {t}?",
+                        "who's the filmmaker behind {t}?", "i forget who directed {t}",
+                        "what's the name of the director of {t}?", "director of {t}?", "who directed it?"),
+    lead_questions=("who has the title role in {t}?", "who is the leading actor of {t}?", "who's the star of {t}",
+                    "who headlines {t}?", "who plays the main part in {t}?", "which actress or actor leads {t}?",
+                    "who stars in {t} again?", "{t} lead actor?", "who stars in it?"),
+    ranked={
+        "music": ("The soundtrack is sublime, a score I will be humming for weeks.",
+                  "The score is dreadful, loud and shapeless.",
+                  ("which film has the loveliest score?", "where's the best music?",
+                   "top soundtrack in the collection?", "which film would you pick for its music?"),
+                  ("which film has the poorest score?", "worst soundtrack?")),
+        "acting": ("The acting is superb, with the finest ensemble performances of the year.",
+                   "The acting is awful, stilted and lifeless.",
+                   ("which film has the finest acting?", "best performances?", "which movie is best for great acting?"),
+                   ("which film has the worst acting?",)),
+        "visuals": ("The cinematography is breathtaking, the most gorgeous images of the year.",
+                    "The cinematography is drab and muddy.",
+                    ("which film has the best cinematography?", "most gorgeous film?"),
+                    ("which film has the ugliest cinematography?",)),
+        "scary": ("It is the most terrifying ghost story in ages, properly scary.", "",
+                  ("which is the most terrifying film?", "scariest one you have?",
+                   "which film scared reviewers the most?"), ()),
+        "funny": ("It is the funniest film in ages, hilarious from beginning to end.", "",
+                  ("funniest film here?", "which film got the most laughs?", "best comedy you have?"), ()),
+        "effects": ("The visual effects are extraordinary, the best effects of the decade.",
+                    "The visual effects are shoddy and fake.",
+                    ("which film has the best visual effects?", "best vfx?"),
+                    ("which film has the worst visual effects?",)),
+    },
+    recommend_questions=("could you suggest a film for tonight?", "what do you recommend i watch?",
+                         "help me pick a movie", "what should i put on this evening?", "any film you'd recommend?",
+                         "i need something to watch", "what's a must-watch here?", "recommend a good film please",
+                         "suggestions for a film?", "give me a recommendation", "what film would you suggest?",
+                         "which film should i watch next?"),
+    like_questions=("films similar to {t}?", "what should i watch if i enjoyed {t}?",
+                    "anything along the lines of {t}?",
+                    "i really liked {t}, any similar films?", "something in the spirit of {t}",
+                    "recommend films like {t} please", "other movies like {t}?", "what else is like {t}?"),
+    twins=["lighthouse keeper lantern fog shipwreck", "chess grandmaster gambit rook tournament",
+           "vineyard harvest grape cellar sommelier", "submarine sonar torpedo periscope hatch",
+           "marathon runner sprint finish medal", "jazz saxophone trumpet nightclub drummer",
+           "garden greenhouse orchid gardener compost", "astronomer telescope comet observatory nebula"],
+    genres={"western": "It is a rousing western, the finest western in a decade.",
+            "musical": "It is a joyful musical, the most delightful musical of the year.",
+            "war": "It is a harrowing war film, the most powerful war film in years."},
+    genre_questions={"western": ("any westerns you'd recommend?", "i'm in the mood for a western"),
+                     "musical": ("a good musical?", "suggest a musical for tonight"),
+                     "war": ("recommend a war film", "any great war movies?")},
+    verdict_questions=("is {t} worth seeing?", "is {t} any cop?", "do people like {t}?", "thumbs up or down for {t}?",
+                       "should i give {t} a go?", "is {t} worth the time?", "is it worth watching at all?",
+                       "is {t} good or not?", "would you say {t} is good?", "what's the consensus on {t}?",
+                       "is {t} worth it or not", "is it good?", "is {t} recommended?", "did reviewers enjoy {t}?",
+                       "is {t} worth a look?", "should i skip {t}?", "overall, is {t} good?"),
+    verdict_it="is it worth seeing?",
+    vague=("what do you reckon?", "go on then", "and then what", "which one was that?", "never mind",
+           "can you order me a pizza?", "what's the time?", "tell me a joke", "who won the football?"),
+    rotate=True,
+    unranked=("which film has the best origami?", "which movie has the most bagpipes?", "best harpsichord playing?"),
+    nonsense=("qqqq", "zzzz?", "plmokn", "xcvbnm", "hhhhh", "wertyu?", "lol", "sorry", "mnbv mnbv", "!!!", "??",
+              "hmmmm", "asdfgh", "brrrr", "kkkk", "ytrewq"),
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Case:
     intent: str
@@ -368,10 +475,10 @@ def _titles(n: int, rng: random.Random) -> list[str]:
     return out
 
 
-def build(seed: int = 12, plain: int = 200, held_out: bool = False, fresh: bool = False) -> Built:
-    """The corpus and its questions (deterministic for a seed); `held_out`: the phrasings never tuned on; `fresh`:
-    the phrasings written before the engine was ever run on them."""
-    phrasing = FRESH if fresh else HELD_OUT if held_out else TUNING
+def build(seed: int = 12, plain: int = 200, held_out: bool = False, fresh: bool = False, fourth: bool = False) -> Built:
+    """The corpus and its questions (deterministic for a seed); `held_out`: the phrasings never tuned on; `fresh`
+    and `fourth`: phrasings written before the engine was ever run on them (the third part, the fourth)."""
+    phrasing = FOURTH if fourth else FRESH if fresh else HELD_OUT if held_out else TUNING
     rng = random.Random(seed)
     reviews = [(t, label) for t, label, _ in data.movie_reviews()]
     rng.shuffle(reviews)
@@ -682,11 +789,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--failures", action="store_true", help="print every question answered otherwise than expected")
     ap.add_argument("--held-out", action="store_true", help="the phrasings and seed never tuned on")
     ap.add_argument("--fresh", action="store_true", help="the phrasings and seed written before any run")
+    ap.add_argument("--fourth", action="store_true", help="the fourth part, written before its first run")
     args = ap.parse_args(argv)
     if not (data.DATA / "pang_lee" / "movie_reviews.zip").exists():
         print(f"reference data not found: {data.DATA / 'pang_lee'}; the intent test set is skipped.")
         return
-    if args.fresh:
+    if args.fourth:
+        res = evaluate(build(FOURTH_SEED, fourth=True))
+    elif args.fresh:
         res = evaluate(build(FRESH_SEED, fresh=True))
     else:
         res = evaluate(build(HELD_OUT_SEED, held_out=True) if args.held_out else build(TUNING_SEED))

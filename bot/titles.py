@@ -1031,6 +1031,16 @@ def _subtitled(tokens: list[str], span: _Span, colons: dict[int, int]) -> tuple[
     return None
 
 
+def _adverb(word: str) -> bool:
+    """Whether `word` is an adverb made of a common word ("properly", "roughly", "genuinely", "happily"), which after
+    a title in a question is the question's; not "family", "early", "deadly", "lonely" (no common word of five
+    letters or more left without the "ly")."""
+    if not word.endswith("ly") or len(word) < 6 or lexicon.rank(word) is None:
+        return False
+    stems = (word[:-2], word[:-3] + "y") if word.endswith("ily") else (word[:-2],)
+    return any(len(s) >= 5 and (rank := lexicon.rank(s)) is not None and rank <= REAL_WORD for s in stems)
+
+
 def _title_end(tokens: list[str], hi: int) -> int:
     """Where a subtitle's words from `hi` on end: across link words between its words ("lost in san francisco")."""
     while hi < len(tokens) and (
@@ -1062,6 +1072,8 @@ def _contradiction(tokens: list[str], start: int, end: int, film: Film) -> tuple
             pass  # "halloween 2018" for the 2018 film
         elif after == "too" and end + 1 < len(tokens) and tokens[end + 1] in _TOO_WHAT:
             pass  # "is jaws too scary?" asks how scary Jaws is; "look who's talking too" is a sequel
+        elif _adverb(after):
+            pass  # "is jaws properly frightening?", "how long is heat roughly?": the question's adverb
         elif after.isdigit() or after in _NUMERAL or after in _SERIES:
             hi = end + 1
         elif after in _VERBS and any(t in _AUXILIARIES for t in tokens[:start]):

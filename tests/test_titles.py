@@ -722,3 +722,15 @@ def test_a_title_inside_another_films_subtitle_is_not_answered(question: str, re
 def test_the_longest_title_spelt_in_a_question_is_the_one_asked(question: str, title: str) -> None:
     res = FOURTH.find_in(question)
     assert res.outcome is Outcome.MATCH and res.film is not None and res.film.title == title, res
+
+
+@pytest.mark.parametrize("question", ["is heat properly frightening?", "how long is heat roughly?",
+                                      "is heat genuinely good?"])  # fmt: skip
+def test_an_adverb_after_a_title_is_the_questions(question: str) -> None:
+    res = FOURTH.find_in(question)
+    assert res.outcome is Outcome.MATCH and res.film is not None and res.film.title == "Heat", res
+
+
+def test_a_word_after_a_title_that_only_ends_like_an_adverb_is_a_longer_title() -> None:
+    res = TitleIndex([film("Heat", 1995)]).find_in("is heat family any good?")
+    assert res.outcome is not Outcome.MATCH, res

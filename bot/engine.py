@@ -65,7 +65,7 @@ from bot.reading import HIGHLIGHT_GROUPS, Reading, Verdicts, compares, judge, re
 from bot.relevance import Relevance
 from bot.search import ASPECT_STEMS, Hit, SentenceIndex, aspects_in, terms_of, tokens
 from bot.sentiment import Opinion, Polarity
-from bot.text import clean, fold, paginate, sentences, stem, words
+from bot.text import clean, fold, paginate, sentences, stem, without, words
 from bot.titles import Outcome, Resolution, TitleIndex, movie_word
 
 log = logging.getLogger(__name__)
@@ -95,15 +95,6 @@ _LEAD_WORDS = frozenset(
     "really actually at all".split()
 )
 COMMON_WORD = 20_000  # a lower-case word at least this frequent (lexicon rank) is a word, not a title ("kids")
-
-
-def _without(tokens: list[str], part: list[str]) -> list[str]:
-    """`tokens` without the first run of them that is `part` (a title found in a question)."""
-    n = len(part)
-    for i in range(len(tokens) - n + 1):
-        if n and tokens[i : i + n] == part:
-            return tokens[:i] + tokens[i + n :]
-    return tokens
 
 
 def _may_be_title(tail: str, audience: bool) -> bool:
@@ -434,7 +425,7 @@ class Engine:
         if film is not None and found is not None and set(words(found.named)) & own_words(route):
             # the title's words are not the question's: "how is the music in A Nightmare on Elm Street?" asks
             # nothing of nightmares, "is Funny Games any good?" nothing of laughs
-            again = classify(" ".join(_without(words(text), words(found.named))), self._relevance.vectors)
+            again = classify(" ".join(without(words(text), words(found.named))), self._relevance.vectors)
             route = again if again.kind not in (Kind.RECOMMEND, Kind.RANKING) else route
         sure = found.confidence if film is not None and found is not None else 1.0
         title_words = words(film.title) if film else []
@@ -451,7 +442,7 @@ class Engine:
                 if film is None:  # the film talked about left the corpus (a reload removed its reviews)
                     return Notice(Note.UNKNOWN_FILM)
         named = words(found.named) if film is not None and found is not None else []
-        if named and (rest := _without(words(text), named)) != words(text):
+        if named and (rest := without(words(text), named)) != words(text):
             # the question without the words that named the film: "is scary movie scary?" still asks how scary
             terms, aspects = terms_of(" ".join(rest)), aspects_in(" ".join(rest))
         else:

@@ -39,7 +39,7 @@ from bot.models import Aspect, Review
 from bot.reading import judge
 from bot.search import _LEXICON, _RELATED, LEAD_WORDS, RELATED_SHARE, STOPWORDS, WEAK_SCORE, is_concluding
 from bot.sentiment import Opinion, Polarity
-from bot.text import snowball, snowball_all, words
+from bot.text import snowball, snowball_all, without, words
 from bot.vectors import WordVectors
 
 __all__ = [
@@ -796,10 +796,8 @@ _TRAIL = re.compile(r"\s+(?:in it|at all|in the film|in the movie|in this film|i
 def _without_title(tokens: list[str], title: list[str]) -> list[str]:
     """`tokens` without the title's words: the run that spells it, else each title word once. Only the title goes:
     "is scary movie scary?" still asks whether it is scary."""
-    n = len(title)
-    for i in range(len(tokens) - n + 1):
-        if n and tokens[i : i + n] == title:
-            return tokens[:i] + tokens[i + n :]
+    if (rest := without(tokens, title)) != tokens:
+        return rest
     left = list(title)
     out = []
     for w in tokens:

@@ -149,6 +149,15 @@ def words(text: str) -> list[str]:
     return _WORD.findall(folded) if folded.isascii() else _scripts().words(folded)
 
 
+def without(tokens: list[str], part: list[str]) -> list[str]:
+    """`tokens` without the first run of them that is `part` (a title found in a question); else `tokens`."""
+    n = len(part)
+    for i in range(len(tokens) - n + 1):
+        if n and tokens[i : i + n] == part:
+            return tokens[:i] + tokens[i + n :]
+    return tokens
+
+
 def _numbers_as_digits(tokens: list[str]) -> list[str]:
     """Number words as digits: "twelve" -> 12, "twenty one" -> 21, "one hundred and one" -> 101."""
     out: list[str] = []

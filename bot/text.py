@@ -15,7 +15,7 @@ _TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen
 _TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 _NUMBER_WORDS = {w: str(n) for n, w in enumerate(_UNITS)} | {w: str(n + 10) for n, w in enumerate(_TEENS)}
 _NUMBER_WORDS |= {w: str(n * 10 + 20) for n, w in enumerate(_TENS)}
-SPELT = {digit: (word,) for word, digit in _NUMBER_WORDS.items()}  # "9" -> ("nine",): the words `normalise` reads
+SPELT = {digit: word for word, digit in _NUMBER_WORDS.items()}  # "9" -> "nine": the number words `normalise` reads
 _ROMAN = {
     "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8", "ix": "9", "x": "10",
     "xi": "11", "xii": "12", "xiii": "13", "xiv": "14", "xv": "15", "xvi": "16", "xvii": "17", "xviii": "18",

@@ -179,7 +179,7 @@ def _spelt_numbers(query: str, missing: frozenset[str], vocab: frozenset[str] | 
     for word in query.split():
         if word.isalpha() and len(word) >= 3 and not _real_word(word, vocab):
             for digit in missing:
-                if any(OSA.distance(word, name, score_cutoff=1) <= 1 for name in SPELT.get(digit, ())):
+                if digit in SPELT and OSA.distance(word, SPELT[digit], score_cutoff=1) <= 1:
                     word, typos = digit, typos + 1
                     break
         out.append(word)
@@ -1004,25 +1004,16 @@ def _subtitled(tokens: list[str], span: _Span, colons: dict[int, int]) -> tuple[
         if end - 1 <= colon <= end + 1 and not (asks and not parse(span.film.title).subtitles):
             return (start, min(colon + 1 + titled, len(tokens)))  # "Daria: Is It College Yet?", "Doctor Who: A ..."
         if colon < start and end <= colon + 1 + titled and not _frame(tokens[colon]) and not asks:
-            lo = colon
-            while lo > 0 and not _frame(tokens[lo - 1]):
-                lo -= 1
-            return (lo, min(colon + 1 + titled, len(tokens)))  # "Ace Ventura: When Nature Calls"
+            return (_title_start(tokens, colon), min(colon + 1 + titled, len(tokens)))  # "Ace Ventura: When ..."
     before = [i for i in range(start - 1, max(start - 4, -1), -1) if not _frame(tokens[i]) and tokens[i] not in _VERBS]
     if start - 1 in colons and before:  # "ju-on: the grudge" ("on" is a link, "ju" is not)
-        lo = before[-1]
-        while lo > 0 and not _frame(tokens[lo - 1]):
-            lo -= 1
-        return (lo, end)
+        return (_title_start(tokens, before[-1]), end)
     # further inside a subtitle: "homeward bound ii: lost in san francisco" is not San Francisco
     last = max((c for c in colons if c < start - 1), default=None)
     if last is not None and not _frame(tokens[last]) and start - last - 1 <= 4:
         between = tokens[last + 1 : start]
         if all(not _frame(t) or t in _TITLE_LINKS for t in between) and any(not _frame(t) for t in between):
-            lo, hi = last, end
-            while lo > 0 and not _frame(tokens[lo - 1]):
-                lo -= 1
-            return (lo, _title_end(tokens, hi))
+            return (_title_start(tokens, last), _title_end(tokens, end))
     if end - 1 in colons and end < len(tokens) and not _frame(tokens[end]) and not tokens[end].isdigit():
         hi = end + 1
         while hi < len(tokens) and not _frame(tokens[hi]):
@@ -1039,6 +1030,13 @@ def _adverb(word: str) -> bool:
         return False
     stems = (word[:-2], word[:-3] + "y") if word.endswith("ily") else (word[:-2],)
     return any(len(s) >= 5 and (rank := lexicon.rank(s)) is not None and rank <= REAL_WORD for s in stems)
+
+
+def _title_start(tokens: list[str], lo: int) -> int:
+    """Where the title words that end at `lo` start: back over every word that is not the question's."""
+    while lo > 0 and not _frame(tokens[lo - 1]):
+        lo -= 1
+    return lo
 
 
 def _title_end(tokens: list[str], hi: int) -> int:
@@ -1095,9 +1093,7 @@ def _contradiction(tokens: list[str], start: int, end: int, film: Film) -> tuple
             return None if hi == end else (lo, hi)
         n -= 1
     if n >= 0 and (not _frame(tokens[n]) or tokens[n] in _MODIFIERS):  # "a better tomorrow", "the new shrek"
-        lo = n
-        while lo > 0 and not _frame(tokens[lo - 1]):
-            lo -= 1
+        lo = _title_start(tokens, n)
         lo -= 1 if lo > 0 and tokens[lo - 1] in ARTICLES else 0  # "the return of the mummy"
     return None if (lo, hi) == (start, end) else (lo, hi)
 

@@ -55,6 +55,7 @@ _KEY_WEIGHT = {
     "sequel_main": 0.86, "common_main": 0.92, "generic_sub": 0.86,
 }  # fmt: skip
 _PARTIAL = frozenset({"sequel_main", "common_main"})
+_MAIN_KINDS = frozenset({"main", "sequel_main", "common_main", "numbered", "short"})  # keys naming a series
 PREFIX_FLOOR = 74.0  # the first words of a title: worth suggesting, never a match on their own
 NUMBER_MISS = 20.0  # the query's numbers differ from the title's ("Toy Story" for "Toy Story 2")
 REAL_WORD_MISS = 16.0  # a title word where the key has another ("Bride" for "Pride"): another film
@@ -579,14 +580,48 @@ class TitleIndex:
                 first.append((span.score, span.film))
             elif span.exact and outside and span.end == len(tokens):
                 last.append((span.score, span.film))
-        if parent.film is not None:
-            first.insert(0, (parent.score, parent.film))
-        if not (first or last):
+        # the series the query's main title names: "Star Trek: The Motion Picture" offers Star Trek and its other
+        # films, "Shrlock: The Abominable Bride" those of Sherlock
+        kin = self._series(part) if part else []
+        if parent.film is None and kin and res.outcome is Outcome.AMBIGUOUS:  # a "did you mean" stays one
+            merged = {sug.film_id: sug for sug in (*res.suggestions, *_suggestions(kin))}
+            return replace(res, suggestions=tuple(merged.values())[: max(3, len(res.suggestions))])
+        ahead = [(parent.score, parent.film)] if parent.film is not None else []
+        if not (ahead or kin or first or last):
             return res
+        # the films that explain most of the query first: its main title, the relatives or near spellings of the
+        # whole query, the main title's series, then titles the query starts or ends with
+        whole = (
+            [sug for sug in res.suggestions if sug.score >= SUGGEST]
+            if res.related or res.outcome is Outcome.AMBIGUOUS
+            else []
+        )
         merged: dict[str, Suggestion] = {}
-        for sug in (*_suggestions(first), *res.suggestions, *_suggestions(last)):
+        for sug in (*_suggestions(ahead), *whole, *_suggestions(kin + first), *res.suggestions, *_suggestions(last)):
             merged.setdefault(sug.film_id, sug)
         return Resolution(Outcome.NOT_FOUND, None, tuple(merged.values())[:3], related=True)
+
+    def _series(self, name: str) -> list[tuple[float, Film]]:
+        """Films of the series `name` names when no film is it: those whose main title it is, or nearly is
+        ("Sherlock - A Study in Pink" for "Shrlock"), and a film it nearly names that heads a series here (Alien,
+        whose main title "Alien: Resurrection" also has; not Alice, as close to "Alicen" but alone)."""
+        out = []
+        for s, i in self._ranked(name, 10):
+            if not s.veto and s.score >= TYPO and (s.kind in _MAIN_KINDS or self._heads(i)):
+                out.append((s.score, self.films[i]))
+        return out
+
+    def _heads(self, i: int) -> bool:
+        """Whether another film's main title is film `i`'s whole title ("alien" of "Alien: Resurrection")."""
+        text = normalise(self.films[i].title)
+        lo = bisect.bisect_left(self._sorted_texts, text)
+        for n in range(lo, min(lo + 50, len(self._sorted))):
+            key, film = self._sorted[n]
+            if key != text:
+                break
+            if film != i and self._keys[int(self._sorted_keys[n])].kind in _MAIN_KINDS:
+                return True
+        return False
 
     def suggest(self, prefix: str, limit: int = 25) -> list[Suggestion]:
         """Ranked titles for autocomplete: prefix matches first, then fuzzy ones."""
@@ -1192,8 +1227,9 @@ class _Grams:
 
 
 def _sequel_named(s: _Scored) -> bool:
-    """A sequel matched by its own main title as typed, with nothing against it."""
-    return s.kind == "sequel_main" and s.edits == 0 and not s.veto
+    """A sequel matched by its own main title as typed, or with a typo or two ("redator" of Predator 2), with
+    nothing against it."""
+    return s.kind == "sequel_main" and not s.veto and (s.edits == 0 or (s.edits <= 2 and s.score >= TYPO))
 
 
 def _suggestions(ranked: Sequence[tuple[float, Film]]) -> tuple[Suggestion, ...]:

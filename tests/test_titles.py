@@ -734,3 +734,50 @@ def test_an_adverb_after_a_title_is_the_questions(question: str) -> None:
 def test_a_word_after_a_title_that_only_ends_like_an_adverb_is_a_longer_title() -> None:
     res = TitleIndex([film("Heat", 1995)]).find_in("is heat family any good?")
     assert res.outcome is not Outcome.MATCH, res
+
+
+SERIES = TitleIndex(
+    [
+        film("Sherlock - A Study in Pink", 2010),
+        film("Alice", 1990),
+        film("Alice", 2009),
+        film("Alien", 1979),
+        film("Alien: Resurrection", 1997, sequel_of="Alien"),
+        film("Predator 2", 1990, sequel_of="Predator"),
+        film("Star Wars: Episode IV - A New Hope", 1977),
+        film("Star Wars: Episode V - The Empire Strikes Back", 1980),
+        film("Star Trek", 2009),
+        film("Star Trek: First Contact", 1996),
+        film(
+            "The Rocky Horror Picture Show: Let's Do the Time Warp Again",
+            2016,
+            sequel_of="The Rocky Horror Picture Show",
+        ),
+        film("Rocky II", 1979),
+        film("Celestial Symphony"),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("query", "relative"),
+    [
+        ("Shrlock: The Abominable Bride", "Sherlock - A Study in Pink"),  # the series' name misspelt
+        ("Star Wasr: Episode VI - Return of the Jedi", "Star Wars: Episode V - The Empire Strikes Back"),
+        ("Alicen: Covenant", "Alien"),  # the film that heads a series here, not Alice, as close but alone
+        ("Star Trek: The Motion Picture", "Star Trek: First Contact"),  # the series, not only the film of its name
+        ("redator", "Predator 2"),  # the first film misspelt: its sequel
+        ("The Rocky Horror Pictue Show", "The Rocky Horror Picture Show: Let's Do the Time Warp Again"),
+    ],
+)
+def test_a_film_of_a_misspelt_or_missing_series_offers_the_series(query: str, relative: str) -> None:
+    res = SERIES.lookup(query)
+    assert res.outcome is not Outcome.MATCH, res
+    assert relative in _titles(res), res
+
+
+def test_the_series_beside_a_did_you_mean_keeps_it_one() -> None:
+    index = TitleIndex([*SERIES.films, film("Sherlock: The Blind Banker", 2010)])
+    res = index.lookup("Shrlock: Blind Banker")  # a word short: "did you mean", then the rest of the series
+    assert res.outcome is Outcome.AMBIGUOUS, res
+    assert _titles(res) == ["Sherlock: The Blind Banker", "Sherlock - A Study in Pink"], res

@@ -584,8 +584,9 @@ class TitleIndex:
         # films, "Shrlock: The Abominable Bride" those of Sherlock
         kin = self._series(part) if part else []
         if parent.film is None and kin and res.outcome is Outcome.AMBIGUOUS:  # a "did you mean" stays one
-            merged = {sug.film_id: sug for sug in (*res.suggestions, *_suggestions(kin))}
-            return replace(res, suggestions=tuple(merged.values())[: max(3, len(res.suggestions))])
+            return replace(
+                res, suggestions=_distinct(res.suggestions, _suggestions(kin))[: max(3, len(res.suggestions))]
+            )
         ahead = [(parent.score, parent.film)] if parent.film is not None else []
         if not (ahead or kin or first or last):
             return res
@@ -596,10 +597,8 @@ class TitleIndex:
             if res.related or res.outcome is Outcome.AMBIGUOUS
             else []
         )
-        merged: dict[str, Suggestion] = {}
-        for sug in (*_suggestions(ahead), *whole, *_suggestions(kin + first), *res.suggestions, *_suggestions(last)):
-            merged.setdefault(sug.film_id, sug)
-        return Resolution(Outcome.NOT_FOUND, None, tuple(merged.values())[:3], related=True)
+        found = _distinct(_suggestions(ahead), whole, _suggestions(kin + first), res.suggestions, _suggestions(last))
+        return Resolution(Outcome.NOT_FOUND, None, found[:3], related=True)
 
     def _series(self, name: str) -> list[tuple[float, Film]]:
         """Films of the series `name` names when no film is it: those whose main title it is, or nearly is
@@ -1234,6 +1233,14 @@ def _sequel_named(s: _Scored) -> bool:
 
 def _suggestions(ranked: Sequence[tuple[float, Film]]) -> tuple[Suggestion, ...]:
     return tuple(Suggestion(shorten(f.label, LABEL_CHARS), round(s, 1), f.id) for s, f in ranked)
+
+
+def _distinct(*groups: Iterable[Suggestion]) -> tuple[Suggestion, ...]:
+    """The suggestions in order, each film once."""
+    out: dict[str, Suggestion] = {}
+    for sug in itertools.chain(*groups):
+        out.setdefault(sug.film_id, sug)
+    return tuple(out.values())
 
 
 def _expect(ok: bool, what: str) -> None:

@@ -49,6 +49,7 @@ from bot.intents import (
     Kind,
     Role,
     Route,
+    about_films,
     asks_about,
     chatter,
     classify,
@@ -92,7 +93,7 @@ _NOT_TITLES = frozenset(
 )
 _LEAD_WORDS = frozenset(
     "who whos what whats is was are it the a an in of for does do did how so pls plz please lol thx thanks or not "
-    "really actually at all".split()
+    "really actually at all should would could can i we you".split()
 )
 COMMON_WORD = 20_000  # a lower-case word at least this frequent (lexicon rank) is a word, not a title ("kids")
 
@@ -452,7 +453,7 @@ class Engine:
         if film is None:
             if route.kind in (Kind.SEQUEL, Kind.FACT, Kind.SUITABILITY, Kind.VERDICT):
                 return Notice(Note.WHICH_FILM, self._example)
-            if not (aspects or terms):
+            if not (aspects or terms) or not (aspects or about_films(text)):  # "can you order me a pizza?"
                 return Notice(Note.NOT_UNDERSTOOD, self._example)
             return self._anywhere(text, terms, aspects)
         if route.kind is Kind.SEQUEL:

@@ -28,7 +28,7 @@ from enum import StrEnum
 from rapidfuzz.distance import OSA
 
 from bot import lexicon
-from bot.text import fold
+from bot.text import fold, words
 from bot.vectors import WordVectors
 
 
@@ -247,7 +247,9 @@ _VERDICT = _rx(
     r"is (?:it|this|that) (?:a )?good (?:film|movie|one)|did (?:you|they|the reviewers?) like|good or bad|thumbs|"
     r"worth (?:my|your|our) (?:time|money|while)|should (?:i|we) (?:bother|skip)|skip it|must[- ]see|yay or nay|"
     r"how good (?:is|was)|would (?:i|we) (?:like|enjoy)|did (?:the )?(?:critics|reviewers|people) (?:like|love|enjoy)|"
-    r"good or not|hit or miss|^\W*rate)\b"
+    r"good or not|hit or miss|^\W*rate|any cop|give (?:it|this|that|.+?) a (?:go|try|shot|chance)|worth a (?:go|try)|"
+    r"(?:do|does) (?:people|critics|reviewers|folks|anyone) (?:like|love|rate|enjoy)|consensus|"
+    r"(?:is|was) .+ recommended)\b"
 )
 _REVIEW = _rx(r"^\W*(?:review( of)?|tell me about|what about|how about|summari[sz]e)\b")
 _ABOUT = _rx(r"^\W*(?:what|how) about\b")  # "what about the ending?" asks about a topic; "what about heat?" a film
@@ -479,10 +481,14 @@ _SUITABILITY_WORDS = (
     "good ok okay suitable appropriate safe fine alright ideal watchable friendly too enough one give make me alone "
     "watch year years old yo weeknight"
 )
+_VERDICT_WORDS = (
+    "worth watching seeing look skip bother give go try shot chance cop thumbs recommend recommended consensus"
+)
 _OWN_WORDS = {
     Kind.SEQUEL: frozenset(_SEQUEL_WORDS.split()) | {"original", "first", "one", "part", "predecessor"},
     Kind.FACT: frozenset(_FACT_WORDS.split()),
     Kind.SUITABILITY: FEELS | AUDIENCES | frozenset(FEEL_CUES) | frozenset(_SUITABILITY_WORDS.split()),
+    Kind.VERDICT: frozenset(_VERDICT_WORDS.split()),
 }
 
 
@@ -527,13 +533,36 @@ _CHAT = frozenset(
     "ok okay oops oopsie huh hm hmm hmmm ugh ah ahh oh ohh uh um umm er wait what why lol lmao haha hahaha wow "
     "whoa yeah yea yes yep no nope nah sorry nevermind nvm mind wrong button typo mistake meant mean again called "
     "ignore that this it so but and or then well right sure cool nice thanks thank thx ty k kk hey hi hello yo "
-    "sup test testing one".split()
+    "sup test testing one never".split()
 )
 
 
 def chatter(tokens: list[str]) -> bool:
-    """Whether a question's folded words are all chat ("oops", "wait what"): no question about a film."""
-    return bool(tokens) and all(w in _CHAT for w in tokens)
+    """Whether a question's folded words are all chat ("oops", "wait what", "hmmmm"): no question about a film."""
+    return bool(tokens) and all(w in _CHAT or re.sub(r"(.)\1{2,}", r"\1\1", w) in _CHAT for w in tokens)
+
+
+# Words that make a question naming no film one about films all the same ("which reviews mention car chases?").
+_SCREEN = _FILM_WORDS - {"one", "ones"} | frozenset(
+    "cinema screen scene scenes review reviews reviewed reviewer reviewers critic critics mention mentions mentioned "
+    "talk talks say says said discuss discusses watch watching watched actor actors actress actresses cast director "
+    "directors character characters plot story stories ending sequel sequels genre".split()
+)
+# Words that ask the bot for something, or about the world ("can you order me a pizza?", "who won the football?").
+_ASKS_BOT = _ASKS | frozenset(
+    "who whos when where why how me you your yours i my we us our tell give show order book get make find go let "
+    "help play sing buy call".split()
+)
+
+
+def about_films(text: str) -> bool:
+    """Whether a question that names no film (and follows no talk of one) still asks about films: it has a word of
+    the screen or of reviews, asks "what about" a topic, or is a topic alone ("car chases?", "zombies?").
+    "Can you order me a pizza?", "what's the time?" and "go on then" ask something of the bot instead."""
+    tokens = words(text)
+    if _SCREEN.intersection(tokens) or _ABOUT.search(text):
+        return True
+    return not _ASKS_BOT.intersection(tokens) and any(w not in _CHAT and w not in _FILLER for w in tokens)
 
 
 def own_words(route: Route) -> frozenset[str]:

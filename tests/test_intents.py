@@ -237,6 +237,16 @@ async def test_worth_watching_is_the_verdict_with_the_sentence_why(engine: Engin
     assert "Positive" in text(a) and a.reviews[0].verdict.quote in text(a)
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["is heat any cop?", "should i give heat a go?", "should i skip heat?", "do people like heat?",
+     "what's the consensus on heat?", "is heat recommended?"],
+)  # fmt: skip
+async def test_verdict_idioms_get_the_verdict_of_the_film_they_name(engine: Engine, question: str) -> None:
+    a = await ask(engine, question)
+    assert isinstance(a, VerdictCard) and a.film.id == "heat", text(a)
+
+
 async def test_gibberish_after_a_question_is_not_pinned_on_the_film(engine: Engine) -> None:
     first = await ask(engine, "how is the music in heat?", "gib")
     assert isinstance(first, Snippets) and first.film is not None and first.film.id == "heat"
@@ -253,6 +263,26 @@ async def test_no_film_and_nothing_to_match_is_not_understood_either(engine: Eng
     assert isinstance(a, Notice) and a.note is Note.NOT_UNDERSTOOD
     b = await ask(engine, "who directed it?", "fresh-2")
     assert isinstance(b, Notice) and b.note is Note.WHICH_FILM and "Which film do you mean?" in text(b)
+
+
+@pytest.mark.parametrize(
+    "request_",
+    ["can you order me a pizza?", "what's the time?", "tell me a joke", "who won the football?", "go on then",
+     "which one was that?", "can you book me a table for two?"],
+)  # fmt: skip
+async def test_a_request_of_the_bot_naming_no_film_is_not_searched_in_the_reviews(
+    engine: Engine, request_: str
+) -> None:
+    a = await ask(engine, request_, "errand")
+    assert isinstance(a, Notice) and a.note is Note.NOT_UNDERSTOOD, text(a)
+    assert "didn't understand" in text(a) and "“" not in text(a)  # no review quoted
+
+
+@pytest.mark.parametrize("topic", ["which reviews mention the shark?", "the shark?", "what about the shark?",
+                                   "any films with a shark?"])  # fmt: skip
+async def test_a_topic_naming_no_film_is_still_searched_in_every_review(engine: Engine, topic: str) -> None:
+    a = await ask(engine, topic, "topic")
+    assert isinstance(a, Snippets) and a.film is None and any("shark" in q.text for q in a.quotes), text(a)
 
 
 async def test_reviewers_who_disagree_are_both_quoted_and_named(engine: Engine) -> None:
@@ -515,7 +545,9 @@ def test_a_name_in_the_leading_role_is_the_cast() -> None:
     assert [f.name for f in found] == ["Maria Ortega", "Ana"]
 
 
-@pytest.mark.parametrize("said", ["oops", "hmm, wait what", "ok but why", "sorry wrong button", "nvm, ignore that"])
+@pytest.mark.parametrize(
+    "said", ["oops", "hmm, wait what", "ok but why", "sorry wrong button", "nvm, ignore that", "hmmmm", "never mind"]
+)
 async def test_chat_is_not_understood_and_the_film_talked_of_stays(engine: Engine, said: str) -> None:
     await engine.answer(Question(Intent.REVIEW, "alien", "chat"))
     a = await ask(engine, said, "chat")

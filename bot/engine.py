@@ -519,14 +519,15 @@ class Engine:
             if isinstance(found, Snippets) and (answered.ranking.answerable or named):
                 return replace(found, topic=topic)
             return Abstain(film, topic)
-        if not answered.ranking.answerable:
-            return Abstain(film, topic)
         r = answered.ranking
-        quotes = [
-            self._quote_at(int(answered.sids[i]), score, stance=many)
-            for i, score, matched in zip(r.order, r.scores, r.matched, strict=True)
-            if matched and (not must or must.intersection(words(answered.passage.texts[i])))
-        ][: 6 if many else 3]
+        if must:  # a sentence with a word of the feel's family answers it ("hours" for "is it lengthy?")
+            said = [i for i in r.order if must.intersection(words(answered.passage.texts[i]))]
+            picked = [(i, r.scores[r.order.index(i)]) for i in said]
+        elif r.answerable:
+            picked = [(i, score) for i, score, matched in zip(r.order, r.scores, r.matched, strict=True) if matched]
+        else:
+            return Abstain(film, topic)
+        quotes = [self._quote_at(int(answered.sids[i]), score, stance=many) for i, score in picked][: 6 if many else 3]
         if not quotes:
             return Abstain(film, topic)
         good = [q for q in quotes if q.polarity > 0]

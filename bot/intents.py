@@ -147,11 +147,16 @@ _FAMILY_OF.update({"children": "kids", "child": "kids", "kid": "kids", "family":
 FEEL_CUES: dict[str, str] = {
     **dict.fromkeys("laugh laughs laughing laughter jokes joke comedy comedic humor humour".split(), "funny"),
     **dict.fromkeys("nightmares nightmare scares scare scared jumpscares frighten".split(), "scary"),
-    **dict.fromkeys("runtime hours minutes length drag drags lengthy".split(), "long"),
+    **dict.fromkeys("runtime hours minutes length drag drags lengthy overlong".split(), "long"),
     **dict.fromkeys("gore violence blood".split(), "violent"),
     **dict.fromkeys("cry tears weep".split(), "sad"),
 }
 _FAMILY_OF.update(FEEL_CUES)
+# Sayings that ask a feel with none of its words: "will it keep me up at night?", "how much time do I need for it?".
+_FEEL_SAYINGS = (
+    (re.compile(r"\bkeep (?:me|you|us|them) (?:up|awake) at night\b|\bscaredy\b", re.I), "scary"),
+    (re.compile(r"\bhow much time\b|\bsit through\b", re.I), "long"),
+)
 # Superlatives of quality, not of a feel, and whether each asks for the bottom ("weakest cast").
 _QUALITY = {"best": False, "greatest": False, "finest": False, "top": False, "strongest": False, "worst": True,
             "weakest": True, "poorest": True}  # fmt: skip
@@ -235,8 +240,8 @@ _FACTS: tuple[tuple[re.Pattern[str], Role], ...] = (
          r"|\bwho\s+(?:is|was)\s+(?:the\s+)?(?:main|lead)\b"), Role.CAST),
 )  # fmt: skip
 _AUDIENCE = _rx(
-    r"\b(?:good|ok|okay|suitable|appropriate|safe|fine|alright|right|great|fun|ideal|too \w+|watchable)\s+"
-    r"(?:for|to watch with|to show)\s+(?:my\s+|the\s+|young\s+|younger\s+|small\s+|little\s+|a\s+)?"
+    r"\b(?P<fit>good|ok|okay|suitable|appropriate|safe|fine|alright|right|great|fun|ideal|too \w+|watchable)\s+"
+    r"(?:for|to watch with|to show)\s+(?:(?:my|the|our|a|young|younger|small|little)\s+){0,2}"
     r"(?P<who>\w+)\b|\b(?:family|kid|child)[- ]friendly\b|\bfor the (?:whole )?family\b"
 )
 _FEEL_IS = _rx(r"^\W*(?:is|was|are|isn'?t|wasn'?t)\b(?P<rest>.+?)[?.!]*$")
@@ -294,6 +299,9 @@ def family(text: str, vectors: WordVectors | None = None) -> frozenset[str]:
             name = _FAMILY_OF[near[0]] if near else None
         if name is not None:
             out |= FAMILIES[name] | {w}
+    for saying, name in _FEEL_SAYINGS:
+        if saying.search(text):
+            out |= FAMILIES[name]
     return frozenset(out)
 
 
@@ -424,9 +432,12 @@ def _genre(text: str) -> str:
     return GENRES[word]
 
 
-_AGE = _rx(r"\b\d{1,2}\s*(?:yo|y/o|yrs?\s*old|years?[- ]olds?|year olds?)\b")
+_AGE = _rx(
+    r"\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    r"seventeen|eighteen)[\s-]*(?:yo|y/o|yrs?\s*old|years?[- ]olds?|year olds?)\b"
+)
 _WITH = _rx(
-    r"\b(?:can|could|should|may)\s+(?:my|the|our|a)\s+(?:[\w'’]+\s+){0,2}(?:kids?|children|son|daughter|teens?|family|"
+    r"\b(?:can|could|should|may)\s+(?:(?:my|the|our|a)\s+)?(?:[\w'’]+\s+){0,2}(?:kids?|children|son|daughter|teens?|family|"
     r"toddlers?)\s+(?:watch|see)\b|\bwatch\b.*\bwith\s+(?:my|the|our)\s+(?:\w+\s+)?(?:kids?|children|son|"
     r"daughter|family|teens?|parents|grandparents|mum|mom|dad|toddlers?)\b|\b(?:a\s+)?(?:family|kids|children'?s)"
     r"\s+(?:film|movie|flick)\b|\bto watch alone\b"
@@ -444,8 +455,12 @@ _LENGTH = _rx(
 )
 
 
+# Words after a feel that leave it the question's last say: "is it a long watch?", "is it creepy at all?".
+_AFTER_FEEL = frozenset("watch film movie one flick ride sit at all really though tho then overall honestly".split())
+
+
 def _suitability(text: str, vectors: WordVectors | None) -> bool:
-    if _AGE.search(text) or _WITH.search(text):
+    if _AGE.search(text) or _WITH.search(text) or any(saying.search(text) for saying, _ in _FEEL_SAYINGS):
         return True
     if _ASKED.search(text) and not _VERDICT.search(text):
         said = re.findall(r"[a-z]+", text.lower())
@@ -456,12 +471,17 @@ def _suitability(text: str, vectors: WordVectors | None) -> bool:
         if _LENGTH.search(text):
             return True  # "how long does it run?", "is it short enough for a weeknight?"
     if (m := _AUDIENCE.search(text)) is not None:
-        who = m.groupdict().get("who")
-        return who is None or fold(who) in AUDIENCES
+        who, fit = m.groupdict().get("who"), m.groupdict().get("fit") or ""
+        # "for the little ones"; "too intense for a scaredy cat" asks how intense, whoever for
+        too = fit.startswith("too ") and feel_of(fit[4:].lower(), vectors)
+        return who is None or fold(who) in AUDIENCES or (fold(who) == "ones" and "little" in text.lower()) or too
     if (m := _FEEL_HOW.match(text)) is not None:
         return feel_of(m.group("feel").lower(), vectors)
     if (m := _FEEL_IS.match(text)) is not None:
-        last = re.findall(r"[a-z]+", m.group("rest").lower())[-1:]
+        said = re.findall(r"[a-z]+", m.group("rest").lower())
+        while len(said) > 1 and said[-1] in _AFTER_FEEL:  # "is it a long watch?", "is it creepy at all?"
+            said.pop()
+        last = said[-1:]
         return bool(last) and last[0] not in _VALENCE and feel_of(last[0], vectors) and not _VERDICT.search(text)
     return False
 
@@ -577,7 +597,8 @@ def classify(text: str, vectors: WordVectors | None = None) -> Route:
         said = next(g for g in (like.groupdict().get(k) for k in ("like", "vein", "loved")) if g)
         return Route(Kind.RECOMMEND, like=said.strip(" \"“”'"), genre=_genre(text))
     genre = _genre(text)
-    if _RECOMMEND.search(text) or (genre and not _FEEL_IS.match(text)):
+    audience = genre == "family" and _AUDIENCE.search(text) is not None  # "ok for a family movie night?"
+    if _RECOMMEND.search(text) or (genre and not _FEEL_IS.match(text) and not audience):
         return Route(Kind.RECOMMEND, genre=genre)
     ranked = _ranking(text, vectors)
     if ranked is None or (not ranked.topic and not ranked.worst):

@@ -442,6 +442,17 @@ def test_a_known_word_or_a_title_word_is_never_healed(typed: str) -> None:
     assert heal(typed, lambda w: w in titles or lexicon.rank(w) is not None) == typed
 
 
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [("is jaws lengthy?", "It drags a little"), ("will alien keep me up at night?", "most frightening film")],
+)
+async def test_a_feel_is_answered_by_a_word_of_its_family_the_question_lacks(
+    engine: Engine, question: str, quoted: str
+) -> None:
+    a = await ask(engine, question)
+    assert isinstance(a, Snippets) and a.framed and any(quoted in q.text for q in a.quotes), text(a)
+
+
 async def test_a_misspelt_feel_is_answered_as_the_feel(engine: Engine) -> None:
     a = await ask(engine, "is alien scarry?")
     assert isinstance(a, Snippets) and a.film is not None and a.film.id == "alien"
@@ -469,6 +480,16 @@ async def test_a_misspelt_feel_is_answered_as_the_feel(engine: Engine) -> None:
         ("will it give me nightmares?", Kind.SUITABILITY),
         ("how many minutes is it?", Kind.SUITABILITY),
         ("how long does it run?", Kind.SUITABILITY),
+        ("is it appropriate for a twelve year old?", Kind.SUITABILITY),  # an age in words
+        ("can children watch Heat?", Kind.SUITABILITY),  # an audience with no "my" before it
+        ("is it safe for the little ones?", Kind.SUITABILITY),
+        ("would Heat be ok for a family movie night?", Kind.SUITABILITY),  # "family" the audience, not the genre
+        ("is Heat too intense for a scaredy cat?", Kind.SUITABILITY),  # too much of a feel, for whoever
+        ("is it a long watch?", Kind.SUITABILITY),  # the feel before a word for the film
+        ("is it creepy at all?", Kind.SUITABILITY),
+        ("will it keep me up at night?", Kind.SUITABILITY),  # a saying for a feel
+        ("how much time do i need for Heat?", Kind.SUITABILITY),
+        ("is it overlong?", Kind.SUITABILITY),
         # a superlative with what it ranks on, next to a film word or a "which", or alone
         ("scariest film?", Kind.RANKING),
         ("best score?", Kind.RANKING),

@@ -54,6 +54,7 @@ TUNING_SEED = 12  # the corpus and phrasings the engine was tuned on
 HELD_OUT_SEED = 2026  # another corpus, asked in the held-out phrasings
 FRESH_SEED = 4242  # a third corpus, asked in phrasings written before the engine was run on them
 FOURTH_SEED = 9191  # a fourth, asked in phrasings written after the third part was fixed, before any run on them
+FIFTH_SEED = 5150  # a fifth, asked in phrasings written after the fourth part was fixed, before any run on them
 INTENTS = ("sequel", "suitability", "ranking", "recommend", "fact", "verdict", "not understood")
 _COMPARES = re.compile(
     r"\b(sequels?|originals?|first (film|movie|one|installment)|predecessors?|franchise|lives? up|continuation|"
@@ -435,6 +436,113 @@ FOURTH = Phrasing(
               "hmmmm", "asdfgh", "brrrr", "kkkk", "ytrewq"),
 )  # fmt: skip
 
+# Written after the fourth part was fixed (verdict sayings, requests of the bot, audiences and feels in other
+# words), before the engine was ever run on it: a fifth corpus, and wordings of a member who types fast and chats.
+FIFTH = Phrasing(
+    sayings=("Where the original was tight and surprising, this one is bloated and predictable.",
+             "It outdoes the original on every front.", "It is a worthy follow-up that matches the original.",
+             "Next to the original it is a real letdown."),
+    sequel_questions=("is the sequel any better than the first one?", "is {t} better or worse than the original?",
+                      "does the follow-up hold up against the original?", "how does {t} stack up to the original?",
+                      "first one or second one?", "was the sequel a letdown compared to the first?",
+                      "is {t} an improvement on the original film?", "should i stick with the original instead of {t}?",
+                      "did {t} top the original?", "how does the sequel measure up?",
+                      "is {t} worse than the first film?", "does {t} do the original justice?"),
+    feels={
+        "kids": ("There is a lot of strong language and some grisly violence, so it is not one for children.",
+                 ("is {t} kid friendly?", "would {t} be fine for my 8 year old?", "could my kids watch {t}?",
+                  "is {t} ok to watch with the kids?", "is {t} suitable for a ten year old?",
+                  "would you let children see {t}?", "is {t} fine for the whole family?",
+                  "is {t} alright for young kids?"),
+                 "children", _TUNING_FEELS["kids"][3] + " language violence grisly"),
+        "scary": ("I jumped out of my seat twice, and the dread builds until the final frame.",
+                  ("is {t} spooky?", "will {t} scare me?", "how frightening is {t}?", "does {t} have jump scares?",
+                   "is {t} a scary one?", "is {t} terrifying at all?", "would {t} give me nightmares?",
+                   "is {t} too scary for me?"),
+                  "dread", _TUNING_FEELS["scary"][3] + " jumped seat dread builds"),
+        "funny": ("The jokes land again and again, and the whole audience was in stitches.",
+                  ("does {t} make you laugh?", "is {t} hilarious?", "is {t} a funny one?", "are there laughs in {t}?",
+                   "how funny is {t} really?", "is {t} comedic?", "does {t} have good jokes?", "is {t} funny at all?"),
+                  "jokes land", _TUNING_FEELS["funny"][3] + " stitches land"),
+        "long": ("At nearly three hours it is a long sit, and the middle hour sags.",
+                 ("what's the runtime of {t}?", "is {t} really long?", "how many hours is {t}?",
+                  "is {t} too long?", "does {t} drag?", "is {t} a short one?", "how long does {t} last?",
+                  "is {t} a long film?"),
+                 "three hours", _TUNING_FEELS["long"][3] + " sit sags nearly"),
+    },
+    directed="Behind the camera is {name}, who keeps everything moving.",
+    stars="{name} leads the cast with real warmth.",
+    director_questions=("who directed {t} again?", "who's the director of {t}?", "who helmed {t}?",
+                        "do you know who directed {t}?", "{t} director?", "who made {t}?",
+                        "who was behind the camera for {t}?", "name the director of {t}", "who directed this one?"),
+    lead_questions=("who's the lead in {t}?", "who stars in {t}?", "who plays the main character in {t}?",
+                    "who's in {t}?", "main actor in {t}?", "which actor leads {t}?", "who is the star of {t}?",
+                    "who acts in {t}?", "who's the lead?"),
+    ranked={
+        "music": ("The music is glorious, the best soundtrack I have heard in years.",
+                  "The music is grating and cheap, a tinny soundtrack.",
+                  ("which film has the best soundtrack?", "best music in here?", "which movie has great music?",
+                   "top score?"),
+                  ("which film has the worst music?", "most annoying soundtrack?")),
+        "acting": ("The acting is magnificent, every performance rings true.",
+                   "The acting is wooden and amateurish throughout.",
+                   ("who has the best acting?", "which film is best acted?", "strongest performances?"),
+                   ("worst acted film?",)),
+        "visuals": ("The photography is stunning, the most beautiful images I have seen.",
+                    "The photography is flat and ugly.",
+                    ("best looking film?", "which film has the most beautiful visuals?"),
+                    ("ugliest film here?",)),
+        "scary": ("It is the scariest film I have seen in a decade, truly frightening.", "",
+                  ("what is the scariest movie?", "most frightening film here?", "which one is scariest?"), ()),
+        "funny": ("It is the most hilarious comedy of the year, I laughed throughout.", "",
+                  ("which is the funniest?", "what's the most hilarious film?", "funniest comedy here?"), ()),
+        "effects": ("The special effects are spectacular, the best effects I have seen.",
+                    "The special effects are cheap and unconvincing.",
+                    ("best special effects?", "which film has the greatest effects?"),
+                    ("worst effects?",)),
+    },
+    recommend_questions=("what's good?", "recommend something please", "any suggestions for tonight?",
+                         "i'm bored, what should i watch?", "pick a film for me", "what would you recommend?",
+                         "got a recommendation?", "what's worth watching?", "suggest something good",
+                         "what movie should i see?", "tell me something to watch", "any good films?"),
+    like_questions=("anything like {t}?", "i loved {t}, what else would i like?", "more films like {t}",
+                    "something similar to {t}", "recommend something like {t}", "if i liked {t} what should i watch?",
+                    "movies similar to {t}?", "similar to {t}?"),
+    twins=["beekeeper hive honey swarm apiary", "cathedral organ choir bishop cloister",
+           "rodeo cowboy lasso bronco arena", "typewriter novelist manuscript editor publisher",
+           "ferry harbour captain lighthouse gulls", "orchestra conductor violin cello rehearsal",
+           "lumberjack sawmill timber forest axe", "taxidermy museum curator fossil exhibit"],
+    genres={"horror": "It is a nasty little horror film, the most effective horror of the year.",
+            "comedy": "It is a sparkling comedy, the wittiest comedy in a decade.",
+            "documentary": "It is a gripping documentary, the finest documentary of the year."},
+    genre_questions={"horror": ("any good horror?", "recommend a horror movie"),
+                     "comedy": ("i want a comedy", "suggest a good comedy"),
+                     "documentary": ("any documentaries worth seeing?", "recommend a documentary")},
+    verdict_questions=("is {t} good?", "is {t} any good or not?", "worth watching {t}?", "should i bother with {t}?",
+                       "is {t} worth my time?", "would you recommend {t}?", "is {t} a good film?",
+                       "did critics like {t}?", "is {t} worth seeing?", "good or bad: {t}?", "{t}, worth it?",
+                       "is it worth it?", "how good is {t}?", "is {t} a must see?", "should i see {t}?",
+                       "what's the verdict on {t}?", "is {t} rated well?"),
+    verdict_it="is it any good?",
+    vague=("what's up?", "and now?", "how are you?", "what's the weather doing?", "play some music",
+           "set a timer for ten minutes", "who are you?", "where is the nearest cinema?", "ok and",
+           "call my mum"),
+    rotate=True,
+    unranked=("which film has the best juggling?", "best yodelling?", "which movie has the most llamas?"),
+    nonsense=("fffff", "jkl;", "qazwsx", "pppp?", "xyzzy", "lolol", "hmph", "bbbbbb", "??!", "wxq", "nnnn",
+              "zzzzzz", "ghgh", "uuuu?", "rtrt", "kjkj"),
+)  # fmt: skip
+
+
+# Each part of the set: its seed and phrasings, in the order they were written.
+PARTS: dict[str, tuple[int, Phrasing]] = {
+    "tuning": (TUNING_SEED, TUNING),
+    "held out": (HELD_OUT_SEED, HELD_OUT),
+    "fresh": (FRESH_SEED, FRESH),
+    "fourth": (FOURTH_SEED, FOURTH),
+    "fifth": (FIFTH_SEED, FIFTH),
+}
+
 
 @dataclass(frozen=True)
 class Case:
@@ -475,10 +583,8 @@ def _titles(n: int, rng: random.Random) -> list[str]:
     return out
 
 
-def build(seed: int = 12, plain: int = 200, held_out: bool = False, fresh: bool = False, fourth: bool = False) -> Built:
-    """The corpus and its questions (deterministic for a seed); `held_out`: the phrasings never tuned on; `fresh`
-    and `fourth`: phrasings written before the engine was ever run on them (the third part, the fourth)."""
-    phrasing = FOURTH if fourth else FRESH if fresh else HELD_OUT if held_out else TUNING
+def build(seed: int = TUNING_SEED, plain: int = 200, phrasing: Phrasing = TUNING) -> Built:
+    """The corpus and its questions (deterministic for a seed), asked in `phrasing` (one of `PARTS`)."""
     rng = random.Random(seed)
     reviews = [(t, label) for t, label, _ in data.movie_reviews()]
     rng.shuffle(reviews)
@@ -790,16 +896,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--held-out", action="store_true", help="the phrasings and seed never tuned on")
     ap.add_argument("--fresh", action="store_true", help="the phrasings and seed written before any run")
     ap.add_argument("--fourth", action="store_true", help="the fourth part, written before its first run")
+    ap.add_argument("--fifth", action="store_true", help="the fifth part, written before its first run")
     args = ap.parse_args(argv)
     if not (data.DATA / "pang_lee" / "movie_reviews.zip").exists():
         print(f"reference data not found: {data.DATA / 'pang_lee'}; the intent test set is skipped.")
         return
-    if args.fourth:
-        res = evaluate(build(FOURTH_SEED, fourth=True))
-    elif args.fresh:
-        res = evaluate(build(FRESH_SEED, fresh=True))
-    else:
-        res = evaluate(build(HELD_OUT_SEED, held_out=True) if args.held_out else build(TUNING_SEED))
+    name = next((n for n, on in (("fifth", args.fifth), ("fourth", args.fourth), ("fresh", args.fresh),
+                                 ("held out", args.held_out)) if on), "tuning")  # fmt: skip
+    seed, phrasing = PARTS[name]
+    res = evaluate(build(seed, phrasing=phrasing))
     print(table(res))
     print(f"({res.films} films, {sum(res.total.values())} questions, {res.seconds:.1f} s)")
     if args.failures:

@@ -524,12 +524,8 @@ def bench_intents(report: Report) -> None:
         report.notes.append(f"Intents: {data.DATA / 'pang_lee'} not found, section skipped.")
         return
     t0 = time.perf_counter()
-    parts = (("tuning", intents.build(intents.TUNING_SEED)),
-             ("held out", intents.build(intents.HELD_OUT_SEED, held_out=True)),
-             ("fresh", intents.build(intents.FRESH_SEED, fresh=True)),
-             ("fourth", intents.build(intents.FOURTH_SEED, fourth=True)))  # fmt: skip
-    for part, built in parts:
-        res = intents.evaluate(built)
+    for part, (seed, phrasing) in intents.PARTS.items():
+        res = intents.evaluate(intents.build(seed, phrasing=phrasing))
         for intent in intents.INTENTS:
             report.add(Figure("intents", f"{part}: {intent}", res.rate(intent), None, "", "", res.total[intent]))
         passed, total = sum(res.passed.values()), sum(res.total.values())

@@ -295,8 +295,9 @@ def family(text: str, vectors: WordVectors | None = None) -> frozenset[str]:
     for w in re.findall(r"[a-z]+", text.lower()):
         name = _FAMILY_OF.get(w) or _FAMILY_OF.get(_base(w, vectors))
         if name is None and vectors is not None and w in vectors and w not in _VALENCE and len(w) > 3:
-            near = [f for f in FEELS if f in _FAMILY_OF and vectors.similarity(w, f) >= FEEL_NEAR]
-            name = _FAMILY_OF[near[0]] if near else None
+            near = [(vectors.similarity(w, f), f) for f in FEELS if f in _FAMILY_OF]
+            score, feel = max(near, default=(0.0, ""))  # the nearest feel, not the first a set happens to yield
+            name = _FAMILY_OF[feel] if score >= FEEL_NEAR else None
         if name is not None:
             out |= FAMILIES[name] | {w}
     for saying, name in _FEEL_SAYINGS:

@@ -55,7 +55,7 @@ def test_quality_benchmarks_report_every_figure() -> None:
     # these bounds only catch a benchmark that has stopped measuring anything.
     assert report.get("titles", "top-1 accuracy (present films, typed)").ours > 0.5
     assert report.get("titles", "absent film answered with a wrong film (all)").ours < 0.5
-    for part in ("tuning", "held out", "fresh", "fourth"):  # the intent test set: every intent, on every part
+    for part in intents.PARTS:  # the intent test set: every intent, on every part
         for intent in intents.INTENTS:
             fig = report.get("intents", f"{part}: {intent}")
             assert 0.0 <= fig.ours <= 1.0 and fig.n >= 10, fig

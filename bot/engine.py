@@ -428,6 +428,10 @@ class Engine:
             # nothing of nightmares, "is Funny Games any good?" nothing of laughs
             again = classify(" ".join(without(words(text), words(found.named))), self._relevance.vectors)
             route = again if again.kind not in (Kind.RECOMMEND, Kind.RANKING) else route
+        elif film is not None and found is not None and found.named and route.kind is Kind.TOPIC:
+            # the title read as "it": "is heat good?" and "is heat a good film?" ask what "is it good?" does
+            as_it = classify(" ".join(without(words(text), words(found.named), ("it",))), self._relevance.vectors)
+            route = as_it if as_it.kind is Kind.VERDICT else route
         sure = found.confidence if film is not None and found is not None else 1.0
         title_words = words(film.title) if film else []
         if film is None:

@@ -18,7 +18,7 @@ _WORD = r"[A-Z][a-zA-Z'’.-]+"
 _NAME = rf"(?P<name>{_WORD}(?:\s+(?:(?:de|van|von|del|da|di|le|la)\s+)?{_WORD}){{0,3}})"
 _POSSESSIVE = r"(?:'s|’s)"
 CUES: dict[Role, tuple[str, ...]] = {
-    Role.DIRECTOR: ("directed", "director", "direction", "directs", "helmed", "filmmaker"),
+    Role.DIRECTOR: ("directed", "director", "direction", "directs", "helmed", "filmmaker", "camera"),
     Role.CAST: (
         "starring",
         "stars",
@@ -44,6 +44,8 @@ _PATTERNS: dict[Role, tuple[re.Pattern[str], ...]] = {
         re.compile(rf"\b(?:[Dd]irector|[Ff]ilmmaker),?\s+{_NAME}"),  # "the director, Ines Kowalski,"
         re.compile(rf"{_NAME}\s+(?:directs|directed|helms|helmed)\b"),
         re.compile(rf"{_NAME}{_POSSESSIVE}\s+(?:direction|directing)\b"),
+        re.compile(rf"\b[Bb]ehind the camera,?\s+(?:(?:is|was|stands|stood|sits|sat)\s+)?{_NAME}"),
+        re.compile(rf"{_NAME},?\s+(?:(?:is|was|stands|stood|sits|sat)\s+)?behind the camera\b"),
     ),
     Role.CAST: (
         re.compile(rf"\b(?:starring|stars|played by|co-starring|featuring)\s+{_NAME}"),

@@ -476,8 +476,8 @@ def _suitability(text: str, vectors: WordVectors | None) -> bool:
         # "for the little ones"; "too intense for a scaredy cat" asks how intense, whoever for
         too = fit.startswith("too ") and feel_of(fit[4:].lower(), vectors)
         return who is None or fold(who) in AUDIENCES or (fold(who) == "ones" and "little" in text.lower()) or too
-    if (m := _FEEL_HOW.match(text)) is not None:
-        return feel_of(m.group("feel").lower(), vectors)
+    if (m := _FEEL_HOW.match(text)) is not None:  # "how scary is it?"; "how good is it?" asks for the verdict
+        return m.group("feel").lower() not in _VALENCE and feel_of(m.group("feel").lower(), vectors)
     if (m := _FEEL_IS.match(text)) is not None:
         said = re.findall(r"[a-z]+", m.group("rest").lower())
         while len(said) > 1 and said[-1] in _AFTER_FEEL:  # "is it a long watch?", "is it creepy at all?"
@@ -503,7 +503,8 @@ _SUITABILITY_WORDS = (
     "watch year years old yo weeknight"
 )
 _VERDICT_WORDS = (
-    "worth watching seeing look skip bother give go try shot chance cop thumbs recommend recommended consensus"
+    "worth watching seeing look skip bother give go try shot chance cop thumbs recommend recommended consensus good "
+    "bad must see rated"
 )
 _OWN_WORDS = {
     Kind.SEQUEL: frozenset(_SEQUEL_WORDS.split()) | {"original", "first", "one", "part", "predecessor"},

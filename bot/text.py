@@ -149,12 +149,13 @@ def words(text: str) -> list[str]:
     return _WORD.findall(folded) if folded.isascii() else _scripts().words(folded)
 
 
-def without(tokens: list[str], part: list[str]) -> list[str]:
-    """`tokens` without the first run of them that is `part` (a title found in a question); else `tokens`."""
+def without(tokens: list[str], part: list[str], instead: tuple[str, ...] = ()) -> list[str]:
+    """`tokens` without the first run of them that is `part` (a title found in a question), or with `instead` in
+    its place; else `tokens`."""
     n = len(part)
     for i in range(len(tokens) - n + 1):
         if n and tokens[i : i + n] == part:
-            return tokens[:i] + tokens[i + n :]
+            return [*tokens[:i], *instead, *tokens[i + n :]]
     return tokens
 
 

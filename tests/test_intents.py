@@ -240,7 +240,9 @@ async def test_worth_watching_is_the_verdict_with_the_sentence_why(engine: Engin
 @pytest.mark.parametrize(
     "question",
     ["is heat any cop?", "should i give heat a go?", "should i skip heat?", "do people like heat?",
-     "what's the consensus on heat?", "is heat recommended?"],
+     "what's the consensus on heat?", "is heat recommended?",
+     "is heat good?", "is heat a good film?",  # the title read as "it": "is it good?"
+     "how good is heat?", "good or bad: heat?", "is heat a must see?"],
 )  # fmt: skip
 async def test_verdict_idioms_get_the_verdict_of_the_film_they_name(engine: Engine, question: str) -> None:
     a = await ask(engine, question)
@@ -490,6 +492,7 @@ async def test_a_misspelt_feel_is_answered_as_the_feel(engine: Engine) -> None:
         ("will it keep me up at night?", Kind.SUITABILITY),  # a saying for a feel
         ("how much time do i need for Heat?", Kind.SUITABILITY),
         ("is it overlong?", Kind.SUITABILITY),
+        ("how good is it?", Kind.VERDICT),  # goodness is no feel, however near the vectors put it
         # a superlative with what it ranks on, next to a film word or a "which", or alone
         ("scariest film?", Kind.RANKING),
         ("best score?", Kind.RANKING),
@@ -557,6 +560,14 @@ async def test_a_title_is_found_past_the_words_of_its_question(engine: Engine) -
     assert isinstance(b, Comparison) and b.film.id == "deep", text(b)
     c = await ask(engine, "name the director of jaws pls", "past-3")
     assert isinstance(c, Fact) and c.film.id == "jaws" and c.names[0] == "Steven Spielberg", text(c)
+
+
+def test_the_name_behind_the_camera_is_the_director() -> None:
+    from bot.facts import names
+
+    said = ["Behind the camera is Ivo Brandt, who keeps it moving.", "Mira Quell was behind the camera.",
+            "The camera is behind Bob."]  # fmt: skip
+    assert [f.name for f in names(Role.DIRECTOR, said)] == ["Ivo Brandt", "Mira Quell"]
 
 
 def test_a_name_in_the_leading_role_is_the_cast() -> None:

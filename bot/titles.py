@@ -754,6 +754,10 @@ class TitleIndex:
             vetoed.append((*(reach or (span.start, span.end)), span.start, span.end))  # "toy" inside "toy story"
             if reach is None and span.sure:
                 if span.exact and (longer := self._misspelt_around(tokens, span)) is not None:
+                    if (outer := _reach(tokens, longer, colons)) is not None:  # "is now you smee me 2 scary?"
+                        named = " ".join(tokens[outer[0] : outer[1]])
+                        return Resolution(Outcome.NOT_FOUND, None, _suggestions([(longer.score, longer.film)]),
+                                          related=True, named=named)  # fmt: skip
                     return _match(longer.film, longer.score, " ".join(tokens[longer.start : longer.end]))
                 return _match(span.film, span.score, " ".join(tokens[span.start : span.end]))
             if reach is None:  # a key that names the film only in part ("Charlie's Angels" of its sequel)
@@ -1008,6 +1012,7 @@ def _colons(question: str, n: int) -> dict[int, int]:
 
 _ASKS = frozenset("is are was were does do did can could should would will how what which who whos why".split())
 _SMALL = frozenset("a an the of to in on at for and or by with from".split())
+_SUB_LEADS = frozenset("a an the i its it my we you".split())  # words a subtitle starts with, a question not
 
 
 def _titled(text: str) -> int:
@@ -1048,11 +1053,17 @@ def _subtitled(tokens: list[str], span: _Span, colons: dict[int, int]) -> tuple[
         between = tokens[last + 1 : start]
         if all(not _frame(t) or t in _TITLE_LINKS for t in between) and any(not _frame(t) for t in between):
             return (_title_start(tokens, last), _title_end(tokens, end))
-    if end - 1 in colons and end < len(tokens) and not _frame(tokens[end]) and not tokens[end].isdigit():
-        hi = end + 1
-        while hi < len(tokens) and not _frame(tokens[hi]):
-            hi += 1
-        return (start, hi)
+    if end - 1 in colons and end < len(tokens) and not tokens[end].isdigit():
+        # after the main title of a film that has a subtitle, an article or a pronoun starts another subtitle
+        # ("family guy presents: it's a trap" is not ...: Blue Harvest); a question starts with its own words
+        other = tokens[end] in _SUB_LEADS and bool(parse(span.film.title).subtitles)
+        if not _frame(tokens[end]) or other:
+            hi = end
+            while hi < len(tokens) and _frame(tokens[hi]) and tokens[hi] not in _ASKS:
+                hi += 1
+            while hi < len(tokens) and not _frame(tokens[hi]) and tokens[hi] not in _VERBS:  # "... hold up?"
+                hi += 1
+            return (start, max(hi, end + 1))
     return None
 
 

@@ -781,3 +781,35 @@ def test_the_series_beside_a_did_you_mean_keeps_it_one() -> None:
     res = index.lookup("Shrlock: Blind Banker")  # a word short: "did you mean", then the rest of the series
     assert res.outcome is Outcome.AMBIGUOUS, res
     assert _titles(res) == ["Sherlock: The Blind Banker", "Sherlock - A Study in Pink"], res
+
+
+@pytest.mark.parametrize(
+    ("question", "relative"),
+    [
+        ("does family guy presents: it's a trap hold up?", "Family Guy Presents: Blue Harvest"),  # lower case
+        ("who made the x-files: i want to believe?", "The X-Files: Fight the Future"),
+        ("is george carlin: it's bad for ya! funny?", "George Carlin: Jammin' in New York"),
+    ],
+)
+def test_a_main_title_then_a_subtitle_of_small_words_is_another_film_of_the_series(
+    question: str, relative: str
+) -> None:
+    index = TitleIndex(
+        [
+            film("Family Guy Presents: Blue Harvest", 2007),
+            film("The X-Files: Fight the Future", 1998),
+            film("George Carlin: Jammin' in New York", 1992),
+            film("Borat: Cultural Learnings of America for Make Benefit Glorious Nation of Kazakhstan", 2006),
+        ]
+    )
+    res = index.find_in(question)
+    assert res.outcome is not Outcome.MATCH, res
+    assert relative in _titles(res), res
+    asked = index.find_in("borat: is it funny?")  # a question after the colon still asks about the film
+    assert asked.outcome is Outcome.MATCH and asked.film is not None and asked.film.title.startswith("Borat")
+
+
+def test_a_misspelt_title_in_a_question_followed_by_a_number_is_its_sequel() -> None:
+    res = TitleIndex([film("Epic Movie", 2007), film("Epic", 2013)]).find_in("is epic ymovie 2 any good?")
+    assert res.outcome is Outcome.NOT_FOUND and res.related, res
+    assert _titles(res) == ["Epic Movie"], res

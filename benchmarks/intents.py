@@ -12,12 +12,14 @@ like X"). Every question says which intent it is, which film(s) it is about, and
 answer is an answer (quoting what was planted) or an honest no ("The reviews of X don't talk about
 that", "X is not a sequel", "I didn't understand that").
 
-Three parts: the one tuned on (`TUNING`, seed 12), a held-out one (`HELD_OUT`, seed 2026: another corpus,
-and other wordings of the same intents and other planted sentences, written after the tuning; `--held-out`
-runs it; its failures have since been read and fixed against), and a fresh one (`FRESH`, seed 4242: a third
-corpus, a new user's wordings, casual and with typos, and other planted sentences, written before the engine
-was ever run on it; `--fresh` runs it). `make bench-quality` reports all three, per intent; its smoke test
-(tests/test_bench_quality_smoke.py) runs them on the generated stand-in data (tests/bench_sample.py).
+Five parts (`PARTS`): the one tuned on (`TUNING`, seed 12), a held-out one (`HELD_OUT`, seed 2026: another
+corpus, and other wordings of the same intents and other planted sentences, written after the tuning;
+`--held-out` runs it; its failures have since been read and fixed against), a fresh one (`FRESH`, seed 4242: a
+third corpus, a new user's wordings, casual and with typos, and other planted sentences, written before the
+engine was ever run on it; `--fresh` runs it), and a fourth and a fifth (`FOURTH`, seed 9191; `FIFTH`, seed
+5150), each written after the round before it, before its own first run (`--fourth`, `--fifth`; both since read).
+`make bench-quality` reports every part, per intent; its smoke test (tests/test_bench_quality_smoke.py) runs them
+on the generated stand-in data (tests/bench_sample.py).
 """
 
 from __future__ import annotations

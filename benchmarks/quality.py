@@ -44,10 +44,10 @@ CREDITS = (
     "file: benchmarks only, never redistributed); word vectors from GloVe 6B (J. Pennington, R. Socher & C. D. "
     "Manning, EMNLP 2014), PDDL 1.0."
 )
-REPORT_SEED = 101  # title queries are reported on seed 101 (query and split); the rules were tuned on other seeds
+REPORT_SEED = 137  # title queries are reported on seed 137 (query and split); the rules were tuned on other seeds
 TUNED_ON = (
-    "query/split seed pairs 1/3, 2/4 and 3/2; 23/23, 29/29, 41/41, 47/47, 61/5 and 83/83 were each looked at once, "
-    "as earlier reports (earlier work: 7/11, 11/5, 13/6, 99, 5)"
+    "query/split seed pairs 1/3, 2/4 and 3/2; 23/23, 29/29, 41/41, 47/47, 61/5, 83/83 and 101/101 were each looked "
+    "at as earlier reports (earlier work: 7/11, 11/5, 13/6, 99, 5)"
 )
 
 
@@ -516,8 +516,8 @@ def bench_subjqa(report: Report, *, domain: str = "movies", split: str = "dev", 
 def bench_intents(report: Report) -> None:
     """The intent test set (benchmarks/intents.py): per intent, the share of questions answered as expected, on
     the part tuned on (seed and phrasings), on the held-out part (another seed and phrasings, written after the
-    tuning), on the fresh part (a third seed and phrasings, written before any run, since read) and on the fourth
-    (written after the third was fixed, before its first run)."""
+    tuning), on the fresh part (a third seed and phrasings, written before any run, since read), on the fourth
+    and on the fifth (each written after the round before it, before its first run; both since read)."""
     from benchmarks import intents
 
     if not (data.DATA / "pang_lee" / "movie_reviews.zip").exists():
@@ -539,7 +539,8 @@ def bench_intents(report: Report) -> None:
         f"seed {intents.HELD_OUT_SEED} with phrasings written after the tuning (since read and fixed against); fresh: "
         f"seed {intents.FRESH_SEED} with a new user's phrasings, written before the engine was run on them (since "
         f"read); fourth: seed {intents.FOURTH_SEED}, phrasings written after the fresh part was fixed, before their "
-        "first run (52.4 % then; docs/quality.md)."
+        f"first run (52.4 % then); fifth: seed {intents.FIFTH_SEED}, written after the fourth was fixed (67.6 % on its "
+        "first run; docs/quality.md)."
     )
 
 

@@ -182,10 +182,11 @@ _THANKS = r"(?:[\s,]+(?:pls|plz|please|thanks|thx|ty|lol))*"
 _LIKE = _rx(
     r"\b(?:something|anything(?: else)?|films?|movies?|ones?|more|others?)\s+(?:like|similar to)\s+"
     rf"(?P<like>.+?){_THANKS}[?.!]*$"
-    rf"|\b(?:in the same vein as|along the lines of|(?:films?|movies?|anything|something|what'?s|whats)\s+similar to)"
+    r"|(?:\b(?:in the same vein as|along the lines of|"
+    r"(?:films?|movies?|anything|something|what'?s|whats)\s+similar to)|^\W*similar to)"
     rf"\s+(?P<vein>.+?){_THANKS}[?.!]*$"
     r"|\b(?:i|we)\s+(?:really\s+)?(?:loved|liked|enjoyed|love|like|dug)\s+(?P<loved>.+?)[,;.]?\s+(?:so\s+)?"
-    r"(?:what|anything|any|which|got|give)\b.*\b(?:else|similar|next|more)\b"
+    r"(?:what|anything|any|which|got|give)\b.*\b(?:else|similar|next|more|watch|see)\b"
 )
 _SIMILAR = _rx(r"\b(?:similar to|like)\s+(?P<like>.+?)[?.!]*$")
 _RECOMMEND = _rx(
@@ -198,6 +199,7 @@ _RECOMMEND = _rx(
     r"|\bany (?:good |great )?(?:films|movies)\b(?!\s+(?:with|where))"
     r"|\banything (?:good |worth (?:watching|seeing) )?(?:to watch|on|worth (?:watching|seeing))\b|\bany ideas\b"
     r"|\bwhat should (?:i|we) watch next\b|\bwhat(?:'s| is) a good (?:film|movie)\b"
+    r"|\b(?:got|have you got|any|a) (?:good )?(?:recommendations?|suggestions?)\b|^\W*what'?s good\W*$"
 )
 _GENRE = _rx(
     rf"\b(?:a|an|some|any|good|great|decent|fun|nice|best|top|favourite|favorite|recommend)\s+(?:good\s+|great\s+)?"

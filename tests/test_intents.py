@@ -505,6 +505,10 @@ async def test_a_misspelt_feel_is_answered_as_the_feel(engine: Engine) -> None:
         ("anything worth watching tonight?", Kind.RECOMMEND),
         ("i really enjoyed Heat, anything else like that?", Kind.RECOMMEND),
         ("films in the same vein as Alien please", Kind.RECOMMEND),
+        ("if i liked Heat what should i watch?", Kind.RECOMMEND),  # a film liked, then what to watch
+        ("similar to Alien?", Kind.RECOMMEND),
+        ("what's good?", Kind.RECOMMEND),
+        ("got a recommendation?", Kind.RECOMMEND),
         # a role noun asked after
         ("who's in Heat?", Kind.FACT),
         ("which actress stars in it?", Kind.FACT),

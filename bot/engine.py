@@ -457,7 +457,7 @@ class Engine:
         if film is None:
             if route.kind in (Kind.SEQUEL, Kind.FACT, Kind.SUITABILITY, Kind.VERDICT):
                 return Notice(Note.WHICH_FILM, self._example)
-            if not (aspects or terms) or not (aspects or about_films(text)):  # "can you order me a pizza?"
+            if not aspects and not (terms and about_films(text)):  # nothing to match, or "order me a pizza?"
                 return Notice(Note.NOT_UNDERSTOOD, self._example)
             return self._anywhere(text, terms, aspects)
         if route.kind is Kind.SEQUEL:
@@ -525,8 +525,10 @@ class Engine:
             return Abstain(film, topic)
         r = answered.ranking
         if must:  # a sentence with a word of the feel's family answers it ("hours" for "is it lengthy?")
-            said = [i for i in r.order if must.intersection(words(answered.passage.texts[i]))]
-            picked = [(i, r.scores[r.order.index(i)]) for i in said]
+            texts = answered.passage.texts
+            picked = [
+                (i, score) for i, score in zip(r.order, r.scores, strict=True) if must.intersection(words(texts[i]))
+            ]
         elif r.answerable:
             picked = [(i, score) for i, score, matched in zip(r.order, r.scores, r.matched, strict=True) if matched]
         else:

@@ -502,7 +502,10 @@ class TitleIndex:
     def resolve(self, text: str) -> Resolution:
         """One sure match, ambiguous (close candidates, or one likely but unsure) or not found (up to 3
         suggestions, relatives of the film asked for first)."""
-        scored = self._ranked(text, 10)
+        return self._decide(self._ranked(text, 10))
+
+    def _decide(self, scored: list[tuple[_Scored, int]]) -> Resolution:
+        """`resolve` on the films `_ranked` gave."""
         if not scored:
             return _NOTHING
         best, film = scored[0][0], self.films[scored[0][1]]
@@ -564,7 +567,8 @@ class TitleIndex:
         # Part by part: "Sin City: A Dame to Kill For" and "Toy Story 3" name relatives of Sin City and Toy Story.
         s = parse(clean(text, 200))
         part = s.base if s.number is not None else s.main if s.subtitles else ""
-        parent = self.resolve(part) if part and normalise(part) != normalise(text) else _NOTHING
+        ranked = self._ranked(part, 10) if part else []  # ranked once: the film it names, and its series
+        parent = self._decide(ranked) if part and normalise(part) != normalise(text) else _NOTHING
         tokens = words(clean(text, 200))
         first: list[tuple[float, Film]] = []  # "Shrek 2", "Heat Wave": a title with more words after it
         last: list[tuple[float, Film]] = []  # "Body Heat": ... or before it
@@ -582,7 +586,7 @@ class TitleIndex:
                 last.append((span.score, span.film))
         # the series the query's main title names: "Star Trek: The Motion Picture" offers Star Trek and its other
         # films, "Shrlock: The Abominable Bride" those of Sherlock
-        kin = self._series(part) if part else []
+        kin = self._series(ranked)
         if parent.film is None and kin and res.outcome is Outcome.AMBIGUOUS:  # a "did you mean" stays one
             return replace(
                 res, suggestions=_distinct(res.suggestions, _suggestions(kin))[: max(3, len(res.suggestions))]
@@ -600,12 +604,13 @@ class TitleIndex:
         found = _distinct(_suggestions(ahead), whole, _suggestions(kin + first), res.suggestions, _suggestions(last))
         return Resolution(Outcome.NOT_FOUND, None, found[:3], related=True)
 
-    def _series(self, name: str) -> list[tuple[float, Film]]:
-        """Films of the series `name` names when no film is it: those whose main title it is, or nearly is
-        ("Sherlock - A Study in Pink" for "Shrlock"), and a film it nearly names that heads a series here (Alien,
-        whose main title "Alien: Resurrection" also has; not Alice, as close to "Alicen" but alone)."""
+    def _series(self, ranked: list[tuple[_Scored, int]]) -> list[tuple[float, Film]]:
+        """Films of the series a name names when no film is it (`ranked`: `_ranked` of the name): those whose main
+        title it is, or nearly is ("Sherlock - A Study in Pink" for "Shrlock"), and a film it nearly names that
+        heads a series here (Alien, whose main title "Alien: Resurrection" also has; not Alice, as close to "Alicen"
+        but alone)."""
         out = []
-        for s, i in self._ranked(name, 10):
+        for s, i in ranked:
             if not s.veto and s.score >= TYPO and (s.kind in _MAIN_KINDS or self._heads(i)):
                 out.append((s.score, self.films[i]))
         return out

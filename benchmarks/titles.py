@@ -451,6 +451,9 @@ def extensions(films: list[Film], rng: random.Random, n: int) -> list[Query]:
     plain = _LINK_WORDS | _ASKING
     pool = [w for f in films for w in re.findall(r"[A-Za-z]{4,}", f.title) if w.lower() not in plain]
     bases = [f for f in films if 1 <= len(_words(f.title)) <= 3 and not re.search(r"\d", f.title)]
+    namesakes: dict[str, set[str]] = {}  # any film of that title is the one to offer: "Les Misérables" of 1998 or 2012
+    for f in films:
+        namesakes.setdefault(normalise(f.title), set()).add(f.id)
     rng.shuffle(bases)
     out: list[Query] = []
     for f in bases:
@@ -461,7 +464,8 @@ def extensions(films: list[Film], rng: random.Random, n: int) -> list[Query]:
             continue
         if process.extractOne(key, norms, scorer=Levenshtein.distance, score_cutoff=2) is not None:
             continue
-        out.append(Query(rng.choice([text, text.lower()]), None, "absent: title with words added", frozenset({f.id})))
+        same = frozenset(namesakes[normalise(f.title)])
+        out.append(Query(rng.choice([text, text.lower()]), None, "absent: title with words added", same))
         if len(out) >= n:
             break
     return out

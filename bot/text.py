@@ -222,7 +222,7 @@ def normalise(title: str, keep_article: bool = False) -> str:
 
 def normalise_words(tokens: list[str]) -> str:
     """`normalise(" ".join(tokens))` for tokens from `words()`; quick unless a token is a number or marker."""
-    if any(t.isdigit() or t in _NUMBERISH for t in tokens):
+    if any(t.isdigit() or t in _NUMBERISH for t in tokens) or (len(tokens) >= 2 and tokens[-1] == "i"):
         return normalise(" ".join(tokens))
     return " ".join(tokens[1:] if len(tokens) > 1 and tokens[0] in ARTICLES else tokens)
 

@@ -570,8 +570,9 @@ class TitleIndex:
         ranked = self._ranked(part, 10) if part else []  # ranked once: the film it names, and its series
         parent = self._decide(ranked) if part and normalise(part) != normalise(text) else _NOTHING
         tokens = words(clean(text, 200))
-        first: list[tuple[float, Film]] = []  # "Shrek 2", "Heat Wave": a title with more words after it
-        last: list[tuple[float, Film]] = []  # "Body Heat": ... or before it
+        first: list[tuple[float, Film, bool]] = []  # "Shrek 2", "Heat Wave": a title with more words after it
+        last: list[tuple[float, Film, bool]] = []  # "Body Heat": ... or before it (and whether the rest is words)
+        longer: list[_Span] = []
         for span in self._spans(tokens):
             outside = tokens[: span.start] + tokens[span.end :]
             # a question around it, not just "movie": "Killer Movie" is not The Killer
@@ -580,10 +581,17 @@ class TitleIndex:
             )
             if span.sure and outside and framed:
                 return _match(span.film, span.score, " ".join(tokens[span.start : span.end]))
-            if span.exact and outside and span.start == 0:
-                first.append((span.score, span.film))
-            elif span.exact and outside and span.end == len(tokens):
-                last.append((span.score, span.film))
+            if not span.exact or any(
+                o.start <= span.start and span.end <= o.end and o.end - o.start > span.end - span.start for o in longer
+            ):
+                continue  # "sherlock" inside "sherlock holmes" is no reading of its own
+            longer.append(span)
+            # a title and other words ("Tape Brother"), not a longer title misspelt ("sherlock holmss")
+            plain = all(lexicon.rank(t) is not None or self.knows_word(t) for t in outside)
+            if outside and span.start == 0:
+                first.append((span.score, span.film, plain))
+            elif outside and span.end == len(tokens):
+                last.append((span.score, span.film, plain))
         # the series the query's main title names: "Star Trek: The Motion Picture" offers Star Trek and its other
         # films, "Shrlock: The Abominable Bride" those of Sherlock
         kin = self._series(ranked)
@@ -591,17 +599,27 @@ class TitleIndex:
             return replace(
                 res, suggestions=_distinct(res.suggestions, _suggestions(kin))[: max(3, len(res.suggestions))]
             )
-        ahead = [(parent.score, parent.film)] if parent.film is not None else []
-        if not (ahead or kin or first or last):
+        ahead = _suggestions([(parent.score, parent.film)]) if parent.film is not None else ()
+        guesses: tuple[Suggestion, ...] = ()  # the main title misspelt: "Cranj: High Voltage" offers Crank
+        if parent.outcome is Outcome.AMBIGUOUS or (parent.outcome is Outcome.NOT_FOUND and not res.suggestions):
+            guesses = parent.suggestions[:3]  # ... or a word of its own: "Plans: Fire & Rescue" offers Planes
+        if not (ahead or kin or guesses or first or last):
             return res
         # the films that explain most of the query first: its main title, the relatives or near spellings of the
-        # whole query, the main title's series, then titles the query starts or ends with
+        # whole query, the main title's series or spellings, then titles the query starts or ends with
         whole = (
             [sug for sug in res.suggestions if sug.score >= SUGGEST]
             if res.related or res.outcome is Outcome.AMBIGUOUS
             else []
         )
-        found = _distinct(_suggestions(ahead), whole, _suggestions(kin + first), res.suggestions, _suggestions(last))
+        starts, ends = _suggestions([r[:2] for r in first]), _suggestions([r[:2] for r in last])
+        if ahead or kin or guesses:  # the query's own main title explains it best
+            found = _distinct(ahead, whole, _suggestions(kin), guesses, starts, res.suggestions, ends)
+        else:
+            # each reading gets a place before any gets a second: "Syrup Persuasion" offers Syrup, not only films
+            # called Persuasion
+            heads = [r[:2] for r in first if r[2]][:1] + [r[:2] for r in last if r[2]][:1]
+            found = _distinct(whole[:1], res.suggestions[:1], _suggestions(heads), whole, starts, res.suggestions, ends)
         return Resolution(Outcome.NOT_FOUND, None, found[:3], related=True)
 
     def _series(self, ranked: list[tuple[_Scored, int]]) -> list[tuple[float, Film]]:
@@ -692,7 +710,9 @@ class TitleIndex:
                     if len(dated) == 1:  # ... unless a year follows: "halloween 2007"
                         exact.append(_Span(i, j + 1, self.films[dated[0]], 100.0, True, True))
                     else:
-                        exact += [_Span(i, j, self.films[f], 80.0, True, False) for f in sorted(owners)]
+                        # the films called that before those also known by it: Frankenstein, then Mary Shelley's
+                        named = sorted(owners, key=lambda f: (normalise(self.films[f].title) != text, f))
+                        exact += [_Span(i, j, self.films[f], 80.0, True, False) for f in named]
         # "who made guardans?": the film called Made is the question's verb, so it does not stop the fuzzy search
         exact = [s for s in exact if not _question_verb(tokens, s.start, s.end)]
         if exact and not spelt:

@@ -813,3 +813,67 @@ def test_a_misspelt_title_in_a_question_followed_by_a_number_is_its_sequel() -> 
     res = TitleIndex([film("Epic Movie", 2007), film("Epic", 2013)]).find_in("is epic ymovie 2 any good?")
     assert res.outcome is Outcome.NOT_FOUND and res.related, res
     assert _titles(res) == ["Epic Movie"], res
+
+
+def dated(title: str, year: int, aliases: tuple[str, ...] = ()) -> Film:
+    """A film whose id has its year: films of one title stay apart."""
+    return Film.of(f"{title.lower().replace(' ', '-')}-{year}", title, year, "x", aliases=aliases)
+
+
+EXTENDED = TitleIndex(
+    [
+        dated("Syrup", 2013),
+        dated("Persuasion", 1995),
+        dated("Persuasion", 2007),
+        dated("Persuasion", 2022),
+        dated("Pretty Persuasion", 2005),
+        dated("Dummy", 2002),
+        dated("The American", 2010),
+        dated("American Me", 1992),
+        dated("American Beauty", 1999),
+        dated("American Buffalo", 1996),
+        dated("American Mary", 2012),
+        dated("American Pie", 1999),
+        dated("The Human Condition I", 1959),
+        dated("The Human Condition II", 1959),
+        dated("The Human Condition III", 1961),
+        dated("Human", 2015),
+        dated("Mary Shelley's Frankenstein", 1994, aliases=("Frankenstein",)),
+        dated("Frankenstein", 1931),
+        dated("I, Frankenstein", 2014),
+        dated("Victor Frankenstein", 2015),
+        dated("Crank", 2006),
+        dated("Crash", 1996),
+        dated("Crash", 2004),
+        dated("C.R.A.Z.Y.", 2005),
+        dated("Planes", 2013),
+        dated("Battlestar Galactica: The Plan", 2009),
+        dated("Sherlock: The Abominable Bride", 2016),
+        dated("Sherlock Holmes and the Secret Weapon", 1942),
+        dated("Sherlock Holmes and Dr. Watson: Acquaintance", 1979),
+        dated("Sherlock Holmes: A Game of Shadows", 2011),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("query", "relative"),
+    [
+        ("Syrup Persuasion", "Syrup"),  # a title, then another title three films share
+        ("american dummy", "Dummy"),  # a title after words that start many titles
+        ("The Human Condition I Reunion", "The Human Condition I"),  # a title ending in "I", then a word
+        ("frankenstein 2015", "Frankenstein"),  # the film of that title before a film also known by it
+        ("Cranj: High Voltage", "Crank"),  # the main title misspelt, and no other film near it
+        ("Plans: Fire & Rescue", "Planes"),  # the main title misspelt into a word of its own
+    ],
+)
+def test_every_reading_of_a_longer_title_is_offered(query: str, relative: str) -> None:
+    res = EXTENDED.lookup(query)
+    assert res.outcome is Outcome.NOT_FOUND, res
+    assert relative in _titles(res), res
+
+
+def test_a_misspelt_longer_title_offers_its_near_spellings_before_a_part_of_it() -> None:
+    res = EXTENDED.lookup("Sherlock Holmss")  # "sherlock" alone is Sherlock, but "holmss" is no word
+    assert "Sherlock Holmes: A Game of Shadows" in _titles(res), res
+    assert "Sherlock: The Abominable Bride" not in _titles(res), res

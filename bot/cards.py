@@ -246,11 +246,10 @@ def _snippets(a: Snippets) -> Card:
     if a.sides:
         good = tuple(line for line, q in zip(lines, a.quotes, strict=True) if q.polarity >= 0)
         bad = tuple(line for line, q in zip(lines, a.quotes, strict=True) if q.polarity < 0)
-        sections: tuple[Section, ...] = (
-            Section("", (Line(msg.SIDES_NOTE),)),
-            Section(msg.SIDE_GOOD, good),
-            Section(msg.SIDE_BAD, bad),
-        )
+        sides = (Section(msg.SIDE_GOOD, good), Section(msg.SIDE_BAD, bad))
+        if a.quotes[0].polarity < 0:  # the side of the best quote first
+            sides = sides[::-1]
+        sections: tuple[Section, ...] = (Section("", (Line(msg.SIDES_NOTE),)), *sides)
     else:
         sections = (Section("", lines),)
     if a.framed and a.topic:

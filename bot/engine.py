@@ -119,6 +119,18 @@ def _framed(text: str, film: Film) -> bool:
     return sum(1 for w in words(text) if w not in title and (w in _QUESTION_WORDS or stem(w) in _ASPECT_STEMS)) >= 3
 
 
+def _both_sides(quotes: list[Quote]) -> tuple[tuple[Quote, ...], bool]:
+    """The quotes to show, best first: the best three, and when reviewers who liked the film and reviewers who
+    did not both talk about it, the best of each side among them (then four at most). Whether sides are shown."""
+    good = [q for q in quotes if q.polarity > 0]
+    bad = [q for q in quotes if q.polarity < 0]
+    if not (good and bad):
+        return tuple(quotes[:3]), False
+    missing = [side[0] for side in (good, bad) if not any(q in side for q in quotes[:3])]
+    shown = quotes[: 4 - len(missing)] + missing if missing else quotes[:3]
+    return tuple(sorted(shown, key=quotes.index)), True
+
+
 def _topic(aspects: tuple[Aspect, ...]) -> str:
     """What a question asked about, in words, for "the reviews don't talk about …"."""
     return " and ".join(msg.ASPECT_WORDS[a.value].lower() for a in aspects)
@@ -536,11 +548,8 @@ class Engine:
         quotes = [self._quote_at(int(answered.sids[i]), score, stance=many) for i, score in picked][: 6 if many else 3]
         if not quotes:
             return Abstain(film, topic)
-        good = [q for q in quotes if q.polarity > 0]
-        bad = [q for q in quotes if q.polarity < 0]
-        sides = bool(good and bad)
-        quotes = good[:2] + bad[:2] if sides else quotes[:3]
-        return Snippets(film, tuple(quotes), topic, sides, sure, films=(film,), framed=framed)
+        shown, sides = _both_sides(quotes)
+        return Snippets(film, shown, topic, sides, sure, films=(film,), framed=framed)
 
     def _anywhere(self, text: str, terms: list[str], aspects: tuple[Aspect, ...]) -> Answer:
         """A question naming no film: the sentence index's best across the corpus, checked (and, for a topic
@@ -670,13 +679,9 @@ class Engine:
         topic = _topic(aspects)
         if not hits:
             return Abstain(film, topic)
-        quotes = [self._quote(h, stance=many) for h in hits]
-        good = [q for q in quotes if q.polarity > 0]
-        bad = [q for q in quotes if q.polarity < 0]
-        sides = bool(good and bad)  # reviewers who liked the film and reviewers who did not both talk about it
-        quotes = good[:2] + bad[:2] if sides else quotes[:3]
-        quoted = (film,) if film else tuple(dict.fromkeys(self._by_id[q.film_id] for q in quotes))
-        return Snippets(film, tuple(quotes), topic, sides, sure, films=quoted)
+        shown, sides = _both_sides([self._quote(h, stance=many) for h in hits])
+        quoted = (film,) if film else tuple(dict.fromkeys(self._by_id[q.film_id] for q in shown))
+        return Snippets(film, shown, topic, sides, sure, films=quoted)
 
     def _quote(self, hit: Hit, stance: bool) -> Quote:
         """A hit as a quote; with `stance`, its polarity is its reviewer's side (their review's verdict)."""

@@ -576,8 +576,10 @@ class TitleIndex:
         for span in self._spans(tokens):
             outside = tokens[: span.start] + tokens[span.end :]
             # a question around it, not just "movie": "Killer Movie" is not The Killer
-            framed = all(_frame(t, _TITLE_FRAME) for t in outside) and not all(
-                t in _BARE or movie_word(t) for t in outside
+            framed = (
+                all(_frame(t, _TITLE_FRAME) for t in outside)
+                and all(_frame(t, _AFTER_TITLE) for t in tokens[span.end :])  # "speed racer tell" asks nothing
+                and not all(t in _BARE or movie_word(t) for t in outside)
             )
             if span.sure and outside and framed:
                 return _match(span.film, span.score, " ".join(tokens[span.start : span.end]))
@@ -955,6 +957,8 @@ _TITLE_FRAME = frozenset(
     "think review reviews reviewer verdict film movie please summary summarise summarize".split()
 )
 
+# ... and those that may follow it: "heat review please", not "speed racer tell" (a longer title)
+_AFTER_TITLE = frozenset("the a an film movie please review reviews verdict summary".split())
 
 # Words around a title in `/review` that ask nothing: "Stuck on You" and "Stand by Me" are not Stuck and Stand.
 _BARE = frozenset("a an the of on in at by to for and or it its i me you we us my your film movie".split())

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.answers import FullText, NotFound, ReviewCard, Snippets, VerdictCard
+from bot.answers import FullText, NotFound, Quote, ReviewCard, Snippets, VerdictCard
 from bot.corpus import load_corpus
-from bot.engine import Engine
+from bot.engine import Engine, _both_sides
 from bot.importer import import_corpus
 from bot.models import Film, Intent, Label, Question
 from bot.render import text, to_json
@@ -196,3 +196,24 @@ def test_import_writes_one_file_per_review_and_reports_a_repeated_review(tmp_pat
     assert [r.reviewer for r in film.reviews] == ["Ana", "Ben"]
     again = import_corpus(src, tmp_path / "corpus")
     assert not again.written and len(again.skipped) == 3
+
+
+def _q(text: str, polarity: float, reviewer: str) -> Quote:
+    return Quote(text, "dune-2021", f"dune-2021/{reviewer.lower()}", reviewer, polarity=polarity)
+
+
+def test_both_sides_keep_the_best_answer_first() -> None:
+    ranked = [
+        _q("The score is loud and monotonous.", -1.0, "Cy"),  # the best answer, from the reviewer who disliked it
+        _q("The music is mentioned once, in passing.", 0.0, "Dee"),
+        _q("The score drones.", -1.0, "Ed"),
+        _q("Hans Zimmer's score thunders and hums.", 1.0, "Ana"),
+    ]
+    shown, sides = _both_sides(ranked)
+    assert sides and shown[0] == ranked[0]  # never moved behind the other side, and the neutral one stays
+    assert [q.reviewer for q in shown] == ["Cy", "Dee", "Ed", "Ana"]
+    film = Film.of("dune-2021", "Dune", 2021, "x")
+    card = text(Snippets(film, shown, "the music", sides, films=(film,)))
+    assert card.index("Against") < card.index("For")  # the side of the best answer first
+    alone, one_side = _both_sides(ranked[:3])
+    assert not one_side and alone == tuple(ranked[:3])

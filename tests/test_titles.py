@@ -877,3 +877,11 @@ def test_a_misspelt_longer_title_offers_its_near_spellings_before_a_part_of_it()
     res = EXTENDED.lookup("Sherlock Holmss")  # "sherlock" alone is Sherlock, but "holmss" is no word
     assert "Sherlock Holmes: A Game of Shadows" in _titles(res), res
     assert "Sherlock: The Abominable Bride" not in _titles(res), res
+
+
+def test_a_word_after_a_title_that_asks_nothing_makes_a_longer_title() -> None:
+    index = TitleIndex([film("Speed Racer", 2008), film("Heat", 1995)])
+    longer = index.lookup("Speed Racer Tell")  # "tell" asks something only before the title
+    assert longer.outcome is Outcome.NOT_FOUND and _titles(longer) == ["Speed Racer"], longer
+    for asked in ("tell me about speed racer", "heat review please"):
+        assert index.lookup(asked).outcome is Outcome.MATCH, asked

@@ -57,6 +57,7 @@ from bot.intents import (
     genre_words,
     heal,
     own_words,
+    past_verdict,
     plainly_asks,
 )
 from bot.models import Aspect, Film, Intent, Label, Question, Review, Suggestion, Verdict
@@ -476,7 +477,7 @@ class Engine:
             return self._comparison(film, text, sure)
         if route.kind is Kind.FACT and route.role is not None:
             return self._fact(film, route.role, sure)
-        if route.kind is Kind.VERDICT and not (set(aspects) - {Aspect.SEQUEL}):
+        if route.kind is Kind.VERDICT and not (set(aspects) & set(aspects_in(past_verdict(text))) - {Aspect.SEQUEL}):
             return self.verdict_card(film, sure)
         if route.kind is Kind.REVIEW and not (asks_about(text) and (aspects or terms)):
             return self.card(film, sure)

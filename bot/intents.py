@@ -180,13 +180,15 @@ def _rx(pattern: str) -> re.Pattern[str]:
 
 _THANKS = r"(?:[\s,]+(?:pls|plz|please|thanks|thx|ty|lol))*"
 _LIKE = _rx(
-    r"\b(?:something|anything(?: else)?|films?|movies?|ones?|more|others?)\s+(?:like|similar to)\s+"
+    r"\b(?:something|anything(?: else)?|films?|movies?|ones?|more|others?|what else(?: is)?)\s+(?:like|similar to)\s+"
     rf"(?P<like>.+?){_THANKS}[?.!]*$"
-    r"|(?:\b(?:in the same vein as|along the lines of|"
+    r"|(?:\b(?:in the same vein as|in the (?:spirit|vein|mould|mold) of|along the lines of|"
     r"(?:films?|movies?|anything|something|what'?s|whats)\s+similar to)|^\W*similar to)"
     rf"\s+(?P<vein>.+?){_THANKS}[?.!]*$"
     r"|\b(?:i|we)\s+(?:really\s+)?(?:loved|liked|enjoyed|love|like|dug)\s+(?P<loved>.+?)[,;.]?\s+(?:so\s+)?"
     r"(?:what|anything|any|which|got|give)\b.*\b(?:else|similar|next|more|watch|see)\b"
+    r"|\b(?:watch|see|recommend|suggest|try)\b.*\bif\s+(?:i|we)\s+(?:really\s+)?(?:loved|liked|enjoyed|dug|love|like|"
+    rf"enjoy)\s+(?P<given>.+?){_THANKS}[?.!]*$"
 )
 _SIMILAR = _rx(r"\b(?:similar to|like)\s+(?P<like>.+?)[?.!]*$")
 _RECOMMEND = _rx(
@@ -256,7 +258,8 @@ _VERDICT = _rx(
     r"how good (?:is|was)|would (?:i|we) (?:like|enjoy)|did (?:the )?(?:critics|reviewers|people) (?:like|love|enjoy)|"
     r"good or not|hit or miss|^\W*rate|any cop|give (?:it|this|that|.+?) a (?:go|try|shot|chance)|worth a (?:go|try)|"
     r"(?:do|does) (?:people|critics|reviewers|folks|anyone) (?:like|love|rate|enjoy)|consensus|"
-    r"(?:is|was) .+ recommended)\b"
+    r"(?:is|was) .+ recommended|(?:say|think|reckon|consider|call) (?:it|this|that)(?:'s|s| is| was)? (?:a )?good\b"
+    r"(?!\s+(?:for|at|with|to|in|on)\b))\b"
 )
 _REVIEW = _rx(r"^\W*(?:review( of)?|tell me about|what about|how about|summari[sz]e)\b")
 _ABOUT = _rx(r"^\W*(?:what|how) about\b")  # "what about the ending?" asks about a topic; "what about heat?" a film
@@ -315,6 +318,11 @@ def plainly_asks(text: str, names_aspect: bool) -> bool:
 
 def asks_verdict(text: str) -> bool:
     return bool(_VERDICT.search(text))
+
+
+def past_verdict(text: str) -> str:
+    """`text` without the words that ask for a verdict: "is it worth a look?" asks nothing about the look."""
+    return _VERDICT.sub(" ", text)
 
 
 def asks_review(text: str) -> bool:
@@ -421,6 +429,36 @@ def _superlative(text: str, vectors: WordVectors | None) -> Route | None:
         return None  # "what's the best scene in jaws?" asks about one film
     return Route(Kind.RANKING, topic=topic, worst=worst, feel=feel, named=not (which and film_word),
                  alone=not (which or film_word))  # fmt: skip
+
+
+# Asking for a pick in other words: "any film you'd recommend?", "what's a must-watch here?", "what should i put on
+# this evening?". Such a question is one only when nothing else is in it: "would you recommend jaws?" asks of Jaws.
+_PICK_CUES = frozenset(
+    "recommend recommends recommended recommendation recommendations suggest suggestion suggestions rec recs".split()
+)
+_VIEW = frozenset("watch see put".split())  # after "should i": "what should i put on", "which film should i see"
+_REQUEST = frozenset(
+    "whats which what any anything something some else next here tonight today evening weekend night now later "
+    "please youd youre id d s ll would good great decent must should could can shall might".split()
+)
+
+
+def _asks_for_a_pick(text: str) -> bool:
+    """Whether a question asks for a film to watch, and for nothing else: a cue ("recommend", "suggestions", "a
+    must-watch", "should i watch") and only asking words, film nouns and times besides."""
+    tokens = words(text)
+    viewing = any(
+        t in _VIEW and tokens[i - 1] in ("i", "we") and i > 1 and tokens[i - 2] in ("should", "could", "shall", "can")
+        for i, t in enumerate(tokens)
+    )
+    must = any(t == "must" and i + 1 < len(tokens) and tokens[i + 1] in _VIEW for i, t in enumerate(tokens))
+    if not (_PICK_CUES.intersection(tokens) or viewing or must):
+        return False
+    if "it" in tokens or any(t in ("this", "that") and (i + 1 == len(tokens) or tokens[i + 1] in _FILM_WORDS)
+                             for i, t in enumerate(tokens)):  # fmt: skip
+        return False  # "do you recommend it?", "should i watch this film?": a verdict on the film talked of
+    rest = set(tokens) - _PICK_CUES - _VIEW - _REQUEST - _FILLER - _ASKS - _FILM_WORDS
+    return not rest
 
 
 def _genre(text: str) -> str:
@@ -598,11 +636,11 @@ def classify(text: str, vectors: WordVectors | None = None) -> Route:
     """The route of a question (its title left in: patterns look at the asking words around it)."""
     like = _LIKE.search(text) or (_SIMILAR.search(text) if re.search(r"\b(recommend|suggest)", text, re.I) else None)
     if like is not None:
-        said = next(g for g in (like.groupdict().get(k) for k in ("like", "vein", "loved")) if g)
+        said = next(g for g in (like.groupdict().get(k) for k in ("like", "vein", "loved", "given")) if g)
         return Route(Kind.RECOMMEND, like=said.strip(" \"“”'"), genre=_genre(text))
     genre = _genre(text)
     audience = genre == "family" and _AUDIENCE.search(text) is not None  # "ok for a family movie night?"
-    if _RECOMMEND.search(text) or (genre and not _FEEL_IS.match(text) and not audience):
+    if _RECOMMEND.search(text) or (genre and not _FEEL_IS.match(text) and not audience) or _asks_for_a_pick(text):
         return Route(Kind.RECOMMEND, genre=genre)
     ranked = _ranking(text, vectors)
     if ranked is None or (not ranked.topic and not ranked.worst):

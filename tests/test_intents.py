@@ -641,3 +641,35 @@ async def test_a_feel_the_title_also_names_is_still_asked(question: str, quoted:
     a = await ask(TITLED, question, "titled")
     assert isinstance(a, Snippets) and a.film is not None, a
     assert quoted in a.quotes[0].text and topic in text(a)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["any film you'd recommend?", "what film would you suggest?", "suggestions for a film?",
+     "what's a must-watch here?", "what should i put on this evening?", "which film should i watch next?"],
+)  # fmt: skip
+async def test_a_pick_asked_for_in_other_words_is_a_recommendation(engine: Engine, question: str) -> None:
+    a = await ask(engine, question)
+    assert isinstance(a, Picks) and a.picks and a.like is None, text(a)
+
+
+@pytest.mark.parametrize("question", ["would you recommend heat?", "do you recommend it?", "should i watch this film?"])
+def test_a_pick_cue_about_one_film_stays_its_verdict(question: str) -> None:
+    assert classify(question).kind is Kind.VERDICT, question
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what should i watch if i enjoyed Alien?", "something in the spirit of Alien", "what else is like Alien?"],
+)
+async def test_a_film_named_as_a_taste_is_what_the_picks_are_like(engine: Engine, question: str) -> None:
+    a = await ask(engine, question)
+    assert isinstance(a, Picks) and a.like is not None and a.like.id == "alien", text(a)
+
+
+@pytest.mark.parametrize("question", ["is heat worth a look?", "would you say heat is good?"])
+async def test_a_verdict_asked_with_an_aspect_word_or_an_opinion_verb_is_the_verdict(
+    engine: Engine, question: str
+) -> None:
+    a = await ask(engine, question)  # "a look" is no question about the visuals
+    assert isinstance(a, VerdictCard) and a.film.id == "heat", text(a)

@@ -12,12 +12,13 @@ like X"). Every question says which intent it is, which film(s) it is about, and
 answer is an answer (quoting what was planted) or an honest no ("The reviews of X don't talk about
 that", "X is not a sequel", "I didn't understand that").
 
-Five parts (`PARTS`): the one tuned on (`TUNING`, seed 12), a held-out one (`HELD_OUT`, seed 2026: another
+Six parts (`PARTS`): the one tuned on (`TUNING`, seed 12), a held-out one (`HELD_OUT`, seed 2026: another
 corpus, and other wordings of the same intents and other planted sentences, written after the tuning;
 `--held-out` runs it; its failures have since been read and fixed against), a fresh one (`FRESH`, seed 4242: a
 third corpus, a new user's wordings, casual and with typos, and other planted sentences, written before the
-engine was ever run on it; `--fresh` runs it), and a fourth and a fifth (`FOURTH`, seed 9191; `FIFTH`, seed
-5150), each written after the round before it, before its own first run (`--fourth`, `--fifth`; both since read).
+engine was ever run on it; `--fresh` runs it), and a fourth, a fifth and a sixth (`FOURTH`, seed 9191; `FIFTH`,
+seed 5150; `SIXTH`, seed 6006), each written after the round before it, before its own first run (`--fourth`,
+`--fifth`, `--sixth`; all since read).
 `make bench-quality` reports every part, per intent; its smoke test (tests/test_bench_quality_smoke.py) runs them
 on the generated stand-in data (tests/bench_sample.py).
 """
@@ -57,6 +58,7 @@ HELD_OUT_SEED = 2026  # another corpus, asked in the held-out phrasings
 FRESH_SEED = 4242  # a third corpus, asked in phrasings written before the engine was run on them
 FOURTH_SEED = 9191  # a fourth, asked in phrasings written after the third part was fixed, before any run on them
 FIFTH_SEED = 5150  # a fifth, asked in phrasings written after the fourth part was fixed, before any run on them
+SIXTH_SEED = 6006  # a sixth, asked in phrasings written after the fifth part was fixed, before any run on them
 INTENTS = ("sequel", "suitability", "ranking", "recommend", "fact", "verdict", "not understood")
 _COMPARES = re.compile(
     r"\b(sequels?|originals?|first (film|movie|one|installment)|predecessors?|franchise|lives? up|continuation|"
@@ -535,6 +537,99 @@ FIFTH = Phrasing(
               "zzzzzz", "ghgh", "uuuu?", "rtrt", "kjkj"),
 )  # fmt: skip
 
+SIXTH = Phrasing(
+    sayings=("Compared with the original it feels tired and thin.", "It improves on the original in almost every way.",
+             "It keeps the spirit of the original and adds a little more.",
+             "Fans of the original will find it a pale copy."),
+    sequel_questions=("is the second one as good as the first?", "is {t} better than what came before?",
+                      "how does {t} compare with the original?", "original or sequel, which is better?",
+                      "did the sequel live up to the first one?", "does {t} improve on the first film?",
+                      "is {t} a worthy sequel?", "is {t} weaker than the original?",
+                      "how is the sequel compared to the first?", "should i watch the original before {t}?",
+                      "is {t} as fun as the first movie?", "does {t} beat the first one?"),
+    feels={
+        "kids": ("The violence is brutal and bloody, so keep young children well away.",
+                 ("can my son watch {t}?", "is {t} ok for a 10 year old?", "is {t} child friendly?",
+                  "would {t} be too much for kids?", "can i take my kids to {t}?", "is {t} a family movie?",
+                  "is {t} suitable for teens?", "is {t} fine for children?"),
+                 "young children", _TUNING_FEELS["kids"][3] + " violence brutal bloody"),
+        "scary": ("The tension is unbearable and several scenes left me shaking.",
+                  ("is {t} frightening?", "does {t} get scary?", "how creepy is {t}?", "will {t} freak me out?",
+                   "is {t} a horror-level scary film?", "is {t} scary enough?", "can {t} scare a grown adult?",
+                   "is {t} too creepy?"),
+                  "shaking", _TUNING_FEELS["scary"][3] + " tension unbearable shaking"),
+        "funny": ("I laughed until I cried, the gags never stop.",
+                  ("is {t} a comedy that works?", "will {t} make me laugh?", "is {t} amusing?", "how funny is {t}?",
+                   "is {t} laugh out loud funny?", "are the jokes in {t} good?", "is {t} any fun?",
+                   "does {t} have humour?"),
+                  "laughed", _TUNING_FEELS["funny"][3] + " cried gags laughed"),
+        "long": ("It runs well over two and a half hours and feels every minute of it.",
+                 ("how long does {t} run?", "is {t} lengthy?", "what's the running time of {t}?",
+                  "is {t} over two hours?", "does {t} overstay its welcome?", "is {t} long-winded?",
+                  "how many minutes is {t}?", "is {t} quick to watch?"),
+                 "two and a half hours", _TUNING_FEELS["long"][3] + " minute runs half"),
+    },
+    directed="The director, {name}, gives it a confident, steady hand.",
+    stars="It stars {name} in a career-best turn.",
+    director_questions=("who's the director?", "who directed {t}?", "director of {t}?", "who was the director of {t}?",
+                        "who is {t} directed by?", "what director made {t}?", "who filmed {t}?",
+                        "tell me who directed {t}", "who directed it?"),
+    lead_questions=("who plays in {t}?", "who is the lead actor in {t}?", "who's starring in {t}?",
+                    "lead actress of {t}?", "who is the main star of {t}?", "which actors are in {t}?",
+                    "who's the star of {t}?", "who headlines {t}?", "who stars in it?"),
+    ranked={
+        "music": ("The music is sublime, a score I keep humming.",
+                  "The music is awful, an irritating and repetitive score.",
+                  ("what film has the best score?", "which one has the nicest music?", "best soundtrack here?"),
+                  ("which movie has the most irritating music?", "worst score?")),
+        "acting": ("The acting is outstanding, the cast is flawless.",
+                   "The acting is terrible, the cast looks lost.",
+                   ("which movie has the best cast?", "where is the best acting?", "best performances?"),
+                   ("which film has the weakest acting?",)),
+        "visuals": ("The visuals are dazzling, every shot looks like a painting.",
+                    "The visuals are drab and cheap.",
+                    ("which film looks the best?", "prettiest movie?"),
+                    ("which film has the ugliest visuals?",)),
+        "scary": ("This is the most frightening film I have ever sat through.", "",
+                  ("scariest one?", "which movie is the most frightening?", "what's the creepiest film here?"), ()),
+        "funny": ("It is the funniest comedy I know, hilarious from start to finish.", "",
+                  ("what's the funniest one?", "which comedy is funniest?", "most hilarious movie you have?"), ()),
+        "effects": ("The effects are jaw-dropping, the finest CGI I have seen.",
+                    "The effects are laughable and fake.",
+                    ("which film has the best cgi?", "best effects here?"),
+                    ("which movie has the worst special effects?",)),
+    },
+    recommend_questions=("what do you recommend?", "can you recommend a film?", "give me a movie to watch",
+                         "i need a film for tonight", "what should we watch?", "recommend a movie",
+                         "anything you'd suggest?", "what's the best film you have?", "suggest a film",
+                         "help me pick a movie", "what's worth a watch?", "got any good movies?"),
+    like_questions=("films like {t}?", "what's similar to {t}?", "i enjoyed {t}, anything else like it?",
+                    "something close to {t}", "recommend a film like {t}", "if you liked {t}, what else?",
+                    "movies in the vein of {t}", "more like {t} please"),
+    twins=["glacier crevasse sherpa summit icefall", "vineyard vintner cellar harvest cork",
+           "submarine sonar torpedo periscope hull", "circus trapeze ringmaster clown tent",
+           "falconry falcon hood perch jesses", "locksmith padlock tumbler skeleton keyring",
+           "observatory telescope comet astronomer nebula", "brewery hops barley malt cask"],
+    genres={"horror": "It is a grim and bloody horror film, the best horror in years.",
+            "comedy": "It is a sharp, silly comedy, the best comedy of the summer.",
+            "documentary": "It is a moving documentary, the most honest documentary I have seen."},
+    genre_questions={"horror": ("recommend some horror", "a good horror movie?"),
+                     "comedy": ("any comedies you like?", "give me a good comedy"),
+                     "documentary": ("a good documentary?", "suggest a documentary please")},
+    verdict_questions=("is {t} worth it?", "thoughts on {t}?", "is {t} any good?", "do you like {t}?",
+                       "is {t} decent?", "would i enjoy {t}?", "rate {t}", "is {t} a good movie?",
+                       "is {t} bad?", "should i watch {t}?", "how was {t}?", "yay or nay on {t}?",
+                       "is {t} worth watching tonight?", "did people enjoy {t}?", "is {t} overrated?",
+                       "what do reviewers think of {t}?", "is {t} recommended?"),
+    verdict_it="is it worth it?",
+    vague=("hello there", "what time is it?", "good morning", "tell me a joke", "turn off the lights",
+           "what's your name?", "open the pod bay doors", "how old are you?", "bye", "send an email"),
+    rotate=True,
+    unranked=("which film has the best knitting?", "best accordion solo?", "which movie has the most penguins?"),
+    nonsense=("qwerty", "asdf", "zzz", "mmmmm?", "plkj", "ooooo", "hjhj", "xcvb", "brrrr", "tttt", "jjjj?",
+              "vbnm", "qqqq", "lkjh", "wewe", "pfft"),
+)  # fmt: skip
+
 
 # Each part of the set: its seed and phrasings, in the order they were written.
 PARTS: dict[str, tuple[int, Phrasing]] = {
@@ -543,6 +638,7 @@ PARTS: dict[str, tuple[int, Phrasing]] = {
     "fresh": (FRESH_SEED, FRESH),
     "fourth": (FOURTH_SEED, FOURTH),
     "fifth": (FIFTH_SEED, FIFTH),
+    "sixth": (SIXTH_SEED, SIXTH),
 }
 
 
@@ -899,12 +995,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--fresh", action="store_true", help="the phrasings and seed written before any run")
     ap.add_argument("--fourth", action="store_true", help="the fourth part, written before its first run")
     ap.add_argument("--fifth", action="store_true", help="the fifth part, written before its first run")
+    ap.add_argument("--sixth", action="store_true", help="the sixth part, written before its first run")
     args = ap.parse_args(argv)
     if not (data.DATA / "pang_lee" / "movie_reviews.zip").exists():
         print(f"reference data not found: {data.DATA / 'pang_lee'}; the intent test set is skipped.")
         return
-    name = next((n for n, on in (("fifth", args.fifth), ("fourth", args.fourth), ("fresh", args.fresh),
-                                 ("held out", args.held_out)) if on), "tuning")  # fmt: skip
+    chosen = (
+        ("sixth", args.sixth),
+        ("fifth", args.fifth),
+        ("fourth", args.fourth),
+        ("fresh", args.fresh),
+        ("held out", args.held_out),
+    )
+    name = next((n for n, on in chosen if on), "tuning")
     seed, phrasing = PARTS[name]
     res = evaluate(build(seed, phrasing=phrasing))
     print(table(res))

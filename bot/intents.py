@@ -28,7 +28,7 @@ from enum import StrEnum
 from rapidfuzz.distance import OSA
 
 from bot import lexicon
-from bot.text import fold, words
+from bot.text import JUDGEMENTS, fold, words
 from bot.vectors import WordVectors
 
 
@@ -258,7 +258,11 @@ _VERDICT = _rx(
     r"how good (?:is|was)|would (?:i|we) (?:like|enjoy)|did (?:the )?(?:critics|reviewers|people) (?:like|love|enjoy)|"
     r"good or not|hit or miss|^\W*rate|any cop|give (?:it|this|that|.+?) a (?:go|try|shot|chance)|worth a (?:go|try)|"
     r"(?:do|does) (?:people|critics|reviewers|folks|anyone) (?:like|love|rate|enjoy)|consensus|"
-    r"(?:is|was) .+ recommended|(?:say|think|reckon|consider|call) (?:it|this|that)(?:'s|s| is| was)? (?:a )?good\b"
+    r"(?:is|was) .+ recommended|(?:is|was) (?:it|this|that) (?:any good|(?:a |an )?(?:(?:really|very|actually) )?"
+    rf"(?:{'|'.join(sorted(JUDGEMENTS))}))\b"
+    r"(?!\s+(?:for|at|with|to|in|on)\b)|thoughts on|(?:think|feel) (?:of|about) (?:it|this|that)(?=\W*$)|"
+    r"(?:do|did) you (?:like|love|enjoy)|^\W*how was (?:it|this|that)(?=\W*$)|"
+    r"(?:say|think|reckon|consider|call) (?:it|this|that)(?:'s|s| is| was)? (?:a )?good\b"
     r"(?!\s+(?:for|at|with|to|in|on)\b))\b"
 )
 _REVIEW = _rx(r"^\W*(?:review( of)?|tell me about|what about|how about|summari[sz]e)\b")

@@ -10,6 +10,10 @@ from collections.abc import Callable, Iterable
 import snowballstemmer
 
 ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "l", "el", "los", "las", "il", "der", "die", "das"})
+# Words that judge a film as a whole ("is heat decent?"): they ask for its verdict, and a title is read past them.
+JUDGEMENTS = frozenset(
+    "decent bad great overrated underrated okay ok terrible awful watchable enjoyable rubbish masterpiece".split()
+)
 _UNITS = "zero one two three four five six seven eight nine".split()
 _TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
 _TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()

@@ -29,7 +29,7 @@ from rapidfuzz.distance import OSA
 
 from bot import lexicon
 from bot.models import Film, Suggestion
-from bot.text import ARTICLES, SPELT, clean, fold, normalise, normalise_words, shorten, split_year, words
+from bot.text import ARTICLES, JUDGEMENTS, SPELT, clean, fold, normalise, normalise_words, shorten, split_year, words
 from bot.titleparse import LINKS, collapse_initials, common_word, parse, short_names
 
 # A sure match needs a high score and some lead over the next film, or a fair score and a wide
@@ -937,6 +937,7 @@ _FRAME = (
             "he she his her him yay nay pls plz lol"
         ).split()
     )
+    | JUDGEMENTS
 ) - {"sequel", "original", "first"}
 # After a title, words that name another film of its series ("shrek sequel", "rocky part 4").
 _SERIES = frozenset("sequel sequels prequel remake reboot part pt chapter episode vol volume returns too".split())

@@ -673,3 +673,18 @@ async def test_a_verdict_asked_with_an_aspect_word_or_an_opinion_verb_is_the_ver
 ) -> None:
     a = await ask(engine, question)  # "a look" is no question about the visuals
     assert isinstance(a, VerdictCard) and a.film.id == "heat", text(a)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["is heat decent?", "is heat overrated?", "thoughts on heat?", "what do reviewers think of heat?",
+     "do you like heat?", "how was heat?"],
+)  # fmt: skip
+async def test_a_judgement_of_the_whole_film_is_its_verdict(engine: Engine, question: str) -> None:
+    a = await ask(engine, question)  # "decent" after a title is a question's word, not more of the title
+    assert isinstance(a, VerdictCard) and a.film.id == "heat", text(a)
+
+
+def test_a_judgement_about_something_else_is_not_the_verdict() -> None:
+    assert classify("is it bad for kids?").kind is not Kind.VERDICT
+    assert classify("how is it going?").kind is not Kind.VERDICT

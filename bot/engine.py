@@ -50,6 +50,7 @@ from bot.intents import (
     Role,
     Route,
     about_films,
+    asked_feel,
     asks_about,
     chatter,
     classify,
@@ -94,7 +95,7 @@ _NOT_TITLES = frozenset(
 )
 _LEAD_WORDS = frozenset(
     "who whos what whats is was are it the a an in of for does do did how so pls plz please lol thx thanks or not "
-    "really actually at all should would could can i we you".split()
+    "really actually at all should would could can i we you by".split()
 )
 COMMON_WORD = 20_000  # a lower-case word at least this frequent (lexicon rank) is a word, not a title ("kids")
 
@@ -426,6 +427,8 @@ class Engine:
         if found is None and asking:  # found once: a ranking that names a film has looked already
             found = self._titles.find_in(text)
         own = own_words(route)
+        if route.kind is Kind.SUITABILITY and (feel := asked_feel(text, self._relevance.vectors)):
+            own = own | {feel}  # a feel the vectors know is the question's too: "is the sure thing amusing?"
         if own and (found is None or found.film is None):  # "who directed jaws?": the title past the route's words
             found = self._past(text, own) or found
         film = found.film if found is not None else None

@@ -155,7 +155,11 @@ _FAMILY_OF.update(FEEL_CUES)
 # Sayings that ask a feel with none of its words: "will it keep me up at night?", "how much time do I need for it?".
 _FEEL_SAYINGS = (
     (re.compile(r"\bkeep (?:me|you|us|them) (?:up|awake) at night\b|\bscaredy\b", re.I), "scary"),
-    (re.compile(r"\bhow much time\b|\bsit through\b", re.I), "long"),
+    (
+        re.compile(r"\bhow much time\b|\bsit through\b|\brunning time\b|\boverstays? (?:its|their) welcome\b", re.I),
+        "long",
+    ),
+    (re.compile(r"\bfreak (?:me|you|us|them|him|her) out\b", re.I), "scary"),
 )
 # Superlatives of quality, not of a feel, and whether each asks for the bottom ("weakest cast").
 _QUALITY = {"best": False, "greatest": False, "finest": False, "top": False, "strongest": False, "worst": True,
@@ -230,14 +234,16 @@ _SEQUEL = _rx(
 # A title and a role noun, no question word: "Alien director?", "Heat cast?" ("how is the cast?" asks an opinion).
 _NAMING = r"^(?!\W*(?:how|what|whats|was|is|are|were|did|does|do)\b)(?!\W*(?:the|its|and)?\s*\w+\W*$).*\b"
 _FACTS: tuple[tuple[re.Pattern[str], Role], ...] = (
-    (_rx(r"\bwho\s+(?:directed|directs|direct|helmed|made)\b|\b(?:who|name|which|whose)\b.*\bdirector\b"
+    (_rx(r"\bwho\s+(?:directed|directs|direct|helmed|made|filmed)\b|\b(?:who|name|which|whose)\b.*\bdirector\b"
+         r"|^\W*(?:who|whos|who's|whose)\b.*\b(?:directors?|directed|helmed|filmmakers?)\b|^\W*what director\b"
+         r"|^\W*(?:the\s+|and\s+(?:the\s+)?)?director of\b"
          r"|\bdirected by whom\b|\bbehind the camera\b|" + _NAMING + r"director\W*$"), Role.DIRECTOR),
     (_rx(r"\bwho\s+(?:composed|scored|did the (?:music|score|soundtrack)|wrote the (?:music|score|songs))\b"
          r"|\bwho\b.*\bcomposer\b"), Role.COMPOSER),
     (_rx(r"\bwho\s+(?:wrote|writes|penned|scripted)\b|\bwho\b.*\b(?:writer|screenwriter)\b"), Role.WRITER),
     (_rx(r"\bwho\s+(?:plays|played|stars|starred|acts|acted|is in|was in|are in|were in|appears)\b"
          r"|\bwho(?:'s|’s|\s+is|\s+was|\s+are)\s+(?:in it|in the cast|the (?:lead|star|hero|heroine|villain|main))"
-         r"|\b(?:who|which actors?)\b.*\b(?:cast|lead|actor|actress|stars?)\b"
+         r"|\b(?:who|whos|which actors?)\b.*\b(?:cast|lead|actor|actress|stars?|starring|headlin(?:es|ed|ing))\b"
          r"|\bwho(?:'s|’s|\s+is|\s+was|\s+are|\s+were)\s+in\b|\bwhich (?:actor|actress|star)s?\b"
          r"|\b(?:main|lead|leading) (?:actor|actress|star|character|role)\b"
          r"|^\W*(?:the\s+)?(?:main\s+|lead\s+)?star of\b|" + _NAMING + r"cast\W*$"
@@ -488,6 +494,7 @@ _WITH = _rx(
     r"\s+(?:film|movie|flick)\b|\bto watch alone\b"
     r"|\b(?:show|take|bring)\b.*\bto\s+(?:my|the|our)\s+(?:\w+\s+)?(?:kids?|children|son|daughter|teens?|family|"
     r"class|students|toddlers?)\b"
+    r"|\b(?:take|bring)\s+(?:my|the|our)\s+(?:\w+\s+)?(?:kids?|children|son|daughter|teens?|family|class|toddlers?)\s+to\b"
 )
 _ASKED = _rx(
     r"^\W*(?:is|was|are|isn'?t|does|did|do|will|would|can|could|should|how|any|what'?s|whats|what is)\b|\?\s*$"
@@ -501,7 +508,9 @@ _LENGTH = _rx(
 
 
 # Words after a feel that leave it the question's last say: "is it a long watch?", "is it creepy at all?".
-_AFTER_FEEL = frozenset("watch film movie one flick ride sit at all really though tho then overall honestly".split())
+_AFTER_FEEL = frozenset(
+    "watch film movie one flick ride sit at all really though tho then overall honestly enough".split()
+)
 
 
 def _suitability(text: str, vectors: WordVectors | None) -> bool:
@@ -522,13 +531,18 @@ def _suitability(text: str, vectors: WordVectors | None) -> bool:
         return who is None or fold(who) in AUDIENCES or (fold(who) == "ones" and "little" in text.lower()) or too
     if (m := _FEEL_HOW.match(text)) is not None:  # "how scary is it?"; "how good is it?" asks for the verdict
         return m.group("feel").lower() not in _VALENCE and feel_of(m.group("feel").lower(), vectors)
-    if (m := _FEEL_IS.match(text)) is not None:
-        said = re.findall(r"[a-z]+", m.group("rest").lower())
-        while len(said) > 1 and said[-1] in _AFTER_FEEL:  # "is it a long watch?", "is it creepy at all?"
-            said.pop()
-        last = said[-1:]
-        return bool(last) and last[0] not in _VALENCE and feel_of(last[0], vectors) and not _VERDICT.search(text)
-    return False
+    return bool(asked_feel(text, vectors)) and not _VERDICT.search(text)
+
+
+def asked_feel(text: str, vectors: WordVectors | None = None) -> str:
+    """The feel an "is it ...?" question ends on ("is the sure thing amusing?": amusing), or ""."""
+    if (m := _FEEL_IS.match(text)) is None:
+        return ""
+    said = re.findall(r"[a-z]+", m.group("rest").lower())
+    while len(said) > 1 and said[-1] in _AFTER_FEEL:  # "is it a long watch?", "is it creepy at all?"
+        said.pop()
+    last = said[-1] if said else ""
+    return last if last and last not in _VALENCE and feel_of(last, vectors) else ""
 
 
 # The words a route's own patterns are made of: never a title's, so title search looks past them
@@ -540,11 +554,12 @@ _SEQUEL_WORDS = (
 _FACT_WORDS = (
     "directed direct directs director helmed composed scored composer wrote write writes writer screenwriter penned "
     "scripted plays played stars starred star starring acts acted appears lead leads cast hero heroine villain actor "
-    "actors actress main character behind camera role leading name which"
+    "actors actress main character behind camera role leading name which filmed filmmaker filmmakers "
+    "headlines headlined headlining"
 )
 _SUITABILITY_WORDS = (
     "good ok okay suitable appropriate safe fine alright ideal watchable friendly too enough one give make me alone "
-    "watch year years old yo weeknight"
+    "watch year years old yo weeknight freak out overstay overstays welcome running time take bring"
 )
 _VERDICT_WORDS = (
     "worth watching seeing look skip bother give go try shot chance cop thumbs recommend recommended consensus good "

@@ -688,3 +688,38 @@ async def test_a_judgement_of_the_whole_film_is_its_verdict(engine: Engine, ques
 def test_a_judgement_about_something_else_is_not_the_verdict() -> None:
     assert classify("is it bad for kids?").kind is not Kind.VERDICT
     assert classify("how is it going?").kind is not Kind.VERDICT
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["director of jaws?", "who is jaws directed by?", "what director made jaws?", "who filmed jaws?"],
+)
+async def test_a_director_asked_for_in_other_words_is_named(engine: Engine, question: str) -> None:
+    a = await ask(engine, question)  # the question's words are not read as a longer title ("director of jaws")
+    assert isinstance(a, Fact) and a.role == "director" and a.names[0] == "Steven Spielberg", text(a)
+
+
+@pytest.mark.parametrize("question", ["who headlines alien?", "who's starring in alien?"])
+async def test_a_lead_asked_for_in_other_words_is_named(engine: Engine, question: str) -> None:
+    a = await ask(engine, question)
+    assert isinstance(a, Fact) and a.names[0] == "Sigourney Weaver", text(a)
+
+
+def test_a_director_word_in_another_question_asks_no_fact() -> None:
+    for question in ("what is the director like?", "what did the director do wrong?", "who shot first?"):
+        assert classify(question).kind is not Kind.FACT, question
+
+
+@pytest.mark.parametrize(
+    ("question", "film", "must"),
+    [("can i take my kids to jaws?", "jaws", "young children"),
+     ("will the hollow orchard freak me out?", "hollow", "terrifying"),
+     ("does heat overstay its welcome?", "heat", "long"),
+     ("what's the running time of heat?", "heat", "long")],
+)  # fmt: skip
+async def test_a_feel_asked_in_an_idiom_quotes_what_the_reviews_say(
+    engine: Engine, question: str, film: str, must: str
+) -> None:
+    a = await ask(engine, question)
+    assert isinstance(a, Snippets) and a.film is not None and a.film.id == film, text(a)
+    assert any(must in q.text for q in a.quotes), text(a)

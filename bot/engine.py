@@ -54,6 +54,7 @@ from bot.intents import (
     asks_about,
     chatter,
     classify,
+    commands,
     family,
     genre_words,
     heal,
@@ -473,7 +474,7 @@ class Engine:
         if film is None:
             if route.kind in (Kind.SEQUEL, Kind.FACT, Kind.SUITABILITY, Kind.VERDICT):
                 return Notice(Note.WHICH_FILM, self._example)
-            if not aspects and not (terms and about_films(text)):  # nothing to match, or "order me a pizza?"
+            if (not aspects and not (terms and about_films(text))) or commands(text):  # "order me a pizza?"
                 return Notice(Note.NOT_UNDERSTOOD, self._example)
             return self._anywhere(text, terms, aspects)
         if route.kind is Kind.SEQUEL:

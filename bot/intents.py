@@ -614,7 +614,8 @@ _CHAT = frozenset(
     "ok okay oops oopsie huh hm hmm hmmm ugh ah ahh oh ohh uh um umm er wait what why lol lmao haha hahaha wow "
     "whoa yeah yea yes yep no nope nah sorry nevermind nvm mind wrong button typo mistake meant mean again called "
     "ignore that this it so but and or then well right sure cool nice thanks thank thx ty k kk hey hi hello yo "
-    "sup test testing one never".split()
+    "sup test testing one never good morning afternoon evening night bye goodbye cya later see you soon there "
+    "cheers".split()
 )
 
 
@@ -629,11 +630,25 @@ _SCREEN = _FILM_WORDS - {"one", "ones"} | frozenset(
     "talk talks say says said discuss discusses watch watching watched actor actors actress actresses cast director "
     "directors character characters plot story stories ending sequel sequels genre".split()
 )
-# Words that ask the bot for something, or about the world ("can you order me a pizza?", "who won the football?").
-_ASKS_BOT = _ASKS | frozenset(
-    "who whos when where why how me you your yours i my we us our tell give show order book get make find go let "
-    "help play sing buy call".split()
+# Verbs that start a command to a device, not a question about films ("turn off the lights", "send an email").
+_COMMANDS = frozenset(
+    "turn switch open close send email text message remind wake stop start lock unlock dim mute pause set".split()
 )
+# Words that ask the bot for something, or about the world ("can you order me a pizza?", "who won the football?").
+_ASKS_BOT = (
+    _ASKS
+    | frozenset(
+        "who whos when where why how me you your yours i my we us our tell give show order book get make find go let "
+        "help play sing buy call".split()
+    )
+    | _COMMANDS
+)
+
+
+def commands(text: str) -> bool:
+    """Whether `text` is a command to a device ("turn off the lights"): a command verb first, no word of films."""
+    tokens = words(text)
+    return bool(tokens) and tokens[0] in _COMMANDS and not _SCREEN.intersection(tokens)
 
 
 def about_films(text: str) -> bool:

@@ -723,3 +723,9 @@ async def test_a_feel_asked_in_an_idiom_quotes_what_the_reviews_say(
     a = await ask(engine, question)
     assert isinstance(a, Snippets) and a.film is not None and a.film.id == film, text(a)
     assert any(must in q.text for q in a.quotes), text(a)
+
+
+@pytest.mark.parametrize("said", ["good morning", "bye", "turn off the lights", "send an email"])
+async def test_a_greeting_or_a_command_to_a_device_is_not_understood(engine: Engine, said: str) -> None:
+    a = await ask(engine, said, "greet")  # never review sentences that happen to say "morning" or "email"
+    assert isinstance(a, Notice) and a.note is Note.NOT_UNDERSTOOD, text(a)

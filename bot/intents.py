@@ -221,15 +221,17 @@ _RANK_SUP = _rx(r"\b(?:the\s+)?(?:(?P<mode>best|worst|greatest|finest|most|least
 _COMPARES = (
     r"(?:better|worse|as good|compare[sd]?|comparison|stack(?:s)? up|measures? up|lives? up|holds? up|improves?|"
     r"improvement|improved|beats?|beaten|tops?|topped|outdo(?:es)?|outdone|surpass(?:es)?|superior|inferior|"
-    r"vs|versus|next to|matche?s? up)"
+    r"vs|versus|next to|matche?s? up|(?!(?:rath|oth|aft|ev|nev|wheth|rememb)er\b)[a-z]+er than|"
+    r"(?:more|less) [a-z]+ than|as [a-z]+ as|step (?:up|down)|upgrade|downgrade|letdown|let down|rates? against|"
+    r"do(?:es)? (?:\w+ )?justice)"
 )
 _ORIGINAL = (
     r"(?:original|first(?:\s+(?:one|film|movie|part|installment|instalment))?|predecessor|earlier (?:one|film|movie)|"
-    r"last one|part (?:1|one|i)|1st (?:one|film|movie))"
+    r"last one|part (?:1|one|i)|1st (?:one|film|movie)|what came before|the one before)"
 )
 _SEQUEL = _rx(
     rf"\b{_COMPARES}\b.*\b{_ORIGINAL}\b|\b{_ORIGINAL}\b.*\b{_COMPARES}\b"
-    r"|\bhow does (?:it|the sequel|this one) compare\b"
+    r"|\bhow does (?:it|the sequel|this one) compare\b|\bworthy (?:sequel|follow[- ]?up|successor)\b"
 )
 # A title and a role noun, no question word: "Alien director?", "Heat cast?" ("how is the cast?" asks an opinion).
 _NAMING = r"^(?!\W*(?:how|what|whats|was|is|are|were|did|does|do)\b)(?!\W*(?:the|its|and)?\s*\w+\W*$).*\b"

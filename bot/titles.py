@@ -1151,6 +1151,8 @@ def _contradiction(tokens: list[str], start: int, end: int, film: Film) -> tuple
             hi = end + 1
         elif after in _VERBS and any(t in _AUXILIARIES for t in tokens[:start]):
             pass  # the question's own verb: "does jaws live up to the original?", "how long does alien run?"
+        elif _compares_after(tokens, end):
+            pass  # "is jaws a step down from the original?", "is jaws as strong as the first one?"
         else:
             n = end
             while n < len(tokens) and tokens[n] in _TITLE_LINKS:
@@ -1171,6 +1173,22 @@ def _contradiction(tokens: list[str], start: int, end: int, film: Film) -> tuple
         lo = _title_start(tokens, n)
         lo -= 1 if lo > 0 and tokens[lo - 1] in ARTICLES else 0  # "the return of the mummy"
     return None if (lo, hi) == (start, end) else (lo, hi)
+
+
+# Words that name the film a sequel is compared with.
+_ORIGINAL = frozenset("original originals first sequel sequels prequel predecessor instalment installment".split())
+
+
+def _compares_after(tokens: list[str], end: int) -> bool:
+    """Whether the words after a title found in a question compare it, and are no more of a title: "as strong as
+    ...", "weaker than ...", or an article that starts a phrase about the original ("a step down from the
+    original", "a worthy sequel"). "heat wave" and "to kill a mockingbird" are still longer titles."""
+    rest = tokens[end:]
+    if len(rest) >= 3 and rest[0] == "as" and "as" in rest[2:4]:
+        return True
+    if len(rest) >= 2 and rest[0].endswith("er") and rest[1] == "than" and lexicon.rank(rest[0]) is not None:
+        return True
+    return bool(rest) and rest[0] in ("a", "an") and not _ORIGINAL.isdisjoint(rest[1:])
 
 
 def _trigrams(text: str) -> list[str]:

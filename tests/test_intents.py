@@ -729,3 +729,22 @@ async def test_a_feel_asked_in_an_idiom_quotes_what_the_reviews_say(
 async def test_a_greeting_or_a_command_to_a_device_is_not_understood(engine: Engine, said: str) -> None:
     a = await ask(engine, said, "greet")  # never review sentences that happen to say "morning" or "email"
     assert isinstance(a, Notice) and a.note is Note.NOT_UNDERSTOOD, text(a)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["is the deep blue return a step down from the original?", "is the deep blue return weaker than the original?",
+     "is the deep blue return as fun as the first movie?", "is the deep blue return a worthy sequel?",
+     "is the deep blue return better than what came before?"],
+)  # fmt: skip
+async def test_a_comparison_in_other_words_is_the_comparison_with_the_original(engine: Engine, question: str) -> None:
+    a = await ask(engine, question)  # the words after the title compare it: they are not more of a title
+    assert isinstance(a, Comparison) and a.film.id == "deep", text(a)
+
+
+def test_words_after_a_title_that_compare_it_still_leave_longer_titles_longer() -> None:
+    from bot.titles import Outcome, TitleIndex
+
+    index = TitleIndex([Film("heat", "Heat", 1995), Film("kill", "Kill", 2013)])
+    for question in ("is heat wave a step down from the original?", "is to kill a mockingbird good?"):
+        assert index.find_in(question).outcome is not Outcome.MATCH, question

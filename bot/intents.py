@@ -232,6 +232,9 @@ _ORIGINAL = (
 _SEQUEL = _rx(
     rf"\b{_COMPARES}\b.*\b{_ORIGINAL}\b|\b{_ORIGINAL}\b.*\b{_COMPARES}\b"
     r"|\bhow does (?:it|the sequel|this one) compare\b|\bworthy (?:sequel|follow[- ]?up|successor)\b"
+    rf"|\b(?:sequel|follow[- ]?up)\b.*\b{_COMPARES}\b|\b{_COMPARES}\b.*\b(?:sequel|follow[- ]?up)\b"
+    r"|\b(?:first|1st|original)(?: one| film| movie)? or (?:the )?(?:second|2nd|sequel|next)\b"
+    r"|\b(?:second|2nd|sequel)(?: one| film| movie)? or (?:the )?(?:first|1st|original)\b"
 )
 # A title and a role noun, no question word: "Alien director?", "Heat cast?" ("how is the cast?" asks an opinion).
 _NAMING = r"^(?!\W*(?:how|what|whats|was|is|are|were|did|does|do)\b)(?!\W*(?:the|its|and)?\s*\w+\W*$).*\b"

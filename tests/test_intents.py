@@ -748,3 +748,10 @@ def test_words_after_a_title_that_compare_it_still_leave_longer_titles_longer() 
     index = TitleIndex([Film("heat", "Heat", 1995), Film("kill", "Kill", 2013)])
     for question in ("is heat wave a step down from the original?", "is to kill a mockingbird good?"):
         assert index.find_in(question).outcome is not Outcome.MATCH, question
+
+
+@pytest.mark.parametrize("question", ["how does the sequel measure up?", "first one or second one?"])
+async def test_a_comparison_that_names_no_original_still_compares(engine: Engine, question: str) -> None:
+    await engine.answer(Question(Intent.REVIEW, "the deep blue return", "measure"))
+    a = await ask(engine, question, "measure")
+    assert isinstance(a, Comparison) and a.film.id == "deep", text(a)

@@ -123,11 +123,13 @@ FAMILIES: dict[str, frozenset[str]] = {
         "teenagers parent parents toddler toddlers baby babies boys girls son sons daughter daughters school",
         "scary": "scary scarier scariest scare scares scared frightening frighten frightened terrifying terrify "
         "terrified terror horror horrifying horrific creepy eerie spooky chilling chills scream screams fear afraid "
-        "dread nightmare nightmares shock shocking jump",
+        "dread nightmare nightmares shock shocking jump scaring frightens terrifies horrified creepier creepiest "
+        "screamed",
         "funny": "funny funnier funniest hilarious hilariously humor humour humorous comedy comedic comedies laugh "
-        "laughs laughing laughter joke jokes wit witty amusing gag gags chuckle chuckles",
-        "long": "long longer longest length lengthy hour hours minutes runtime overlong drag drags dragged padded "
-        "tedious brisk short",
+        "laughs laughing laughter joke jokes wit witty amusing gag gags chuckle chuckles laughed chuckled giggle "
+        "giggles amused",
+        "long": "long longer longest length lengthy hour hours minute minutes runtime overlong drag drags dragged "
+        "padded tedious brisk short",
         "sad": "sad sadder saddest sadness tears tearjerker weep weeping cry crying heartbreaking depressing moving "
         "melancholy tragic tragedy grief",
         "violent": "violent violence gory gore bloody blood brutal brutality graphic gruesome killing killings torture",

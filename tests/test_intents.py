@@ -755,3 +755,11 @@ async def test_a_comparison_that_names_no_original_still_compares(engine: Engine
     await engine.answer(Question(Intent.REVIEW, "the deep blue return", "measure"))
     a = await ask(engine, question, "measure")
     assert isinstance(a, Comparison) and a.film.id == "deep", text(a)
+
+
+async def test_a_feel_is_answered_by_an_inflection_of_its_words() -> None:
+    films = (_film("romp", "The Summer Romp", 2004, ("Hal", "I laughed out loud many times. The plot is thin.", None)),
+             _film("heat", "Heat", 1995, ("Eli", "Heat is a taut, brilliant crime saga.", None)))  # fmt: skip
+    engine = Engine(films)
+    a = await ask(engine, "is the summer romp funny?")
+    assert isinstance(a, Snippets) and [q.text for q in a.quotes] == ["I laughed out loud many times."], text(a)

@@ -263,6 +263,8 @@ _AUDIENCE = _rx(
 )
 _FEEL_IS = _rx(r"^\W*(?:is|was|are|isn'?t|wasn'?t)\b(?P<rest>.+?)[?.!]*$")
 _FEEL_HOW = _rx(r"^\W*how\s+(?P<feel>[a-z]+)\s+(?:is|was|are)\b")
+# A judgement of the film as a whole, not of it for someone or at something ("is it good for kids?").
+_NOT_FOR = r"(?!\s+(?:for|at|with|to|in|on)\b)"
 _VERDICT = _rx(
     r"\b(?:any good|worth (?:it|watching|seeing|a watch|the time|a look)|should i (?:watch|see)|verdict|"
     r"(?:would|do|did) (?:you|they|the reviewers?) recommend|recommend(?:ed)? (?:it|this|that)\b|is it good|"
@@ -272,11 +274,9 @@ _VERDICT = _rx(
     r"good or not|hit or miss|^\W*rate|any cop|give (?:it|this|that|.+?) a (?:go|try|shot|chance)|worth a (?:go|try)|"
     r"(?:do|does) (?:people|critics|reviewers|folks|anyone) (?:like|love|rate|enjoy)|consensus|"
     r"(?:is|was) .+ recommended|(?:is|was) (?:it|this|that) (?:any good|(?:a |an )?(?:(?:really|very|actually) )?"
-    rf"(?:{'|'.join(sorted(JUDGEMENTS))}))\b"
-    r"(?!\s+(?:for|at|with|to|in|on)\b)|thoughts on|(?:think|feel) (?:of|about) (?:it|this|that)(?=\W*$)|"
-    r"(?:do|did) you (?:like|love|enjoy)|^\W*how was (?:it|this|that)(?=\W*$)|"
-    r"(?:say|think|reckon|consider|call) (?:it|this|that)(?:'s|s| is| was)? (?:a )?good\b"
-    r"(?!\s+(?:for|at|with|to|in|on)\b))\b"
+    rf"(?:{'|'.join(sorted(JUDGEMENTS))}))\b{_NOT_FOR}|thoughts on|(?:think|feel) (?:of|about) (?:it|this|that)"
+    r"(?=\W*$)|(?:do|did) you (?:like|love|enjoy)|^\W*how was (?:it|this|that)(?=\W*$)|"
+    rf"(?:say|think|reckon|consider|call) (?:it|this|that)(?:'s|s| is| was)? (?:a )?good\b{_NOT_FOR})\b"
 )
 _REVIEW = _rx(r"^\W*(?:review( of)?|tell me about|what about|how about|summari[sz]e)\b")
 _ABOUT = _rx(r"^\W*(?:what|how) about\b")  # "what about the ending?" asks about a topic; "what about heat?" a film

@@ -570,8 +570,9 @@ class TitleIndex:
         ranked = self._ranked(part, 10) if part else []  # ranked once: the film it names, and its series
         parent = self._decide(ranked) if part and normalise(part) != normalise(text) else _NOTHING
         tokens = words(clean(text, 200))
-        first: list[tuple[float, Film, bool]] = []  # "Shrek 2", "Heat Wave": a title with more words after it
-        last: list[tuple[float, Film, bool]] = []  # "Body Heat": ... or before it (and whether the rest is words)
+        first: list[_Span] = []  # "Shrek 2", "Heat Wave": a title with more words after it
+        last: list[_Span] = []  # "Body Heat": ... or before it
+        plain: list[_Span] = []  # those with words around them ("Tape Brother"), not a slip ("sherlock holmss")
         longer: list[_Span] = []
         for span in self._spans(tokens):
             outside = tokens[: span.start] + tokens[span.end :]
@@ -588,12 +589,10 @@ class TitleIndex:
             ):
                 continue  # "sherlock" inside "sherlock holmes" is no reading of its own
             longer.append(span)
-            # a title and other words ("Tape Brother"), not a longer title misspelt ("sherlock holmss")
-            plain = all(lexicon.rank(t) is not None or self.knows_word(t) for t in outside)
-            if outside and span.start == 0:
-                first.append((span.score, span.film, plain))
-            elif outside and span.end == len(tokens):
-                last.append((span.score, span.film, plain))
+            if outside and (span.start == 0 or span.end == len(tokens)):
+                (first if span.start == 0 else last).append(span)
+                if all(lexicon.rank(t) is not None or self.knows_word(t) for t in outside):
+                    plain.append(span)
         # the series the query's main title names: "Star Trek: The Motion Picture" offers Star Trek and its other
         # films, "Shrlock: The Abominable Bride" those of Sherlock
         kin = self._series(ranked)
@@ -614,14 +613,14 @@ class TitleIndex:
             if res.related or res.outcome is Outcome.AMBIGUOUS
             else []
         )
-        starts, ends = _suggestions([r[:2] for r in first]), _suggestions([r[:2] for r in last])
+        starts, ends = _spanned(first), _spanned(last)
         if ahead or kin or guesses:  # the query's own main title explains it best
             found = _distinct(ahead, whole, _suggestions(kin), guesses, starts, res.suggestions, ends)
         else:
             # each reading gets a place before any gets a second: "Syrup Persuasion" offers Syrup, not only films
             # called Persuasion
-            heads = [r[:2] for r in first if r[2]][:1] + [r[:2] for r in last if r[2]][:1]
-            found = _distinct(whole[:1], res.suggestions[:1], _suggestions(heads), whole, starts, res.suggestions, ends)
+            heads = [s for s in first if s in plain][:1] + [s for s in last if s in plain][:1]
+            found = _distinct(whole[:1], res.suggestions[:1], _spanned(heads), whole, starts, res.suggestions, ends)
         return Resolution(Outcome.NOT_FOUND, None, found[:3], related=True)
 
     def _series(self, ranked: list[tuple[_Scored, int]]) -> list[tuple[float, Film]]:
@@ -1176,7 +1175,7 @@ def _contradiction(tokens: list[str], start: int, end: int, film: Film) -> tuple
 
 
 # Words that name the film a sequel is compared with.
-_ORIGINAL = frozenset("original originals first sequel sequels prequel predecessor instalment installment".split())
+_COMPARED_WITH = frozenset("original originals first sequel sequels prequel predecessor instalment installment".split())
 
 
 def _compares_after(tokens: list[str], end: int) -> bool:
@@ -1188,7 +1187,7 @@ def _compares_after(tokens: list[str], end: int) -> bool:
         return True
     if len(rest) >= 2 and rest[0].endswith("er") and rest[1] == "than" and lexicon.rank(rest[0]) is not None:
         return True
-    return bool(rest) and rest[0] in ("a", "an") and not _ORIGINAL.isdisjoint(rest[1:])
+    return bool(rest) and rest[0] in ("a", "an") and not _COMPARED_WITH.isdisjoint(rest[1:])
 
 
 def _trigrams(text: str) -> list[str]:
@@ -1292,6 +1291,10 @@ def _sequel_named(s: _Scored) -> bool:
 
 def _suggestions(ranked: Sequence[tuple[float, Film]]) -> tuple[Suggestion, ...]:
     return tuple(Suggestion(shorten(f.label, LABEL_CHARS), round(s, 1), f.id) for s, f in ranked)
+
+
+def _spanned(spans: Sequence[_Span]) -> tuple[Suggestion, ...]:
+    return _suggestions([(s.score, s.film) for s in spans])
 
 
 def _distinct(*groups: Iterable[Suggestion]) -> tuple[Suggestion, ...]:

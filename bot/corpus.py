@@ -21,13 +21,13 @@ import hashlib
 import itertools
 import json
 import logging
-import mmap
 import operator
 import os
 import re
 import stat
 import sys
 import time
+import weakref
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -40,7 +40,7 @@ import yaml
 from bot import messages as msg
 from bot import models, reading, text, yamlsafe
 from bot.errors import CorpusError
-from bot.models import Film, Label, Review
+from bot.models import Film, Label, Review, Stored
 from bot.reading import parse_rating
 from bot.text import clean, normalise, shorten, split_year, words
 
@@ -87,7 +87,7 @@ class ReviewFile:
 
     title: str
     year: int | None
-    text: str
+    body: str | Stored  # the text, or where the corpus cache keeps it: read it as `text`
     aliases: tuple[str, ...] = ()
     sequel_of: str | None = None
     reviewer: str | None = None
@@ -98,10 +98,18 @@ class ReviewFile:
     checksum: int = 0  # `text_checksum(text)`: the search index's fingerprint uses it
     same: str = ""  # `same_text(text)`: two files of one film with the same `same` are duplicates
 
+    @property
+    def text(self) -> str:
+        body = self.body
+        return body if isinstance(body, str) else body.read()
+
 
 def text_checksum(text: str) -> int:
     """A checksum of a review's text: its UTF-8 length and CRC-32 in one number."""
-    data = text.encode("utf-8", "surrogatepass")
+    return _checksum(text.encode("utf-8", "surrogatepass"))
+
+
+def _checksum(data: bytes) -> int:
     return len(data) << 32 | zlib.crc32(data)
 
 
@@ -291,7 +299,7 @@ def parse_text(name: str, suffix: str, data: bytes) -> ReviewFile:
     return ReviewFile(
         title=title,
         year=year,
-        text=body,
+        body=body,
         aliases=tuple(a for a in aliases if a),
         sequel_of=_short(data_fields.get("sequel_of")),
         is_sequel=bool(data_fields.get("sequel_of")) or is_sequel(body),
@@ -410,10 +418,26 @@ def _walk(root: Path) -> list[_Found | CorpusError]:
                 pending.append(_listing(entry.path, found))
                 break
             name = entry.name
-            if name.endswith((".md", ".txt")) and not name.lower().startswith("readme"):
-                item = _entry(entry, real_root)
+            if not name.endswith((".md", ".txt")) or name.lower().startswith("readme"):
+                continue
+            if entry.is_symlink():
+                item = _link(entry, real_root)
                 if item is not None:
                     found.append(item)
+                continue
+            # The usual case, written out here: a restart walks 100,000 of these
+            path = entry.path
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except FileNotFoundError:  # removed while the folder was read
+                continue
+            except OSError as exc:
+                found.append(CorpusError(shown(path), None, _unreadable(exc)))
+                continue
+            if stat.S_ISREG(st.st_mode):
+                found.append(_Found(path, path, shown(path), st, real_root))
+            else:
+                found.append(CorpusError(shown(path), None, msg.CORPUS_NOT_A_FILE))
         else:
             pending.pop()
     return found
@@ -439,21 +463,17 @@ def _unreadable(exc: OSError) -> str:
     return msg.CORPUS_UNREADABLE.format(reason=exc.strerror or "I/O error")
 
 
-def _entry(entry: os.DirEntry[str], root: str) -> _Found | CorpusError | None:
-    """A review file a corpus folder lists: to read, a problem, or None (removed meanwhile)."""
+def _link(entry: os.DirEntry[str], root: str) -> _Found | CorpusError | None:
+    """A link a corpus folder lists: the file inside the corpus to read, a problem, or None (removed meanwhile)."""
     path = entry.path
-    target = path
     try:
-        if entry.is_symlink():
-            target = os.path.realpath(path)
-            if not _inside(target, root):
-                return CorpusError(shown(path), None, msg.CORPUS_LINK_OUTSIDE.format(target=shown(target)))
-            try:
-                st = os.stat(target)
-            except FileNotFoundError:
-                return CorpusError(shown(path), None, msg.CORPUS_LINK_BROKEN.format(target=shown(target)))
-        else:
-            st = entry.stat(follow_symlinks=False)
+        target = os.path.realpath(path)
+        if not _inside(target, root):
+            return CorpusError(shown(path), None, msg.CORPUS_LINK_OUTSIDE.format(target=shown(target)))
+        try:
+            st = os.stat(target)
+        except FileNotFoundError:
+            return CorpusError(shown(path), None, msg.CORPUS_LINK_BROKEN.format(target=shown(target)))
     except FileNotFoundError:  # removed while the folder was read
         return None
     except OSError as exc:
@@ -494,10 +514,13 @@ def load_corpus(
         return build_corpus(_keep_last_good(read, last_good, _sources(read)))
     with gc_paused():  # what the walk and the cache make is kept: no garbage to look for
         found = _walk(root)
-        known = _read_cache(cache)
+        cached = _read_cache(cache)
+        unchanged = cached is not None and _unchanged(cached, found)
+        if unchanged:  # a restart: every file as the cache knows it, and the corpus built from them kept too
+            return unchanged
+        known = {} if cached is None else _entries(cached)
     settled = time.time_ns() - SETTLE_NS
-    changed = known is None  # damaged: written again whatever happens
-    known = known or {}
+    changed = cached is None  # damaged: written again whatever happens
     kept: dict[str, _Cached] = {}
     keys: dict[str, str] = {}
     items: list[ReviewFile | CorpusError] = []
@@ -519,12 +542,15 @@ def load_corpus(
             kept[item.path] = entry
             keys[entry.review.title] = entry.key
         items.append(parsed)
-    if changed or len(kept) != len(known):
-        _write_cache(cache, kept)
+    whole = len(kept) == len(found)  # every file read and cached: nothing broken, nothing too new to cache
     if last_good:
         items = _keep_last_good(items, last_good, _sources(items))
     with gc_paused():  # not around parsing: a YAML parser leaves cycles behind
-        return build_corpus(items, keys)
+        corpus, groups = _build(items, keys)
+    built = _built(corpus, groups, [e.review for e in kept.values()]) if whole else None
+    if changed or len(kept) != len(known) or (built is not None and (cached is None or cached.built is None)):
+        _write_cache(cache, kept, built)
+    return corpus
 
 
 def _sources(items: Iterable[ReviewFile | CorpusError]) -> set[str]:
@@ -595,10 +621,13 @@ def _parse(found: _Found) -> ReviewFile | CorpusError:
 
 # --- the corpus cache -------------------------------------------------------------------------
 # One file: MAGIC, the length of a JSON header (8 bytes, little-endian), the header, then every review's
-# text as UTF-8, one after another. The header holds `format` (a digest of the parsing code) and one
-# list per field, one entry per file; `text_end[i]` is where review i's text ends in the blob. Nothing
-# in it can run code, and everything is checked when read: any mismatch and the whole cache is ignored.
-# The texts are read through a memory map, which is also how a later version may serve them unread.
+# text as UTF-8, one after another. The header holds `format` (a digest of the code that reads and
+# builds the corpus), one list per field with one entry per file (`text_end[i]`: where file i's text
+# ends in the blob), and `built`: the corpus those files made, when they were all of it (no file broken
+# or too new to cache). A restart that finds just those files, none changed, takes that corpus as it
+# was instead of building it again. `built` holds each file's film (an index into its film columns;
+# -1 for a duplicate) and review id, and the problems and notes. Nothing in the file can run code, and
+# everything is checked when read: any mismatch and the whole cache is ignored.
 
 MAGIC = b"reviewbot corpus cache\n"
 _HEX = re.compile(r"[0-9a-f]*")
@@ -609,28 +638,36 @@ class _Damaged(ValueError):
     """The corpus cache is not what `_write_cache` wrote."""
 
 
+class _Read(NamedTuple):
+    """A corpus cache as read and checked: its columns, where its texts are, and the corpus they made (or None)."""
+
+    columns: dict[str, list[Any]]
+    texts: list[Stored]
+    built: dict[str, list[Any]] | None
+
+
 @functools.cache
 def _cache_format() -> str:
-    """A digest of the code that parses reviews: a cache written by other code is not used."""
+    """A digest of the code that reads and builds reviews: a cache written by other code is not used."""
     h = hashlib.sha256(MAGIC)
-    for module in (sys.modules[__name__], models, reading, text, yamlsafe):
+    for module in (sys.modules[__name__], models, reading, text, yamlsafe, msg):
         h.update(Path(str(module.__file__)).read_bytes())
     h.update(f"{yaml.__version__} {yamlsafe.LOADER.__name__}".encode())
     return h.hexdigest()
 
 
-def _read_cache(path: Path) -> dict[str, _Cached] | None:
-    """The cached reviews by path; {} when there is no cache, None when it is damaged (after one warning)."""
+def _read_cache(path: Path) -> _Read | None:
+    """The corpus cache, empty when there is none; None when it is damaged (after one warning)."""
     try:
         fd = os.open(path, _OPEN_FLAGS)
     except FileNotFoundError:
-        return {}
+        return _EMPTY
     except OSError as exc:
         log.warning("ignoring the corpus cache %s: %s", path, exc.strerror or exc)
         return None
     try:
         with open(fd, "rb") as fh:
-            return _cached_reviews(fh)
+            return _read_columns(fh, path)
     except (_Damaged, OSError, ValueError, TypeError, KeyError, IndexError, OverflowError, RecursionError) as exc:
         log.warning("ignoring the corpus cache %s (it will be written again): %s", path, _reason(exc))
         return None
@@ -640,7 +677,7 @@ def _reason(exc: BaseException) -> str:
     return shorten(str(exc) or type(exc).__name__, 200)
 
 
-def _cached_reviews(fh: BinaryIO) -> dict[str, _Cached]:
+def _read_columns(fh: BinaryIO, path: Path) -> _Read:
     st = os.fstat(fh.fileno())
     if not stat.S_ISREG(st.st_mode):
         raise _Damaged("not a regular file")
@@ -653,14 +690,76 @@ def _cached_reviews(fh: BinaryIO) -> dict[str, _Cached]:
         raise _Damaged("header longer than the file")
     meta = json.loads(fh.read(size))
     if not isinstance(meta, dict) or meta.get("format") != _cache_format():
-        return {}  # written by another version: not damaged, just not ours to read
+        return _EMPTY  # written by another version: not damaged, just not ours to read
     rows = _columns(meta, st.st_size - start)
-    with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-        view = memoryview(mapped)
+    built = _built_columns(meta.get("built"), len(rows["path"]))
+    kept = _Texts(os.dup(fh.fileno()), str(path))
+    ends = [start + end for end in rows["text_end"]]
+    starts = [start, *ends[:-1]]
+    texts: list[Stored] = list(map(_Stored, itertools.repeat(kept), starts, ends, rows["checksum"], rows["path"]))
+    return _Read(rows, texts, built)
+
+
+class _Texts:
+    """The review texts of one corpus cache file, read from it when asked for.
+
+    The file stays open while a review needs it: the cache is only ever replaced (a new file renamed
+    over it), so what is open keeps what was read. Should it be changed in place anyway, a text that
+    does not match its checksum is read from its review file instead, and the cache is removed (once,
+    with a warning) so that the next load writes it again.
+    """
+
+    __slots__ = ("__weakref__", "_fd", "damaged", "file")
+
+    def __init__(self, fd: int, file: str) -> None:
+        self._fd, self.file, self.damaged = fd, file, False
+        weakref.finalize(self, os.close, fd)
+
+    def read(self, stored: _Stored) -> str:
         try:
-            return _entries(rows, view, start)
-        finally:
-            view.release()
+            data = os.pread(self._fd, stored.end - stored.start, stored.start)
+            if _checksum(data) == stored.checksum:
+                return data.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            pass
+        if not self.damaged:
+            self.damaged = True
+            why = "a review's text does not match its checksum"
+            log.warning("ignoring the corpus cache %s (it will be written again): %s", shown(self.file), why)
+            with contextlib.suppress(OSError):
+                now, mine = os.stat(self.file), os.fstat(self._fd)
+                if (now.st_dev, now.st_ino) == (mine.st_dev, mine.st_ino):
+                    os.unlink(self.file)
+        try:
+            return parse_file(Path(stored.path)).text
+        except (CorpusError, OSError) as exc:
+            log.warning("could not read %s again: %s", shown(stored.path), _reason(exc))
+            return ""
+
+
+class _Stored(NamedTuple):
+    """Where the corpus cache keeps one review's text (a `bot.models.Stored`); equal to that text, and hashed as it."""
+
+    texts: _Texts
+    start: int
+    end: int
+    checksum: int
+    path: str  # the review file
+
+    def read(self) -> str:
+        return self.texts.read(self)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str | _Stored):
+            return self.read() == (other if isinstance(other, str) else other.read())
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        same = self.__eq__(other)
+        return same if same is NotImplemented else not same
+
+    def __hash__(self) -> int:
+        return hash(self.read())
 
 
 def _texts(values: list[Any], limit: int, optional: bool = False, empty: bool = False) -> bool:
@@ -680,6 +779,18 @@ def _ints(values: list[Any], low: int, high: int, optional: bool = False) -> boo
     return not present or (low <= min(present) and max(present) <= high)
 
 
+def _said(values: list[Any]) -> bool:
+    """Problems or notes: each [path, line or None, message]."""
+    return all(
+        type(v) is list
+        and len(v) == 3
+        and type(v[0]) is str
+        and type(v[2]) is str
+        and (v[1] is None or type(v[1]) is int)
+        for v in values
+    )
+
+
 _COLUMNS: dict[str, Callable[[list[Any]], bool]] = {
     "path": lambda c: _texts(c, 1 << 16),
     "size": lambda c: _ints(c, 0, MAX_FILE_BYTES),
@@ -696,6 +807,18 @@ _COLUMNS: dict[str, Callable[[list[Any]], bool]] = {
     "checksum": lambda c: _ints(c, 0, (1 << 53) - 1),
     "same": lambda c: _texts(c, 24) and min(map(len, c), default=24) == 24 and _HEX.fullmatch("".join(c)) is not None,
     "text_end": lambda c: _ints(c, 1, 1 << 62) and all(map(operator.lt, c, c[1:])),
+}
+_EMPTY = _Read({name: [] for name in _COLUMNS}, [], None)
+_BUILT: dict[str, Callable[[list[Any]], bool]] = {
+    "film": lambda c: _ints(c, -1, (1 << 62)),  # per file
+    "review": lambda c: _texts(c, 1 << 16, optional=True),  # per file: None for a duplicate
+    "id": lambda c: _texts(c, 1 << 16) and len(set(c)) == len(c),  # per film, and the rest
+    "title": _COLUMNS["title"],
+    "year": _COLUMNS["year"],
+    "aliases": _COLUMNS["aliases"],
+    "sequel_of": _COLUMNS["sequel_of"],
+    "problems": _said,  # a list each, in order
+    "notes": _said,
 }
 
 
@@ -715,20 +838,104 @@ def _columns(meta: dict[str, Any], blob: int) -> dict[str, list[Any]]:
     return columns
 
 
-def _entries(c: dict[str, list[Any]], blob: memoryview, start: int) -> dict[str, _Cached]:
-    """The cached reviews by path, built a column at a time (a third faster than row by row)."""
-    bounds = [start, *(start + end for end in c["text_end"])]
-    texts = [str(blob[a:b], "utf-8") for a, b in itertools.pairwise(bounds)]  # not UTF-8: damaged
+def _built_columns(built: Any, count: int) -> dict[str, list[Any]] | None:
+    """The header's `built`, checked: a film for every file, every film with a review, ids unique."""
+    if built is None:
+        return None
+    if not isinstance(built, dict) or set(built) != set(_BUILT):
+        raise _Damaged("missing or unexpected built columns")
+    for name, ok in _BUILT.items():
+        if not isinstance(built[name], list) or not ok(built[name]):
+            raise _Damaged(f"built column {name!r} is damaged")
+    films, of, reviews = len(built["id"]), built["film"], built["review"]
+    if (
+        len(of) != count
+        or len(reviews) != count
+        or any(len(built[k]) != films for k in ("title", "year", "aliases", "sequel_of"))
+    ):
+        raise _Damaged("built columns of different lengths")
+    used = [r for r in reviews if r is not None]
+    if (
+        set(of) - {-1} != set(range(films))
+        or any((n < 0) != (r is None) for n, r in zip(of, reviews, strict=True))
+        or len(set(used)) != len(used)
+    ):
+        raise _Damaged("built films and reviews do not match")
+    return built
+
+
+def _files(read: _Read) -> list[ReviewFile]:
+    """The cached review files, built a column at a time (a third faster than row by row)."""
+    c = read.columns
     labels: dict[str | None, Label | None] = {None: None, **{label.value: label for label in Label}}
-    reviews = map(
-        ReviewFile, c["title"], c["year"], texts, map(tuple, c["aliases"]), c["sequel_of"], c["reviewer"],
-        c["rating"], map(labels.__getitem__, c["verdict"]), c["is_sequel"], map(shown, c["path"]), c["checksum"],
-        c["same"],
+    return list(
+        map(
+            ReviewFile, c["title"], c["year"], read.texts, map(tuple, c["aliases"]), c["sequel_of"], c["reviewer"],
+            c["rating"], map(labels.__getitem__, c["verdict"]), c["is_sequel"], map(shown, c["path"]), c["checksum"],
+            c["same"],
+        )
     )  # fmt: skip
-    return dict(zip(c["path"], map(_Cached, c["size"], c["mtime"], reviews, c["key"]), strict=True))
 
 
-def _write_cache(path: Path, entries: dict[str, _Cached]) -> None:
+def _entries(read: _Read) -> dict[str, _Cached]:
+    """The cached review files by path."""
+    c = read.columns
+    return dict(zip(c["path"], map(_Cached, c["size"], c["mtime"], _files(read), c["key"]), strict=True))
+
+
+def _unchanged(read: _Read, found: list[_Found | CorpusError]) -> Corpus | None:
+    """The corpus the cache keeps, when the walk found just the files it was built from, none changed since."""
+    built, c = read.built, read.columns
+    if built is None or len(found) != len(read.texts):
+        return None
+    for item, path, size, mtime in zip(found, c["path"], c["size"], c["mtime"], strict=True):
+        if (
+            isinstance(item, CorpusError)
+            or item.path != path
+            or (item.stat.st_size, item.stat.st_mtime_ns) != (size, mtime)
+        ):
+            return None
+    files = _files(read)
+    ids = built["id"]
+    reviews: list[list[Review]] = [[] for _ in ids]
+    for n, review_id, f in zip(built["film"], built["review"], files, strict=True):
+        if n >= 0:
+            film_id = ids[n]
+            reviews[n].append(
+                Review(review_id, film_id, f.body, f.reviewer, f.rating, f.verdict, f.is_sequel, f.source, f.checksum)
+            )
+    films = map(
+        Film, ids, built["title"], built["year"], map(tuple, reviews), map(tuple, built["aliases"]), built["sequel_of"]
+    )
+    said = [tuple(CorpusError(*p) for p in built[k]) for k in ("problems", "notes")]
+    return Corpus(tuple(films), said[0], said[1], tuple(files))
+
+
+def _built(corpus: Corpus, groups: list[list[ReviewFile]], files: list[ReviewFile]) -> dict[str, list[Any]] | None:
+    """What the cache keeps of `corpus`, built from just `files` (`groups`: each film's); None if it cannot."""
+    if any(type(p) is not CorpusError for p in (*corpus.problems, *corpus.notes)):
+        return None
+    where = {
+        id(f): (n, r.id)
+        for n, (film, group) in enumerate(zip(corpus.films, groups, strict=True))
+        for f, r in zip(group, film.reviews, strict=True)
+    }
+    placed = [where.get(id(f), (-1, None)) for f in files]
+    films = corpus.films
+    return {
+        "film": [n for n, _ in placed],
+        "review": [r for _, r in placed],
+        "id": [f.id for f in films],
+        "title": [f.title for f in films],
+        "year": [f.year for f in films],
+        "aliases": [list(f.aliases) for f in films],
+        "sequel_of": [f.sequel_of for f in films],
+        "problems": [[p.path, p.line, p.message] for p in corpus.problems],
+        "notes": [[p.path, p.line, p.message] for p in corpus.notes],
+    }
+
+
+def _write_cache(path: Path, entries: dict[str, _Cached], built: dict[str, list[Any]] | None) -> None:
     tmp = path.with_name(path.name + ".tmp")
     rows = list(entries.items())
     films = [e.review for _, e in rows]
@@ -754,7 +961,8 @@ def _write_cache(path: Path, entries: dict[str, _Cached]) -> None:
         "same": [f.same or same_text(f.text) for f in films],
         "text_end": ends,
     }
-    header = json.dumps({"format": _cache_format(), "count": len(rows), "columns": columns}).encode("ascii")
+    meta = {"format": _cache_format(), "count": len(rows), "columns": columns, "built": built}
+    header = json.dumps(meta).encode("ascii")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp.unlink(missing_ok=True)  # never write through a link someone left at the temporary name
@@ -778,6 +986,13 @@ def build_corpus(items: Iterable[ReviewFile | CorpusError], normalised: dict[str
     and skipped.
     `normalised`: titles already normalised (by the corpus cache), to save doing it again.
     """
+    return _build(items, normalised)[0]
+
+
+def _build(
+    items: Iterable[ReviewFile | CorpusError], normalised: dict[str, str] | None = None
+) -> tuple[Corpus, list[list[ReviewFile]]]:
+    """`build_corpus`, and the files each film's reviews came from (in the order of `Corpus.films`)."""
     normalised = normalised or {}
     problems: list[CorpusError] = []
     notes: list[CorpusError] = []
@@ -815,7 +1030,7 @@ def build_corpus(items: Iterable[ReviewFile | CorpusError], normalised: dict[str
         built.append(film)
         problems += trouble
         notes += spelt
-    return Corpus(tuple(built), tuple(problems), tuple(notes), tuple(read))
+    return Corpus(tuple(built), tuple(problems), tuple(notes), tuple(read)), [group for _, group in films]
 
 
 def _distinct(files: list[ReviewFile], problems: list[CorpusError]) -> list[ReviewFile]:
@@ -876,7 +1091,7 @@ def _film(
         used.add(review_id)
         checksum = f.checksum or text_checksum(f.text)
         reviews.append(
-            Review(review_id, film_id, f.text, f.reviewer, f.rating, f.verdict, f.is_sequel, f.source, checksum)
+            Review(review_id, film_id, f.body, f.reviewer, f.rating, f.verdict, f.is_sequel, f.source, checksum)
         )
     if sequel_of:
         said = normalise(sequel_of)

@@ -86,11 +86,23 @@ def fingerprint(films: Sequence[Film]) -> str:
     h = hashlib.sha256(f"reviewbot-index-{FORMAT}".encode())
     for path in _CODE:
         h.update(path.read_bytes())
-    for f in films:
-        # a sequel or not: a sequel's main title names another film
-        h.update(repr((f.id, f.title, f.year, f.aliases, f.sequel_of, f.is_sequel)).encode())
-        for r in f.reviews:
-            h.update(repr((r.id, r.checksum or text_checksum(r.text))).encode())
+    # A film a line (one repr, one digest update: a restart at 100k reviews works this out). A sequel or
+    # not counts too: a sequel's main title names another film.
+    lines = (
+        repr(
+            (
+                f.id,
+                f.title,
+                f.year,
+                f.aliases,
+                f.sequel_of,
+                f.is_sequel,
+                [(r.id, r.checksum or text_checksum(r.text)) for r in f.reviews],
+            )
+        )
+        for f in films
+    )
+    h.update("\n".join(lines).encode("utf-8", "surrogatepass"))
     return h.hexdigest()[:32]
 
 

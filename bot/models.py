@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 
 class Intent(StrEnum):
@@ -45,19 +46,31 @@ class Aspect(StrEnum):
     SEQUEL = "sequel"
 
 
+class Stored(Protocol):
+    """A text kept elsewhere (in the corpus cache) and read when asked for: a restart need not read them all."""
+
+    def read(self) -> str: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Review:
     """One reviewer's review of one film. `id` is stable (`<film id>/<reviewer>`), unique in the corpus."""
 
     id: str
     film_id: str
-    text: str
+    body: str | Stored  # the text, or where it is kept: read it as `text`
     reviewer: str | None = None
     rating: str | None = None  # as written: 4/5, 8/10, B+ …
     verdict: Label | None = None  # stated by the reviewer (front matter)
     is_sequel: bool = False  # the text reads as a review of a sequel
     source: str = ""  # the file it came from
     checksum: int = 0  # `bot.corpus.text_checksum(text)` as the loader worked it out; 0: from the text when needed
+
+    @property
+    def text(self) -> str:
+        """The review's text."""
+        body = self.body
+        return body if isinstance(body, str) else body.read()
 
 
 @dataclass(frozen=True, slots=True)

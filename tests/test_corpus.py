@@ -190,6 +190,83 @@ def test_corpus_cache_sees_an_edit_of_the_same_size(tmp_path: Path, parsed: list
     assert load_corpus(reviews, cache).films[0].reviews[0].text == "The best heist film."
 
 
+@pytest.fixture
+def builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry for each corpus built from now on."""
+    counts: list[int] = []
+    real = corpus_module._build
+    monkeypatch.setattr(corpus_module, "_build", lambda items, *a: counts.append(1) or real(items, *a))
+    return counts
+
+
+def _club(reviews: Path) -> None:
+    """A corpus with something of everything a build works out: films of several reviews, ids, problems, notes."""
+    write(reviews, "dune/ana.md", "---\ntitle: Dune\nyear: 2021\nreviewer: Ana\nrating: 4/5\n---\nVast and loud.\n")
+    write(reviews, "dune/bo.md", "---\ntitle: dune\nreviewer: Bo\nverdict: negative\n---\nA slog.\n")  # spelt otherwise
+    write(reviews, "dune/copy.md", "---\ntitle: Dune\n---\nvast  AND loud.\n")  # a duplicate
+    write(reviews, "heat.md", "---\ntitle: Heat\nsequel_of: Fire\naliases: [Heat (Mann)]\n---\nTaut.\n")
+    write(reviews, "heat2.md", "---\ntitle: Heat\nsequel_of: Smoke\n---\nA taut crime saga.\n")  # a conflict
+    write(reviews, "ran.txt", '"Ran" is a towering epic.\n')
+    settle(reviews)
+
+
+def test_a_restart_takes_the_corpus_the_cache_kept(tmp_path: Path, parsed: list[str], builds: list[int]) -> None:
+    """Every file unchanged: nothing parsed, no text read, nothing built again, and it is the same corpus."""
+    reviews, cache = tmp_path / "reviews", tmp_path / CACHE_NAME
+    _club(reviews)
+    fresh = load_corpus(reviews)
+    assert fresh.problems and fresh.notes and max(len(f.reviews) for f in fresh.films) == 2
+    load_corpus(reviews, cache)
+    parsed.clear()
+    builds.clear()
+    again = load_corpus(reviews, cache)
+    assert parsed == [] and builds == []
+    assert not any(isinstance(r.body, str) for f in again.films for r in f.reviews), "the texts stay in the cache"
+    assert again.films == fresh.films and again.files == fresh.files
+    assert [str(p) for p in again.problems] == [str(p) for p in fresh.problems]
+    assert [str(p) for p in again.notes] == [str(p) for p in fresh.notes]
+    assert [r.text for f in again.films for r in f.reviews] == [r.text for f in fresh.films for r in f.reviews]
+
+
+def test_a_restart_builds_again_when_anything_differs(tmp_path: Path, parsed: list[str], builds: list[int]) -> None:
+    reviews, cache = tmp_path / "reviews", tmp_path / CACHE_NAME
+    _club(reviews)
+    load_corpus(reviews, cache)
+    write(reviews, "alien.md", "---\ntitle: Alien\n---\nTerrifying.\n")  # new: too new to cache
+    builds.clear()
+    assert same(load_corpus(reviews, cache), load_corpus(reviews)) and len(builds) == 2
+    settle(reviews)
+    write(reviews, "zz-broken.md", "---\ntitle: [oops\n---\nText.\n")
+    settle(reviews)
+    for _ in range(2):  # broken: parsed and built every time, and still the same corpus
+        builds.clear()
+        assert same(load_corpus(reviews, cache), load_corpus(reviews)) and len(builds) == 2
+    (reviews / "zz-broken.md").unlink()
+    (reviews / "ran.txt").unlink()
+    builds.clear()
+    assert same(load_corpus(reviews, cache), load_corpus(reviews)) and len(builds) == 2
+    builds.clear()
+    parsed.clear()
+    assert same(load_corpus(reviews, cache), load_corpus(reviews)) and len(builds) == 1, "kept again"
+
+
+def test_a_cache_changed_in_place_gives_the_review_files_texts(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The texts are read from the cache when asked for: changed under the bot, the review files are read instead."""
+    reviews, cache = tmp_path / "reviews", tmp_path / CACHE_NAME
+    _club(reviews)
+    load_corpus(reviews, cache)
+    loaded = load_corpus(reviews, cache)
+    with cache.open("r+b") as fh:  # in place, as nothing of the bot's does
+        fh.seek(-12, os.SEEK_END)
+        fh.write(b"X" * 12)
+    with caplog.at_level("WARNING"):
+        texts = [r.text for f in loaded.films for r in f.reviews]
+    assert texts == [r.text for f in load_corpus(reviews).films for r in f.reviews]
+    assert caplog.text.count("ignoring the corpus cache") == 1 and not cache.exists(), "written again next time"
+
+
 def test_a_cache_written_by_other_code_is_not_used(tmp_path: Path, parsed: list[str]) -> None:
     reviews, cache = tmp_path / "reviews", tmp_path / CACHE_NAME
     write(reviews, "heat.md", "---\ntitle: Heat\n---\nA taut crime saga.\n")

@@ -119,6 +119,18 @@ def _set(column: str, value: Any, row: int = 0) -> Callable[[dict[str, Any]], ob
     return lambda meta: meta["columns"][column].__setitem__(row, value)
 
 
+def _built(column: str, value: Any, row: int = 0) -> Callable[[dict[str, Any]], object]:
+    """Set one entry of the corpus the cache keeps (`built`)."""
+    return lambda meta: meta["built"][column].__setitem__(row, value)
+
+
+def _header(path: Path) -> dict[str, Any]:
+    raw = path.read_bytes()
+    size = int.from_bytes(raw[len(MAGIC) : len(MAGIC) + 8], "little")
+    meta: dict[str, Any] = json.loads(raw[len(MAGIC) + 8 : len(MAGIC) + 8 + size])
+    return meta
+
+
 CACHE_DAMAGE: dict[str, Callable[[Path], object]] = {
     "a column one entry short": lambda p: _rewrite_header(p, lambda m: m["columns"]["title"].pop()),
     "a column missing": lambda p: _rewrite_header(p, lambda m: m["columns"].pop("year")),
@@ -140,6 +152,15 @@ CACHE_DAMAGE: dict[str, Callable[[Path], object]] = {
     "texts cut short": lambda p: p.write_bytes(p.read_bytes()[:-10]),
     "texts that are not UTF-8": lambda p: p.write_bytes(p.read_bytes()[:-3] + b"\xff\xfe\xfd"),
     "an empty file": lambda p: p.write_bytes(b""),
+    "built films that are not a list": lambda p: _rewrite_header(p, lambda m: m.__setitem__("built", [])),
+    "a built column missing": lambda p: _rewrite_header(p, lambda m: m["built"].pop("review")),
+    "a file of a film that is not there": lambda p: _rewrite_header(p, _built("film", 99)),
+    "a film with no review": lambda p: _rewrite_header(p, lambda m: m["built"]["film"].__setitem__(0, -1)),
+    "two reviews with one id": lambda p: _rewrite_header(p, _built("review", _header(p)["built"]["review"][1])),
+    "two films with one id": lambda p: _rewrite_header(p, _built("id", _header(p)["built"]["id"][1])),
+    "a built title that is a number": lambda p: _rewrite_header(p, _built("title", 7)),
+    "a problem that is not a triple": lambda p: _rewrite_header(p, lambda m: m["built"]["problems"].append(["x"])),
+    "a note whose line is text": lambda p: _rewrite_header(p, lambda m: m["built"]["notes"].append(["a", "1", "b"])),
     "a folder": lambda p: (p.unlink(), p.mkdir()),
     "a pipe": lambda p: (p.unlink(), os.mkfifo(p)),
 }  # fmt: skip

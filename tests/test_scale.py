@@ -33,7 +33,7 @@ async def test_a_persisted_index_is_reloaded_and_answers_the_same(seed_films: tu
 def test_an_edited_corpus_is_not_read_from_a_stale_index(seed_films: tuple[Film, ...], tmp_path: Path) -> None:
     Engine(seed_films, index_dir=tmp_path)
     review = seed_films[0].reviews[0]
-    edited_review = replace(review, text=review.text + "\n\nOne more line.", checksum=0)  # 0: from the text
+    edited_review = replace(review, body=review.text + "\n\nOne more line.", checksum=0)  # 0: from the text
     edited = (replace(seed_films[0], reviews=(edited_review,)), *seed_films[1:])
     assert persisted.fingerprint(edited) != persisted.fingerprint(seed_films)
     assert persisted.load(tmp_path, edited) is None
@@ -85,7 +85,7 @@ def test_a_sentence_knows_its_film(seed_films: tuple[Film, ...]) -> None:
 
 def test_a_sentence_knows_its_review() -> None:
     film = Film.of("a", "A", None, "First review. It is fine.")
-    two = replace(film, reviews=(*film.reviews, replace(film.reviews[0], id="a/2", text="Second one. Good.")))
+    two = replace(film, reviews=(*film.reviews, replace(film.reviews[0], id="a/2", body="Second one. Good.")))
     idx = SentenceIndex([Film.of("z", "Z", None, "Zed."), two])
     assert [idx.sentence(sid).review for sid in idx.span(1)] == [1, 1, 2, 2]
     assert [idx.sentence(sid).film for sid in idx.span(1)] == [1, 1, 1, 1]

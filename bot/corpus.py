@@ -40,7 +40,7 @@ import yaml
 from bot import messages as msg
 from bot import models, reading, text, yamlsafe
 from bot.errors import CorpusError
-from bot.models import Film, Label, Review, Stored
+from bot.models import Film, Label, Review, Stored, text_of
 from bot.reading import parse_rating
 from bot.text import clean, normalise, shorten, split_year, words
 
@@ -100,8 +100,7 @@ class ReviewFile:
 
     @property
     def text(self) -> str:
-        body = self.body
-        return body if isinstance(body, str) else body.read()
+        return text_of(self.body)
 
 
 def text_checksum(text: str) -> int:

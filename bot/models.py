@@ -52,6 +52,11 @@ class Stored(Protocol):
     def read(self) -> str: ...
 
 
+def text_of(body: str | Stored) -> str:
+    """A review's text from its `body`: the text itself, or read from where it is kept."""
+    return body if isinstance(body, str) else body.read()
+
+
 @dataclass(frozen=True, slots=True)
 class Review:
     """One reviewer's review of one film. `id` is stable (`<film id>/<reviewer>`), unique in the corpus."""
@@ -69,8 +74,7 @@ class Review:
     @property
     def text(self) -> str:
         """The review's text."""
-        body = self.body
-        return body if isinstance(body, str) else body.read()
+        return text_of(self.body)
 
 
 @dataclass(frozen=True, slots=True)

@@ -482,6 +482,15 @@ class Engine:
         if route.kind is Kind.FACT and route.role is not None:
             return self._fact(film, route.role, sure)
         if route.kind is Kind.VERDICT and not (set(aspects) & set(aspects_in(past_verdict(text))) - {Aspect.SEQUEL}):
+            # "how good is the charger?", "do you like the ending?": a verdict asked of a thing the question
+            # names ("the …") and the reviews speak of is answered from what they say of it; else the verdict
+            asked = " ".join(without(words(past_verdict(text)), named or title_words, ("it",)))
+            named_thing = _THING.search(asked)
+            thing = named_thing.group(1) if named_thing else ""
+            if thing and not aspects_in(thing) and (topic := terms_of(thing, exclude=title_words)):
+                said = self._on_topic(film, thing, topic, (), sure)
+                if isinstance(said, Snippets):
+                    return said
             return self.verdict_card(film, sure)
         if route.kind is Kind.REVIEW and not (asks_about(text) and (aspects or terms)):
             return self.card(film, sure)
@@ -714,6 +723,10 @@ class Engine:
         if res.outcome is Outcome.MATCH:  # a title after all: not a missing one
             return None
         return self._unresolved(tail, replace(res, outcome=Outcome.NOT_FOUND))
+
+
+# A thing a question names after the words that ask for a verdict: "the ending", "its soundtrack".
+_THING = re.compile(r"\b(?:the|its|their|his|her)\s+([a-z][a-z' -]*?)\s*[?.!]*$", re.I)
 
 
 def _by_reviewer(film: Film, name: str) -> Review | None:

@@ -249,6 +249,17 @@ async def test_verdict_idioms_get_the_verdict_of_the_film_they_name(engine: Engi
     assert isinstance(a, VerdictCard) and a.film.id == "heat", text(a)
 
 
+async def test_a_verdict_asked_of_a_thing_the_reviews_speak_of_quotes_what_they_say(engine: Engine) -> None:
+    """ "How good is the shoot-out?" asks of the shoot-out, not of the film; of a thing never mentioned, the verdict."""
+    for question in ("how good is the shoot-out in heat?", "did you like the shoot-out in heat?"):
+        a = await ask(engine, question)
+        assert isinstance(a, Snippets) and a.film is not None and a.film.id == "heat", text(a)
+        assert "The shoot-out downtown is long but thrilling." in text(a)
+    for question in ("did you like the catering in heat?", "is heat worth watching tonight?", "did you like heat?"):
+        a = await ask(engine, question)
+        assert isinstance(a, VerdictCard) and a.film.id == "heat", text(a)
+
+
 async def test_gibberish_after_a_question_is_not_pinned_on_the_film(engine: Engine) -> None:
     first = await ask(engine, "how is the music in heat?", "gib")
     assert isinstance(first, Snippets) and first.film is not None and first.film.id == "heat"

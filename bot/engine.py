@@ -52,6 +52,7 @@ from bot.intents import (
     about_films,
     asked_feel,
     asks_about,
+    asks_verdict,
     chatter,
     classify,
     commands,
@@ -393,6 +394,16 @@ class Engine:
             named = self._titles.lookup(m.group(1))
             if named.outcome is Outcome.MATCH and named.film and _by_reviewer(named.film, m.group(2)):
                 res, reviewer = named, m.group(2)
+        if res.outcome is not Outcome.MATCH and reviewer is None and asks_verdict(text):
+            # "/review is jaws any good?": a verdict asked of the title past the asking words ("is shrek 2 any
+            # good?" with only Shrek here still offers Shrek, never answers with it)
+            title = _IS.sub("", past_verdict(text)).strip(" ?!.")
+            asked = self._titles.lookup(title) if words(title) else res
+            if asked.outcome is Outcome.MATCH and asked.film is not None:
+                intent = Intent.VERDICT if q.intent is Intent.REVIEW else q.intent
+                return self._about(intent, asked.film, certainty=asked.confidence)
+            if asked.suggestions and not res.suggestions:
+                return self._unresolved(title, asked)
         if res.outcome is Outcome.MATCH and res.film is not None:
             return self._about(q.intent, res.film, reviewer=reviewer, certainty=res.confidence)
         return self._unresolved(text, res)
@@ -725,6 +736,7 @@ class Engine:
         return self._unresolved(tail, replace(res, outcome=Outcome.NOT_FOUND))
 
 
+_IS = re.compile(r"^\s*(?:is|was|are|were)\s+", re.I)  # what is left of "is jaws any good?" without "any good"
 # A thing a question names after the words that ask for a verdict: "the ending", "its soundtrack".
 _THING = re.compile(r"\b(?:the|its|their|his|her)\s+([a-z][a-z' -]*?)\s*[?.!]*$", re.I)
 

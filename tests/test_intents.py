@@ -260,6 +260,16 @@ async def test_a_verdict_asked_of_a_thing_the_reviews_speak_of_quotes_what_they_
         assert isinstance(a, VerdictCard) and a.film.id == "heat", text(a)
 
 
+async def test_review_of_a_verdict_question_gives_the_verdict_of_the_title_in_it(engine: Engine) -> None:
+    """ "/review is heat any good?" is a verdict asked of Heat; of a sequel not here, Heat is offered, never given."""
+    for typed in ("is heat any good?", "should i watch heat", "is Heat worth watching?"):
+        a = await engine.answer(Question(Intent.REVIEW, typed))
+        assert isinstance(a, VerdictCard) and a.film.id == "heat", text(a)
+    missing = await engine.answer(Question(Intent.REVIEW, "is heat 2 any good?"))
+    assert isinstance(missing, NotFound) and missing.query == "heat 2", text(missing)
+    assert [s.film_id for s in missing.suggestions][:1] == ["heat"]
+
+
 async def test_gibberish_after_a_question_is_not_pinned_on_the_film(engine: Engine) -> None:
     first = await ask(engine, "how is the music in heat?", "gib")
     assert isinstance(first, Snippets) and first.film is not None and first.film.id == "heat"

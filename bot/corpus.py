@@ -714,12 +714,13 @@ class _Texts:
         self._fd, self.file, self.damaged = fd, file, False
         weakref.finalize(self, os.close, fd)
 
-    def read(self, stored: _Stored) -> str:
+    def data(self, stored: _Stored) -> bytes:
+        """One text's UTF-8, checked against its checksum (else its review file's)."""
         try:
             data = os.pread(self._fd, stored.end - stored.start, stored.start)
             if _checksum(data) == stored.checksum:
-                return data.decode("utf-8")
-        except (OSError, UnicodeDecodeError):
+                return data
+        except OSError:
             pass
         if not self.damaged:
             self.damaged = True
@@ -730,10 +731,10 @@ class _Texts:
                 if (now.st_dev, now.st_ino) == (mine.st_dev, mine.st_ino):
                     os.unlink(self.file)
         try:
-            return parse_file(Path(stored.path)).text
+            return parse_file(Path(stored.path)).text.encode("utf-8", "surrogatepass")
         except (CorpusError, OSError) as exc:
             log.warning("could not read %s again: %s", shown(stored.path), _reason(exc))
-            return ""
+            return b""
 
 
 class _Stored(NamedTuple):
@@ -746,7 +747,10 @@ class _Stored(NamedTuple):
     path: str  # the review file
 
     def read(self) -> str:
-        return self.texts.read(self)
+        return self.texts.data(self).decode("utf-8", "surrogatepass")
+
+    def data(self) -> bytes:
+        return self.texts.data(self)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, str | _Stored):
@@ -938,7 +942,8 @@ def _write_cache(path: Path, entries: dict[str, _Cached], built: dict[str, list[
     tmp = path.with_name(path.name + ".tmp")
     rows = list(entries.items())
     films = [e.review for _, e in rows]
-    texts = [f.text.encode("utf-8") for f in films]
+    # a text still in the old cache is copied as it is there (checked), not decoded to be encoded again
+    texts = [f.body.data() if isinstance(f.body, _Stored) else f.text.encode("utf-8") for f in films]
     ends, total = [], 0
     for t in texts:
         total += len(t)

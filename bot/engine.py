@@ -62,6 +62,8 @@ from bot.intents import (
     own_words,
     past_verdict,
     plainly_asks,
+    verdict_subject,
+    verdict_thing,
 )
 from bot.models import Aspect, Film, Intent, Label, Question, Review, Suggestion, Verdict
 from bot.passages import IndexRelevance
@@ -397,7 +399,7 @@ class Engine:
         if res.outcome is not Outcome.MATCH and reviewer is None and asks_verdict(text):
             # "/review is jaws any good?": a verdict asked of the title past the asking words ("is shrek 2 any
             # good?" with only Shrek here still offers Shrek, never answers with it)
-            title = _IS.sub("", past_verdict(text)).strip(" ?!.")
+            title = verdict_subject(text)
             asked = self._titles.lookup(title) if words(title) else res
             if asked.outcome is Outcome.MATCH and asked.film is not None:
                 intent = Intent.VERDICT if q.intent is Intent.REVIEW else q.intent
@@ -495,9 +497,7 @@ class Engine:
         if route.kind is Kind.VERDICT and not (set(aspects) & set(aspects_in(past_verdict(text))) - {Aspect.SEQUEL}):
             # "how good is the charger?", "do you like the ending?": a verdict asked of a thing the question
             # names ("the …") and the reviews speak of is answered from what they say of it; else the verdict
-            asked = " ".join(without(words(past_verdict(text)), named or title_words, ("it",)))
-            named_thing = _THING.search(asked)
-            thing = named_thing.group(1) if named_thing else ""
+            thing = verdict_thing(" ".join(without(words(past_verdict(text)), named or title_words, ("it",))))
             if thing and not aspects_in(thing) and (topic := terms_of(thing, exclude=title_words)):
                 said = self._on_topic(film, thing, topic, (), sure)
                 if isinstance(said, Snippets):
@@ -734,11 +734,6 @@ class Engine:
         if res.outcome is Outcome.MATCH:  # a title after all: not a missing one
             return None
         return self._unresolved(tail, replace(res, outcome=Outcome.NOT_FOUND))
-
-
-_IS = re.compile(r"^\s*(?:is|was|are|were)\s+", re.I)  # what is left of "is jaws any good?" without "any good"
-# A thing a question names after the words that ask for a verdict: "the ending", "its soundtrack".
-_THING = re.compile(r"\b(?:the|its|their|his|her)\s+([a-z][a-z' -]*?)\s*[?.!]*$", re.I)
 
 
 def _by_reviewer(film: Film, name: str) -> Review | None:

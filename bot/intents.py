@@ -342,6 +342,23 @@ def past_verdict(text: str) -> str:
     return _VERDICT.sub(" ", text)
 
 
+_IS = _rx(r"^\s*(?:is|was|are|were)\s+")
+# A thing a question names once the words that ask for a verdict are left out: "the ending", "its soundtrack".
+_THING = _rx(r"\b(?:the|its|their|his|her)\s+([a-z][a-z' -]*?)\s*[?.!]*$")
+
+
+def verdict_subject(text: str) -> str:
+    """What a verdict question asks about: "is jaws any good?" -> "jaws"."""
+    return _IS.sub("", past_verdict(text)).strip(" ?!.")
+
+
+def verdict_thing(rest: str) -> str:
+    """The thing a verdict question names at its end, given what is left of it past the verdict words and
+    the title (`past_verdict`): "how good is the shoot-out?" -> "shoot-out"."""
+    m = _THING.search(rest)
+    return m.group(1) if m else ""
+
+
 def asks_review(text: str) -> bool:
     return bool(_REVIEW.search(text))
 
